@@ -1,0 +1,48 @@
+package io.sensorium.core.config;
+
+import java.nio.file.Path;
+
+/**
+ * The whole typed configuration. {@link ConfigLoader} fills it from, in rising precedence: the built-in defaults
+ * ({@code sensorium-defaults.yaml} beside this class), a YAML file, {@code SENSORIUM_*} environment variables and
+ * command-line flags. Key names are those of the YAML file (kebab-case), e.g. {@code kafka.bootstrap-servers}.
+ */
+public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech speech) {
+
+    /**
+     * @param bootstrapServers    the cluster to use; empty means "start an in-process broker"
+     * @param applicationIdPrefix prefix of each stage's Kafka Streams application id (and consumer group)
+     * @param processingGuarantee Kafka Streams' processing.guarantee
+     * @param partitions          partitions of topics Sensorium creates
+     * @param replicationFactor   replication of topics Sensorium creates; -1 takes the broker's default
+     * @param stateDir            Kafka Streams state directory; empty means a fresh temporary one per run
+     */
+    public record Kafka(String bootstrapServers, String applicationIdPrefix, String processingGuarantee, int partitions,
+                        short replicationFactor, String stateDir) {
+        public boolean embedded() {
+            return bootstrapServers == null || bootstrapServers.isBlank();
+        }
+    }
+
+    public record Topics(String audio, String features, String transcripts, String deadLetters) {}
+
+    /**
+     * @param chunkSeconds   length of the audio chunks ingest publishes
+     * @param sampleRate     the rate ingest resamples to and the feature processor requires (Whisper's is 16 kHz)
+     * @param maxRecordBytes largest record value a processor accepts; more is a dead letter, not an out-of-memory
+     */
+    public record Audio(double chunkSeconds, int sampleRate, int maxRecordBytes) {
+        public int chunkSamples() {
+            return (int) Math.round(chunkSeconds * sampleRate);
+        }
+    }
+
+    /**
+     * @param model      Whisper model directory (Hugging Face ONNX layout)
+     * @param threads    ONNX Runtime intra-op threads per session
+     * @param device     {@code cpu} or {@code cuda}
+     * @param timestamps decode with timestamp tokens, which gives segments; without them one segment per window
+     * @param language   language code for multilingual models; empty lets the model's default stand
+     */
+    public record Speech(Path model, int threads, String device, boolean timestamps, String language) {}
+}

@@ -1,0 +1,96 @@
+package io.sensorium.core.kafka;
+
+import io.sensorium.core.config.SensoriumConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs one stage's topology as its own Kafka Streams application ({@code <prefix>-<stage>}). */
+public final class StreamsStage implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamsStage.class);
+
+    private final String stage;
+    private final KafkaStreams streams;
+    private final CountDownLatch running = new CountDownLatch(1);
+    private volatile Throwable failure;
+
+    public StreamsStage(String stage, Topology topology, SensoriumConfig.Kafka kafka, String bootstrapServers) {
+        this.stage = stage;
+        this.streams = new KafkaStreams(topology, properties(stage, kafka, bootstrapServers));
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.RUNNING) {
+                running.countDown();
+            }
+        });
+        streams.setUncaughtExceptionHandler(error -> {
+            failure = error;
+            LOG.error("stage {} stopped: {}", stage, error.getMessage(), error);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+    }
+
+    static Properties properties(String stage, SensoriumConfig.Kafka kafka, String bootstrapServers) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, kafka.applicationIdPrefix() + "-" + stage);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, kafka.processingGuarantee());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir(kafka, stage));
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // Inference of a 30 s window may take seconds on a small CPU; a fetch of many windows must not
+        // exceed the poll interval and get the instance thrown out of its group.
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 100);
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG), 600_000);
+        return props;
+    }
+
+    private static String stateDir(SensoriumConfig.Kafka kafka, String stage) {
+        if (kafka.stateDir() != null && !kafka.stateDir().isBlank()) {
+            return kafka.stateDir();
+        }
+        try {
+            Path dir = Files.createTempDirectory("sensorium-state-" + stage + "-");
+            dir.toFile().deleteOnExit();
+            return dir.toString();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create a Kafka Streams state directory", e);
+        }
+    }
+
+    /** Starts the application and waits until it has joined its group and is processing. */
+    public void start(Duration timeout) {
+        streams.start();
+        try {
+            if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("stage " + stage + " did not reach RUNNING within " + timeout
+                        + (failure == null ? "" : ": " + failure.getMessage()));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting stage " + stage, e);
+        }
+    }
+
+    public boolean failed() {
+        return failure != null || streams.state() == KafkaStreams.State.ERROR;
+    }
+
+    public String stage() {
+        return stage;
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+    }
+}

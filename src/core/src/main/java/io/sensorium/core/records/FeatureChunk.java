@@ -1,0 +1,16 @@
+package io.sensorium.core.records;
+
+/**
+ * Log-mel frames of one audio stream, before Whisper's window-wide clamp and scaling.
+ *
+ * @param streamId      the stream; also the record key
+ * @param sequence      the sequence number of the audio chunk these frames came from
+ * @param firstFrame    index within the stream of {@code frames[0]} (frame t is centred on sample 160 t)
+ * @param melBins       values per frame (80 or 128)
+ * @param streamSamples samples of the stream seen so far, at 16 kHz; on the last chunk, the stream's length
+ * @param endOfStream   true on the stream's last feature chunk
+ * @param frames        {@code frames[t][m]} = log10(max(mel power, 1e-10)) of frame {@code firstFrame + t}
+ */
+public record FeatureChunk(String streamId, long sequence, long firstFrame, int melBins, long streamSamples,
+                           boolean endOfStream, float[][] frames) {
+}

@@ -1,0 +1,86 @@
+package io.sensorium.core.records;
+
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+
+/**
+ * Names of the Kafka headers every Sensorium record carries, and typed access to them.
+ *
+ * <p>Values are UTF-8 decimal text rather than binary ints so that {@code kafka-console-consumer
+ * --property print.headers=true} and {@code sensorium tail} show them as they are. RECORD-FORMATS.md is the
+ * reference for which record type carries which header.
+ */
+public final class RecordHeaders {
+    public static final String SCHEMA = "sensorium.schema";
+    public static final String STREAM = "sensorium.stream";
+    public static final String SEQUENCE = "sensorium.seq";
+    public static final String SAMPLE_OFFSET = "sensorium.sample-offset";
+    public static final String SAMPLE_RATE = "sensorium.sample-rate";
+    public static final String END_OF_STREAM = "sensorium.eos";
+    public static final String FIRST_FRAME = "sensorium.first-frame";
+    public static final String MEL_BINS = "sensorium.mel-bins";
+    public static final String STREAM_SAMPLES = "sensorium.stream-samples";
+    public static final String SOURCE = "sensorium.source";
+
+    private RecordHeaders() {}
+
+    public static void put(Headers headers, String name, String value) {
+        headers.remove(name);
+        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static void put(Headers headers, String name, long value) {
+        put(headers, name, Long.toString(value));
+    }
+
+    public static void put(Headers headers, String name, boolean value) {
+        put(headers, name, Boolean.toString(value));
+    }
+
+    /** The last value of a header, or null when the record has none. */
+    public static String text(Headers headers, String name) {
+        Header header = headers.lastHeader(name);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    public static String required(Headers headers, String name) {
+        String value = text(headers, name);
+        if (value == null || value.isEmpty()) {
+            throw new InvalidRecordException("missing header " + name);
+        }
+        return value;
+    }
+
+    public static long requiredLong(Headers headers, String name) {
+        String value = required(headers, name);
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new InvalidRecordException("header " + name + " is not a whole number: '" + value + "'");
+        }
+    }
+
+    public static int requiredInt(Headers headers, String name) {
+        long value = requiredLong(headers, name);
+        if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
+            throw new InvalidRecordException("header " + name + " is out of range: " + value);
+        }
+        return (int) value;
+    }
+
+    public static boolean flag(Headers headers, String name) {
+        return Boolean.parseBoolean(text(headers, name));
+    }
+
+    /** Rejects a record whose schema header names another record type or a version this build does not read. */
+    public static void requireSchema(Headers headers, String expected) {
+        String schema = text(headers, SCHEMA);
+        if (schema == null) {
+            throw new InvalidRecordException("missing header " + SCHEMA + " (expected " + expected + ")");
+        }
+        if (!schema.equals(expected)) {
+            throw new InvalidRecordException("unsupported schema '" + schema + "' (this processor reads " + expected + ")");
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package io.sensorium.core.records;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.List;
+
+/**
+ * One transcript segment, the value of a transcripts-topic record of type {@code segment}. Times are seconds from
+ * the start of the stream. See RECORD-FORMATS.md for the JSON schema.
+ */
+@JsonPropertyOrder({"schema", "type", "stream", "segment", "start", "end", "text", "tokens", "avg_logprob", "model",
+        "language", "final"})
+public record TranscriptSegment(String schema, String type, String stream, int segment, double start, double end,
+                                String text, List<Integer> tokens, double avgLogprob, String model, String language,
+                                @com.fasterxml.jackson.annotation.JsonProperty("final") boolean isFinal) {
+    public static final String SCHEMA = "transcript/1";
+    public static final String TYPE = "segment";
+
+    public static TranscriptSegment of(String stream, int segment, double start, double end, String text,
+                                       List<Integer> tokens, double avgLogprob, String model, String language) {
+        return new TranscriptSegment(SCHEMA, TYPE, stream, segment, start, end, text, List.copyOf(tokens), avgLogprob,
+                model, language, true);
+    }
+}
