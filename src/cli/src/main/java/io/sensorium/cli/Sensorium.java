@@ -1,1 +1,24 @@
-package io.sensorium.cli; public class Sensorium { public static void main(String[] a){} }
+package io.sensorium.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code sensorium} command: each subcommand is one way to run the pipeline or one of its stages. */
+@Command(name = "sensorium", mixinStandardHelpOptions = true, version = "sensorium 0.1.0",
+        description = "Streaming speech and vision pipeline over Apache Kafka.",
+        subcommands = {TranscribeCommand.class, IngestCommand.class, ProcessCommand.class, TailCommand.class,
+                ModelsCommand.class})
+public final class Sensorium {
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String... args) {
+        CommandLine cli = new CommandLine(new Sensorium());
+        cli.setExecutionExceptionHandler((error, commandLine, parseResult) -> {
+            commandLine.getErr().println("sensorium: " + UserFacingError.describe(error));
+            return UserFacingError.exitCode(error);
+        });
+        return cli.execute(args);
+    }
+}

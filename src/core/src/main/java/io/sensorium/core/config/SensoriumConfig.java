@@ -9,6 +9,12 @@ import java.nio.file.Path;
  */
 public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech speech) {
 
+    /** The same configuration with the mel bins a model needs, so features and model cannot disagree. */
+    public SensoriumConfig withMelBins(int melBins) {
+        return new SensoriumConfig(kafka, topics,
+                new Audio(audio.chunkSeconds(), audio.sampleRate(), audio.maxRecordBytes(), melBins), speech);
+    }
+
     /**
      * @param bootstrapServers    the cluster to use; empty means "start an in-process broker"
      * @param applicationIdPrefix prefix of each stage's Kafka Streams application id (and consumer group)
@@ -30,8 +36,9 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
      * @param chunkSeconds   length of the audio chunks ingest publishes
      * @param sampleRate     the rate ingest resamples to and the feature processor requires (Whisper's is 16 kHz)
      * @param maxRecordBytes largest record value a processor accepts; more is a dead letter, not an out-of-memory
+     * @param melBins        log-mel bins the feature processor makes: 80, or 128 for Whisper large-v3 models
      */
-    public record Audio(double chunkSeconds, int sampleRate, int maxRecordBytes) {
+    public record Audio(double chunkSeconds, int sampleRate, int maxRecordBytes, int melBins) {
         public int chunkSamples() {
             return (int) Math.round(chunkSeconds * sampleRate);
         }

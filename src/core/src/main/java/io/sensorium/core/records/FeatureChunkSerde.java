@@ -51,6 +51,22 @@ public final class FeatureChunkSerde {
         return q / SCALE - OFFSET;
     }
 
+    /**
+     * Decodes frames {@code from .. from + count - 1} of a value this serde wrote (and checked on read) into
+     * {@code into[at], into[at + 1], ...}, so a consumer that keeps values as they came can lay parts of several
+     * into one window.
+     */
+    public static void readFrames(byte[] value, int melBins, int from, int count, float[][] into, int at) {
+        ByteBuffer buffer = ByteBuffer.wrap(value).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.position(from * melBins * 2);
+        for (int t = 0; t < count; t++) {
+            float[] frame = into[at + t];
+            for (int m = 0; m < melBins; m++) {
+                frame[m] = dequantise(Short.toUnsignedInt(buffer.getShort()));
+            }
+        }
+    }
+
     /** @throws InvalidRecordException when the record is not a well-formed feature chunk */
     public FeatureChunk read(String key, byte[] value, Headers headers) {
         RecordHeaders.requireSchema(headers, SCHEMA);
@@ -74,12 +90,7 @@ public final class FeatureChunkSerde {
         }
         long firstFrame = RecordHeaders.requiredLong(headers, RecordHeaders.FIRST_FRAME);
         float[][] frames = new float[value.length / (2 * melBins)][melBins];
-        ByteBuffer buffer = ByteBuffer.wrap(value).order(ByteOrder.LITTLE_ENDIAN);
-        for (float[] frame : frames) {
-            for (int m = 0; m < melBins; m++) {
-                frame[m] = dequantise(Short.toUnsignedInt(buffer.getShort()));
-            }
-        }
+        readFrames(value, melBins, 0, frames.length, frames, 0);
         return new FeatureChunk(stream, RecordHeaders.requiredLong(headers, RecordHeaders.SEQUENCE), firstFrame, melBins,
                 RecordHeaders.requiredLong(headers, RecordHeaders.STREAM_SAMPLES),
                 RecordHeaders.flag(headers, RecordHeaders.END_OF_STREAM), frames);

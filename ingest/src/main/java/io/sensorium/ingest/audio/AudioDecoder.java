@@ -1,0 +1,94 @@
+package io.sensorium.ingest.audio;
+
+import java.nio.ShortBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.FFmpegLogCallback;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.FrameGrabber;
+
+/**
+ * Decodes any audio FFmpeg reads to mono signed 16-bit samples at a given rate — what Whisper's own
+ * {@code load_audio} asks of the ffmpeg command ({@code -f s16le -ac 1 -ar 16000}), through the same libraries,
+ * so the samples (and the features made from them) match Whisper's.
+ */
+public final class AudioDecoder {
+    static {
+        // FFmpeg prints to the process's stderr by itself; route it through our logging level instead.
+        avutil.av_log_set_level(avutil.AV_LOG_ERROR);
+        FFmpegLogCallback.set();
+    }
+
+    private AudioDecoder() {}
+
+    /** Streams the decoded samples block by block; a long file is never held whole. */
+    public static void decode(Path file, int sampleRate, Consumer<short[]> blocks) throws AudioDecodingException {
+        if (!Files.isRegularFile(file)) {
+            throw new AudioDecodingException("no such audio file: " + file);
+        }
+        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile())) {
+            grabber.setSampleRate(sampleRate);
+            grabber.setAudioChannels(1);
+            grabber.setSampleFormat(avutil.AV_SAMPLE_FMT_S16);
+            try {
+                grabber.start();
+            } catch (FrameGrabber.Exception e) {
+                throw new AudioDecodingException(file + " is not a media file FFmpeg can read: " + e.getMessage(), e);
+            }
+            if (grabber.getAudioStream() < 0 || grabber.getAudioChannels() <= 0) {
+                throw new AudioDecodingException(file + " has no audio stream");
+            }
+            long samples = 0;
+            Frame frame;
+            while ((frame = grabAudio(grabber, file)) != null) {
+                if (frame.samples == null) {
+                    continue;
+                }
+                ShortBuffer buffer = (ShortBuffer) frame.samples[0];
+                short[] block = new short[buffer.remaining()];
+                buffer.get(block);
+                samples += block.length;
+                blocks.accept(block);
+            }
+            if (samples == 0) {
+                throw new AudioDecodingException(file + " holds no decodable audio samples");
+            }
+        } catch (FrameGrabber.Exception e) {
+            throw new AudioDecodingException("cannot close decoder of " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static short[] decodeAll(Path file, int sampleRate) throws AudioDecodingException {
+        ShortAccumulator all = new ShortAccumulator();
+        decode(file, sampleRate, all::add);
+        return all.toArray();
+    }
+
+    private static Frame grabAudio(FFmpegFrameGrabber grabber, Path file) throws AudioDecodingException {
+        try {
+            return grabber.grabSamples();
+        } catch (FrameGrabber.Exception e) {
+            throw new AudioDecodingException(file + " is corrupt: " + e.getMessage(), e);
+        }
+    }
+
+    private static final class ShortAccumulator {
+        private short[] data = new short[1 << 16];
+        private int size;
+
+        void add(short[] block) {
+            if (size + block.length > data.length) {
+                data = java.util.Arrays.copyOf(data, Math.max(data.length * 2, size + block.length));
+            }
+            System.arraycopy(block, 0, data, size, block.length);
+            size += block.length;
+        }
+
+        short[] toArray() {
+            return java.util.Arrays.copyOf(data, size);
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package io.sensorium.ingest.audio;
+
+import io.sensorium.core.kafka.DeadLetters;
+import io.sensorium.core.records.AudioChunk;
+import io.sensorium.core.records.AudioChunkSerde;
+import io.sensorium.core.records.RecordHeaders;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.Headers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes audio files as streams of {@link AudioChunk} records, keyed by stream id so each stream keeps its
+ * order in one partition. A file that cannot be decoded becomes a dead letter naming the file and the reason;
+ * when it broke after some audio was already sent, its stream is still closed with an end-of-stream chunk so the
+ * processors finish what they have.
+ */
+public final class AudioIngest {
+    private static final Logger LOG = LoggerFactory.getLogger(AudioIngest.class);
+    static final String STAGE = "ingest-audio";
+
+    private final Producer<String, byte[]> producer;
+    private final String topic;
+    private final String deadLetterTopic;
+    private final AudioChunkSerde serde;
+    private final int sampleRate;
+    private final int chunkSamples;
+
+    public AudioIngest(Producer<String, byte[]> producer, String topic, String deadLetterTopic, AudioChunkSerde serde,
+                       int sampleRate, int chunkSamples) {
+        this.producer = producer;
+        this.topic = topic;
+        this.deadLetterTopic = deadLetterTopic;
+        this.serde = serde;
+        this.sampleRate = sampleRate;
+        this.chunkSamples = chunkSamples;
+    }
+
+    /** What became of one file. {@code error} is null when it was published whole. */
+    public record Result(String streamId, Path file, long samples, long chunks, boolean streamClosed, String error) {
+        public boolean ok() {
+            return error == null;
+        }
+    }
+
+    /** Decodes {@code file} and publishes it as stream {@code streamId}; returns once Kafka has acknowledged it. */
+    public Result publish(String streamId, Path file) {
+        long[] chunks = {0};
+        Future<?>[] last = {null};
+        AudioChunker chunker = new AudioChunker(streamId, sampleRate, chunkSamples, chunk -> {
+            last[0] = send(chunk);
+            chunks[0]++;
+        });
+        String error = null;
+        try {
+            AudioDecoder.decode(file, sampleRate, chunker::accept);
+        } catch (AudioDecodingException e) {
+            error = e.getMessage();
+            sendDeadLetter(streamId, file, e);
+        }
+        boolean close = error == null || chunks[0] > 0 || chunker.samplesSeen() > 0;
+        if (close) {
+            chunker.finish();
+        }
+        producer.flush();
+        await(last[0], streamId);
+        if (error == null) {
+            LOG.info("published {} as stream '{}': {} samples in {} chunks", file, streamId, chunker.samplesSeen(), chunks[0]);
+        } else {
+            LOG.warn("cannot decode {}: {}", file, error);
+        }
+        return new Result(streamId, file, chunker.samplesSeen(), chunks[0], close, error);
+    }
+
+    private Future<RecordMetadata> send(AudioChunk chunk) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, chunk.streamId(), serde.value(chunk));
+        serde.writeHeaders(chunk, record.headers());
+        return producer.send(record);
+    }
+
+    private void sendDeadLetter(String streamId, Path file, Exception error) {
+        Headers headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        RecordHeaders.put(headers, RecordHeaders.STREAM, streamId);
+        RecordHeaders.put(headers, RecordHeaders.SOURCE, file.toString());
+        producer.send(new ProducerRecord<>(deadLetterTopic, null, streamId, new byte[0],
+                DeadLetters.headers(headers, STAGE, error, null)));
+    }
+
+    private static void await(Future<?> send, String streamId) {
+        if (send == null) {
+            return;
+        }
+        try {
+            send.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while publishing stream " + streamId, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Kafka refused stream " + streamId + ": " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+}

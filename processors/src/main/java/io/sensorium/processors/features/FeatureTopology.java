@@ -1,0 +1,27 @@
+package io.sensorium.processors.features;
+
+import io.sensorium.core.config.SensoriumConfig;
+import io.sensorium.core.kafka.StageTopology;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/** The feature preprocessor: audio topic -> Whisper log-mel frames on the features topic. */
+public final class FeatureTopology {
+    public static final String STAGE = "features";
+    static final String STORE = "features-stft-state";
+    /** Gaps up to a minute (a few lost chunks) are bridged with silence; more means the stream is broken. */
+    private static final long MAX_GAP_SECONDS = 60;
+
+    private FeatureTopology() {}
+
+    public static Topology build(SensoriumConfig config) {
+        SensoriumConfig.Audio audio = config.audio();
+        return StageTopology.build(STAGE, config.topics().audio(), config.topics().features(),
+                config.topics().deadLetters(),
+                () -> new FeatureProcessor(audio.melBins(), audio.sampleRate(), audio.maxRecordBytes(),
+                        MAX_GAP_SECONDS * audio.sampleRate()),
+                List.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.ByteArray())));
+    }
+}

@@ -1,0 +1,62 @@
+package io.sensorium.cli;
+
+import io.sensorium.core.config.SensoriumConfig;
+import io.sensorium.core.records.AudioChunkSerde;
+import io.sensorium.ingest.audio.AudioIngest;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code sensorium ingest audio FILE...}: the ingest stage on its own, publishing to a running cluster. */
+@Command(name = "ingest", mixinStandardHelpOptions = true, description = "Publish media to the input topics.",
+        subcommands = IngestCommand.Audio.class)
+final class IngestCommand {
+
+    @Command(name = "audio", mixinStandardHelpOptions = true,
+            description = "Decode audio files (any format FFmpeg reads) and publish them as 16 kHz PCM16 chunks.")
+    static final class Audio implements Callable<Integer> {
+        @Mixin
+        ConfigOptions options;
+
+        @Parameters(paramLabel = "FILE", arity = "1..*")
+        List<Path> files;
+
+        @Option(names = "--stream-id", paramLabel = "ID", description = "Stream id (record key) for a single file; default: the file name.")
+        String streamId;
+
+        @Override
+        public Integer call() throws Exception {
+            SensoriumConfig config = options.load();
+            if (streamId != null && files.size() != 1) {
+                throw new UserFacingError("--stream-id names one stream: give exactly one file with it", UserFacingError.USAGE);
+            }
+            Map<String, Path> streams = streamId != null ? Map.of(streamId, files.get(0)) : StreamIds.forFiles(files);
+            int failures = 0;
+            try (KafkaCluster cluster = KafkaCluster.connect(config, false);
+                 KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.bootstrapServers())) {
+                cluster.ensureTopics(config, KafkaCluster.speechTopics(config));
+                AudioIngest ingest = audioIngest(config, producer);
+                for (Map.Entry<String, Path> stream : streams.entrySet()) {
+                    AudioIngest.Result result = ingest.publish(stream.getKey(), stream.getValue());
+                    if (!result.ok()) {
+                        System.err.println("sensorium: " + stream.getValue() + ": " + result.error());
+                        failures++;
+                    }
+                }
+            }
+            return failures == 0 ? 0 : UserFacingError.FAILED;
+        }
+    }
+
+    static AudioIngest audioIngest(SensoriumConfig config, KafkaProducer<String, byte[]> producer) {
+        SensoriumConfig.Audio audio = config.audio();
+        return new AudioIngest(producer, config.topics().audio(), config.topics().deadLetters(),
+                new AudioChunkSerde(audio.maxRecordBytes()), audio.sampleRate(), audio.chunkSamples());
+    }
+}

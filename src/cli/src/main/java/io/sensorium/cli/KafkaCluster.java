@@ -1,0 +1,49 @@
+package io.sensorium.cli;
+
+import io.sensorium.core.config.SensoriumConfig;
+import io.sensorium.core.kafka.EmbeddedKafkaBroker;
+import io.sensorium.core.kafka.TopicAdmin;
+import java.util.List;
+
+/** The cluster a command talks to: the configured one, or an in-process broker that lives as long as the command. */
+final class KafkaCluster implements AutoCloseable {
+    private final EmbeddedKafkaBroker embedded;
+    private final String bootstrapServers;
+
+    private KafkaCluster(EmbeddedKafkaBroker embedded, String bootstrapServers) {
+        this.embedded = embedded;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    static KafkaCluster connect(SensoriumConfig config, boolean embeddedAllowed) {
+        if (!config.kafka().embedded()) {
+            return new KafkaCluster(null, config.kafka().bootstrapServers());
+        }
+        if (!embeddedAllowed) {
+            throw new UserFacingError("this command works on a running cluster: give --bootstrap-servers HOST:PORT "
+                    + "(or kafka.bootstrap-servers in --config / SENSORIUM_KAFKA_BOOTSTRAP_SERVERS)", UserFacingError.USAGE);
+        }
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
+        return new KafkaCluster(broker, broker.bootstrapServers());
+    }
+
+    String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    void ensureTopics(SensoriumConfig config, List<String> topics) {
+        TopicAdmin.ensureTopics(bootstrapServers, topics, config.kafka().partitions(), config.kafka().replicationFactor());
+    }
+
+    static List<String> speechTopics(SensoriumConfig config) {
+        SensoriumConfig.Topics topics = config.topics();
+        return List.of(topics.audio(), topics.features(), topics.transcripts(), topics.deadLetters());
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (embedded != null) {
+            embedded.close();
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package io.sensorium.cli;
+
+import io.sensorium.core.config.SensoriumConfig;
+import io.sensorium.core.kafka.StreamsStage;
+import io.sensorium.processors.features.FeatureTopology;
+import io.sensorium.processors.speech.SpeechEngine;
+import io.sensorium.processors.speech.SpeechTopology;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.Topology;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/**
+ * {@code sensorium process features|speech}: one processing stage as a long-running Kafka Streams application
+ * against a cluster — the deployable form. Start as many instances as the input topic has partitions; they share
+ * the work through the consumer group. Stops cleanly on SIGTERM.
+ */
+@Command(name = "process", mixinStandardHelpOptions = true, description = "Run one processing stage against a cluster.",
+        subcommands = {ProcessCommand.Features.class, ProcessCommand.Speech.class})
+final class ProcessCommand {
+
+    @Command(name = "features", mixinStandardHelpOptions = true, description = "Audio chunks -> Whisper log-mel features.")
+    static final class Features implements Callable<Integer> {
+        @Mixin
+        ConfigOptions options;
+
+        @Override
+        public Integer call() throws Exception {
+            SensoriumConfig config = options.load();
+            return runUntilStopped(config, FeatureTopology.STAGE, FeatureTopology.build(config));
+        }
+    }
+
+    @Command(name = "speech", mixinStandardHelpOptions = true, description = "Log-mel features -> transcript segments (Whisper).")
+    static final class Speech implements Callable<Integer> {
+        @Mixin
+        ConfigOptions options;
+
+        @Override
+        public Integer call() throws Exception {
+            SensoriumConfig config = options.load();
+            try (SpeechEngine engine = SpeechEngine.open(config.speech())) {
+                SensoriumConfig withBins = config.withMelBins(engine.melBins());
+                return runUntilStopped(withBins, SpeechTopology.STAGE, SpeechTopology.build(withBins, engine));
+            }
+        }
+    }
+
+    private static int runUntilStopped(SensoriumConfig config, String stageName, Topology topology) throws Exception {
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        // The JVM exits as soon as its shutdown hooks return: the hook waits for the stage to close so that its
+        // last offsets and state are committed before the process goes.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopRequested.countDown();
+            try {
+                closed.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        try (KafkaCluster cluster = KafkaCluster.connect(config, false)) {
+            cluster.ensureTopics(config, KafkaCluster.speechTopics(config));
+            try (StreamsStage stage = new StreamsStage(stageName, topology, config.kafka(), cluster.bootstrapServers())) {
+                stage.start(Duration.ofMinutes(5));
+                while (!stopRequested.await(1, TimeUnit.SECONDS)) {
+                    if (stage.failed()) {
+                        return UserFacingError.FAILED;
+                    }
+                }
+            }
+        } finally {
+            closed.countDown();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,133 @@
+package io.sensorium.cli;
+
+import io.sensorium.core.config.SensoriumConfig;
+import io.sensorium.core.kafka.StreamsStage;
+import io.sensorium.core.records.TranscriptJson;
+import io.sensorium.core.records.TranscriptSegment;
+import io.sensorium.ingest.audio.AudioIngest;
+import io.sensorium.processors.features.FeatureTopology;
+import io.sensorium.processors.speech.SpeechEngine;
+import io.sensorium.processors.speech.SpeechTopology;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code sensorium transcribe FILE...}: the whole speech path in one process — ingest, feature preprocessor and
+ * speech processor as Kafka Streams applications — printing each segment as it reaches the transcripts topic.
+ */
+@Command(name = "transcribe", mixinStandardHelpOptions = true,
+        description = "Transcribe audio files through the Kafka pipeline; one JSON line per segment on stdout.")
+final class TranscribeCommand implements Callable<Integer> {
+    private static final Duration STAGE_START = Duration.ofMinutes(2);
+
+    enum Format { json, text }
+
+    @Mixin
+    ConfigOptions options;
+
+    @Parameters(paramLabel = "FILE", arity = "1..*", description = "Audio files: WAV, FLAC, MP3, or anything FFmpeg reads.")
+    List<Path> files;
+
+    @Option(names = "--format", description = "json (default: one JSON object per segment) or text.")
+    Format format = Format.json;
+
+    @Override
+    public Integer call() throws Exception {
+        SensoriumConfig config = options.load();
+        Path model = config.speech().model();
+        if (!Files.isDirectory(model)) {
+            throw new UserFacingError("no Whisper model at " + model + ": get one with `./sensorium models pull tiny.en`"
+                    + " or give --model DIR", UserFacingError.USAGE);
+        }
+        for (Path file : files) {
+            if (!Files.isRegularFile(file)) {
+                throw new UserFacingError("no such file: " + file, UserFacingError.USAGE);
+            }
+        }
+        Map<String, Path> streams = StreamIds.forFiles(files);
+        try (SpeechEngine engine = SpeechEngine.open(config.speech());
+             KafkaCluster cluster = KafkaCluster.connect(config, true)) {
+            cluster.ensureTopics(config, KafkaCluster.speechTopics(config));
+            SensoriumConfig withBins = config.withMelBins(engine.melBins());
+            try (StreamsStage features = new StreamsStage(FeatureTopology.STAGE, FeatureTopology.build(withBins),
+                         config.kafka(), cluster.bootstrapServers());
+                 StreamsStage speech = new StreamsStage(SpeechTopology.STAGE, SpeechTopology.build(withBins, engine),
+                         config.kafka(), cluster.bootstrapServers());
+                 TranscriptWatcher watcher = new TranscriptWatcher(cluster.bootstrapServers(),
+                         config.topics().transcripts(), config.topics().deadLetters())) {
+                features.start(STAGE_START);
+                speech.start(STAGE_START);
+                watcher.expect(streams.keySet());
+                return run(withBins, cluster, streams, watcher, List.of(features, speech));
+            }
+        }
+    }
+
+    private int run(SensoriumConfig config, KafkaCluster cluster, Map<String, Path> streams, TranscriptWatcher watcher,
+                    List<StreamsStage> stages) throws Exception {
+        ExecutorService ingestThread = Executors.newSingleThreadExecutor();
+        try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.bootstrapServers())) {
+            AudioIngest ingest = IngestCommand.audioIngest(config, producer);
+            Future<?> ingesting = ingestThread.submit(() -> streams.forEach((id, file) -> {
+                AudioIngest.Result result = ingest.publish(id, file);
+                if (!result.ok()) {
+                    synchronized (watcher) {
+                        if (result.streamClosed()) {
+                            watcher.problems().add(id + ": " + result.error());
+                        } else {
+                            watcher.abandon(id, result.error());
+                        }
+                    }
+                }
+            }));
+            while (true) {
+                synchronized (watcher) {
+                    if (watcher.done()) {
+                        break;
+                    }
+                    watcher.poll(Duration.ofMillis(200), this::print);
+                }
+                for (StreamsStage stage : stages) {
+                    if (stage.failed()) {
+                        throw new UserFacingError("stage " + stage.stage() + " failed; see the log above", UserFacingError.FAILED);
+                    }
+                }
+                if (ingesting.isDone()) {
+                    ingesting.get();
+                }
+            }
+            ingesting.get();
+        } finally {
+            ingestThread.shutdownNow();
+        }
+        watcher.problems().forEach(problem -> System.err.println("sensorium: " + problem));
+        return watcher.problems().isEmpty() ? 0 : UserFacingError.FAILED;
+    }
+
+    private void print(TranscriptSegment segment) {
+        if (format == Format.json) {
+            System.out.println(TranscriptJson.writeString(segment));
+        } else {
+            System.out.printf("[%s --> %s] %s%s%n", clock(segment.start()), clock(segment.end()),
+                    files.size() > 1 ? segment.stream() + ": " : "", segment.text().strip());
+        }
+        System.out.flush();
+    }
+
+    private static String clock(double seconds) {
+        long millis = Math.round(seconds * 1000);
+        return String.format("%02d:%02d.%03d", millis / 60_000, millis / 1000 % 60, millis % 1000);
+    }
+}
