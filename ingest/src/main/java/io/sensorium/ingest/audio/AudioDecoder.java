@@ -1,6 +1,5 @@
 package io.sensorium.ingest.audio;
 
-import java.nio.ShortBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
@@ -30,28 +29,27 @@ public final class AudioDecoder {
             throw new AudioDecodingException("no such audio file: " + file);
         }
         try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile())) {
-            grabber.setSampleRate(sampleRate);
-            grabber.setAudioChannels(1);
-            grabber.setSampleFormat(avutil.AV_SAMPLE_FMT_S16);
+            // Raw samples in the decoder's own format: converting them in one pass, as the ffmpeg command does,
+            // keeps 24-bit sources from being rounded to 16 bits before the down-mix.
+            grabber.setSampleMode(FrameGrabber.SampleMode.RAW);
             try {
                 grabber.start();
             } catch (FrameGrabber.Exception e) {
                 throw new AudioDecodingException(file + " is not a media file FFmpeg can read: " + e.getMessage(), e);
             }
-            if (grabber.getAudioStream() < 0 || grabber.getAudioChannels() <= 0) {
+            if (grabber.getAudioStream() < 0 || grabber.getAudioChannels() <= 0 || grabber.getSampleRate() <= 0) {
                 throw new AudioDecodingException(file + " has no audio stream");
             }
             long samples = 0;
-            Frame frame;
-            while ((frame = grabAudio(grabber, file)) != null) {
-                if (frame.samples == null) {
-                    continue;
+            try (FfmpegResampler resampler = new FfmpegResampler(grabber.getAudioChannels(), grabber.getSampleFormat(),
+                    grabber.getSampleRate(), sampleRate)) {
+                Frame frame;
+                while ((frame = grabAudio(grabber, file)) != null) {
+                    if (frame.samples != null) {
+                        samples += deliver(resampler.convert(frame.samples), blocks);
+                    }
                 }
-                ShortBuffer buffer = (ShortBuffer) frame.samples[0];
-                short[] block = new short[buffer.remaining()];
-                buffer.get(block);
-                samples += block.length;
-                blocks.accept(block);
+                samples += deliver(resampler.drain(), blocks);
             }
             if (samples == 0) {
                 throw new AudioDecodingException(file + " holds no decodable audio samples");
@@ -59,6 +57,13 @@ public final class AudioDecoder {
         } catch (FrameGrabber.Exception e) {
             throw new AudioDecodingException("cannot close decoder of " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    private static int deliver(short[] block, Consumer<short[]> blocks) {
+        if (block.length > 0) {
+            blocks.accept(block);
+        }
+        return block.length;
     }
 
     public static short[] decodeAll(Path file, int sampleRate) throws AudioDecodingException {
