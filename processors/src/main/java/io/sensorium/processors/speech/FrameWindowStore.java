@@ -1,6 +1,7 @@
 package io.sensorium.processors.speech;
 
 import io.sensorium.core.records.FeatureChunkSerde;
+import io.sensorium.processors.features.LogMelSpectrogram;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,8 +15,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * arrived read as silence.
  */
 final class FrameWindowStore {
-    /** log10 of Whisper's power floor: the value of a frame of digital silence (and of Whisper's zero padding). */
-    static final float SILENCE = -10f;
     private static final char SEPARATOR = '\u0000';
 
     private final KeyValueStore<String, byte[]> store;
@@ -34,7 +33,7 @@ final class FrameWindowStore {
     float[][] window(String stream, long start, int length) {
         float[][] window = new float[length][melBins];
         for (float[] frame : window) {
-            Arrays.fill(frame, SILENCE);
+            Arrays.fill(frame, LogMelSpectrogram.SILENCE);
         }
         try (KeyValueIterator<String, byte[]> chunks = store.range(key(stream, 0), key(stream, start + length - 1))) {
             while (chunks.hasNext()) {
