@@ -40,6 +40,7 @@ public final class WhisperTokenizer {
     private final String[] tokens;
     private final Map<String, Integer> mergeRanks;
     private final Map<String, Integer> specials;
+    private final Pattern specialPattern;
     private final boolean[] special;
     private final int noTimestamps;
     private final Map<String, int[]> wordCache = new ConcurrentHashMap<>();
@@ -48,6 +49,11 @@ public final class WhisperTokenizer {
         this.vocab = vocab;
         this.mergeRanks = mergeRanks;
         this.specials = specials;
+        // Longest first, so that a special token that starts another is not matched in its place.
+        this.specialPattern = Pattern.compile(specials.keySet().stream()
+                .sorted(java.util.Comparator.comparingInt(String::length).reversed())
+                .map(Pattern::quote)
+                .collect(java.util.stream.Collectors.joining("|")));
         int size = 1 + Math.max(vocab.values().stream().mapToInt(Integer::intValue).max().orElse(0),
                 specials.values().stream().mapToInt(Integer::intValue).max().orElse(0));
         this.tokens = new String[size];
@@ -91,16 +97,30 @@ public final class WhisperTokenizer {
         return new WhisperTokenizer(vocab, ranks, specials);
     }
 
-    /** Token ids of plain text; special-token strings in it are encoded as text. */
+    /**
+     * Token ids of text. As Hugging Face tokenizers do, a special token's exact string in the text (such as
+     * {@code <|endoftext|>}) becomes that token; no other special token is added.
+     */
     public int[] encode(String text) {
         List<Integer> ids = new ArrayList<>();
+        Matcher specialsInText = specialPattern.matcher(text);
+        int from = 0;
+        while (specialsInText.find()) {
+            encodeText(text.substring(from, specialsInText.start()), ids);
+            ids.add(specials.get(specialsInText.group()));
+            from = specialsInText.end();
+        }
+        encodeText(text.substring(from), ids);
+        return ids.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private void encodeText(String text, List<Integer> ids) {
         Matcher words = SPLIT.matcher(text);
         while (words.find()) {
             for (int id : wordCache.computeIfAbsent(words.group(), this::encodeWord)) {
                 ids.add(id);
             }
         }
-        return ids.stream().mapToInt(Integer::intValue).toArray();
     }
 
     private int[] encodeWord(String word) {
