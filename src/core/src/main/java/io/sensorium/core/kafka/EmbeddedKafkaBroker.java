@@ -41,7 +41,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     .setConfigProp("auto.create.topics.enable", "false")
                     .setDeleteOnClose(true)
                     .build();
-            cluster.format();
+            formatQuietly(cluster);
             cluster.startup();
             cluster.waitForReadyBrokers();
             EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(cluster);
@@ -53,6 +53,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             throw new IllegalStateException("interrupted while starting the in-process Kafka broker", e);
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the in-process Kafka broker: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Kafka's storage formatter reports on System.out, which for {@code transcribe} carries nothing but
+     * transcripts: its words go to stderr with the logs.
+     */
+    private static void formatQuietly(KafkaClusterTestKit cluster) throws Exception {
+        java.io.PrintStream stdout = System.out;
+        synchronized (System.class) {
+            System.setOut(System.err);
+            try {
+                cluster.format();
+            } finally {
+                System.setOut(stdout);
+            }
         }
     }
 

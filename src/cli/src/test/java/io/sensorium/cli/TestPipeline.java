@@ -1,0 +1,67 @@
+package io.sensorium.cli;
+
+import io.sensorium.core.config.ConfigLoader;
+import io.sensorium.core.config.SensoriumConfig;
+import io.sensorium.core.kafka.TestKafka;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+
+/** What the end-to-end tests share: the real test broker, a configuration with topics of their own, fixtures. */
+final class TestPipeline {
+    private TestPipeline() {}
+
+    static Path fixture(String name) {
+        try {
+            return Path.of(TestPipeline.class.getResource("/fixtures/" + name).toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Settings that keep one test's topics and consumer groups apart from every other's on the shared broker. */
+    static Map<String, String> isolatedSettings() {
+        String run = "t" + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("kafka.bootstrap-servers", TestKafka.bootstrapServers());
+        settings.put("kafka.application-id-prefix", run);
+        settings.put("kafka.partitions", "3");
+        settings.put("topics.audio", run + ".audio");
+        settings.put("topics.features", run + ".features");
+        settings.put("topics.transcripts", run + ".transcripts");
+        settings.put("topics.dead-letters", run + ".dead-letters");
+        settings.put("speech.model", fixture("whisper-tiny-random").toString());
+        settings.put("speech.threads", "1");
+        return settings;
+    }
+
+    static SensoriumConfig config(Map<String, String> settings) {
+        return ConfigLoader.load(null, Map.of(), settings);
+    }
+
+    /** Every record of a topic, in partition order, read until {@code expected} have come or the time is up. */
+    static List<ConsumerRecord<String, byte[]>> readAll(String topic, int expected, Duration timeout) {
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.reader(TestKafka.bootstrapServers())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (records.size() < expected && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+            // A little longer, so that a duplicate after the expected records would be seen too.
+            consumer.poll(Duration.ofSeconds(1)).forEach(records::add);
+        }
+        return records;
+    }
+}

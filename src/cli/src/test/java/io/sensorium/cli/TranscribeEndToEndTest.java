@@ -1,0 +1,162 @@
+package io.sensorium.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sensorium.core.config.SensoriumConfig;
+import io.sensorium.core.records.FeatureChunk;
+import io.sensorium.core.records.FeatureChunkSerde;
+import io.sensorium.core.records.TranscriptEnd;
+import io.sensorium.core.records.TranscriptJson;
+import io.sensorium.core.records.TranscriptSegment;
+import io.sensorium.ingest.audio.AudioDecoder;
+import io.sensorium.processors.features.LogMelSpectrogram;
+import io.sensorium.processors.speech.SpeechEngine;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sound.sampled.AudioFileFormat;
+import javax.sound.sampled.AudioFormat;
+import javax.sound.sampled.AudioInputStream;
+import javax.sound.sampled.AudioSystem;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code sensorium transcribe} against a real Kafka broker: two streams at once — jfk.wav (one window) and 33 s of
+ * it repeated (several windows) — through ingest, the feature preprocessor and the speech processor, as Kafka
+ * Streams applications. The transcripts topic must hold, per stream and in order, exactly the segments the same
+ * model gives for the same audio outside Kafka, each once, then the stream's end marker.
+ */
+class TranscribeEndToEndTest {
+
+    @Test
+    void twoStreamsAtOnceGiveTheirSegmentsInOrderExactlyOnce(@TempDir Path dir) throws Exception {
+        Path short_ = TestPipeline.fixture("audio/jfk.wav");
+        Path long_ = writeWav(dir.resolve("jfk-x3.wav"), repeat(AudioDecoder.decodeAll(short_, 16_000), 3));
+        Map<String, String> settings = TestPipeline.isolatedSettings();
+        List<String> args = new ArrayList<>(List.of("transcribe"));
+        settings.forEach((key, value) -> args.addAll(List.of("--set", key + "=" + value)));
+        args.addAll(List.of(short_.toString(), long_.toString()));
+
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        int exit;
+        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        try {
+            exit = Sensorium.run(args.toArray(String[]::new));
+        } finally {
+            System.setOut(stdout);
+        }
+        assertThat(exit).isZero();
+
+        SensoriumConfig config = TestPipeline.config(settings);
+        Map<String, List<TranscriptSegment>> expected = new HashMap<>();
+        try (SpeechEngine engine = SpeechEngine.open(config.speech())) {
+            expected.put("jfk.wav", offline(engine, short_));
+            expected.put("jfk-x3.wav", offline(engine, long_));
+        }
+        assertThat(expected.get("jfk-x3.wav").size()).isGreaterThan(expected.get("jfk.wav").size());
+
+        int total = expected.values().stream().mapToInt(List::size).sum() + 2;
+        List<ConsumerRecord<String, byte[]>> records = TestPipeline.readAll(config.topics().transcripts(), total, Duration.ofSeconds(30));
+        assertThat(records).hasSize(total);
+        Map<String, List<Object>> byStream = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            byStream.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(TranscriptJson.read(record.value()));
+        }
+        for (var stream : expected.entrySet()) {
+            List<Object> got = byStream.get(stream.getKey());
+            List<TranscriptSegment> want = stream.getValue();
+            assertThat(got).hasSize(want.size() + 1);
+            for (int i = 0; i < want.size(); i++) {
+                TranscriptSegment segment = (TranscriptSegment) got.get(i);
+                assertThat(segment.segment()).isEqualTo(i);
+                assertThat(segment.tokens()).isEqualTo(want.get(i).tokens());
+                assertThat(segment.start()).isCloseTo(want.get(i).start(), org.assertj.core.data.Offset.offset(1e-6));
+                assertThat(segment.end()).isCloseTo(want.get(i).end(), org.assertj.core.data.Offset.offset(1e-6));
+                assertThat(segment.text()).isEqualTo(want.get(i).text());
+            }
+            assertThat(got.get(want.size())).isInstanceOf(TranscriptEnd.class);
+            assertThat(((TranscriptEnd) got.get(want.size())).segments()).isEqualTo(want.size());
+        }
+        String[] lines = printed.toString(StandardCharsets.UTF_8).strip().split("\n");
+        assertThat(lines).hasSize(total - 2);
+        for (String line : lines) {
+            assertThat(TranscriptJson.read(line.getBytes(StandardCharsets.UTF_8))).isInstanceOf(TranscriptSegment.class);
+        }
+    }
+
+    /**
+     * The same audio through the same model without Kafka: whole-file features (16-bit as the features topic carries
+     * them), 30 s windows, Whisper's seek.
+     */
+    private static List<TranscriptSegment> offline(SpeechEngine engine, Path file) throws Exception {
+        short[] pcm = AudioDecoder.decodeAll(file, 16_000);
+        float[] signal = new float[pcm.length];
+        for (int i = 0; i < pcm.length; i++) {
+            signal[i] = pcm[i] / 32768f;
+        }
+        float[][] frames = new LogMelSpectrogram(80).compute(signal);
+        FeatureChunkSerde serde = new FeatureChunkSerde(Integer.MAX_VALUE);
+        FeatureChunk chunk = new FeatureChunk("s", 0, 0, 80, pcm.length, true, frames);
+        RecordHeaders headers = new RecordHeaders();
+        serde.writeHeaders(chunk, headers);
+        float[][] stored = serde.read("s", serde.value(chunk), headers).frames();
+
+        List<TranscriptSegment> segments = new ArrayList<>();
+        long content = pcm.length / 160;
+        long seek = 0;
+        while (seek < content) {
+            float[][] window = new float[3000][];
+            for (int t = 0; t < 3000; t++) {
+                long f = seek + t;
+                window[t] = f < stored.length ? stored[(int) f].clone() : silence();
+            }
+            int size = (int) Math.min(3000, content - seek);
+            SpeechEngine.WindowTranscript transcript = engine.transcribe(window, size);
+            for (SpeechEngine.Segment s : transcript.segments()) {
+                segments.add(TranscriptSegment.of("", segments.size(), seek / 100.0 + s.start(), seek / 100.0 + s.end(),
+                        engine.text(s.tokens()), Arrays.stream(s.tokens()).boxed().toList(), transcript.avgLogprob(),
+                        engine.modelName(), engine.language()));
+            }
+            seek += transcript.advanceFrames();
+        }
+        return segments;
+    }
+
+    private static float[] silence() {
+        float[] frame = new float[80];
+        Arrays.fill(frame, LogMelSpectrogram.SILENCE);
+        return frame;
+    }
+
+    private static short[] repeat(short[] pcm, int times) {
+        short[] out = new short[pcm.length * times];
+        for (int i = 0; i < times; i++) {
+            System.arraycopy(pcm, 0, out, i * pcm.length, pcm.length);
+        }
+        return out;
+    }
+
+    static Path writeWav(Path file, short[] pcm) throws Exception {
+        ByteBuffer bytes = ByteBuffer.allocate(pcm.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asShortBuffer().put(pcm);
+        AudioFormat format = new AudioFormat(16_000, 16, 1, true, false);
+        try (AudioInputStream in = new AudioInputStream(new ByteArrayInputStream(bytes.array()), format, pcm.length)) {
+            AudioSystem.write(in, AudioFileFormat.Type.WAVE, file.toFile());
+        }
+        return file;
+    }
+}
