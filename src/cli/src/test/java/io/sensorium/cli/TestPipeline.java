@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -49,6 +50,12 @@ final class TestPipeline {
 
     /** Every record of a topic, in partition order, read until {@code expected} have come or the time is up. */
     static List<ConsumerRecord<String, byte[]>> readAll(String topic, int expected, Duration timeout) {
+        return readUntil(topic, records -> records.size() >= expected, timeout);
+    }
+
+    /** Every record of a topic, in partition order, read until {@code done} says so or the time is up. */
+    static List<ConsumerRecord<String, byte[]>> readUntil(String topic, Predicate<List<ConsumerRecord<String, byte[]>>> done,
+                                                          Duration timeout) {
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = KafkaClients.reader(TestKafka.bootstrapServers())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
@@ -56,7 +63,7 @@ final class TestPipeline {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             long deadline = System.nanoTime() + timeout.toNanos();
-            while (records.size() < expected && System.nanoTime() < deadline) {
+            while (!done.test(records) && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
             // A little longer, so that a duplicate after the expected records would be seen too.
