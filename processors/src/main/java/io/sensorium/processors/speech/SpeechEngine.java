@@ -7,6 +7,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
 
 /**
  * Transcribes 30 s windows with one loaded Whisper model. Engines are shared per model directory within the JVM —
@@ -22,6 +26,10 @@ public final class SpeechEngine implements AutoCloseable {
     private static final int MAX_NEW_TOKENS = 224;
 
     private static final Map<Path, Shared> LOADED = new HashMap<>();
+    // Where inference time goes, for the operator's dashboards and for the benchmark's breakdown.
+    private static final Timer ENCODER_TIME = Timer.builder("sensorium.speech.encoder").register(Metrics.globalRegistry);
+    private static final Timer DECODER_TIME = Timer.builder("sensorium.speech.decoder").register(Metrics.globalRegistry);
+    private static final Counter DECODED_TOKENS = Counter.builder("sensorium.speech.decoded.tokens").register(Metrics.globalRegistry);
 
     private final Shared shared;
     private final boolean timestamps;
@@ -82,9 +90,14 @@ public final class SpeechEngine implements AutoCloseable {
     public WindowTranscript transcribe(float[][] window, int contentFrames) {
         WhisperNormalization.normalize(window);
         WhisperDecoder.Result result;
+        long started = System.nanoTime();
         try (WhisperEncoder.EncoderOutput encoded = shared.encoder.encode(window)) {
+            long encodedAt = System.nanoTime();
+            ENCODER_TIME.record(encodedAt - started, TimeUnit.NANOSECONDS);
             result = shared.decoder.decode(encoded, shared.decoder.prompt(timestamps, language), timestamps,
                     MAX_NEW_TOKENS, true);
+            DECODER_TIME.record(System.nanoTime() - encodedAt, TimeUnit.NANOSECONDS);
+            DECODED_TOKENS.increment(result.tokens().length - result.promptLength());
         }
         return segments(result.generated(), contentFrames, result.avgLogprob());
     }

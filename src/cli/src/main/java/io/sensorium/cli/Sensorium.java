@@ -13,7 +13,7 @@ public final class Sensorium {
         System.exit(run(args));
     }
 
-    static int run(String... args) {
+    public static int run(String... args) {
         CommandLine cli = new CommandLine(new Sensorium());
         cli.setExecutionExceptionHandler((error, commandLine, parseResult) -> {
             commandLine.getErr().println("sensorium: " + UserFacingError.describe(error));
