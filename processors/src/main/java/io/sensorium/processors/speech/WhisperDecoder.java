@@ -155,16 +155,9 @@ public final class WhisperDecoder {
 
         @Override
         public float[] next(int[] sequence, int length) throws OrtException {
-            try (OnnxTensor ids = ids(sequence, 0, length)) {
-                Map<String, OnnxTensor> inputs = new HashMap<>();
-                inputs.put("input_ids", ids);
-                inputs.put("encoder_hidden_states", encoded.hiddenStates());
-                if (model.merged()) {
-                    inputs.putAll(mergedFirstStepInputs(emptyPast));
-                }
-                try (OrtSession.Result result = model.decoderSession().run(inputs)) {
-                    return lastRow(result);
-                }
+            try (OnnxTensor ids = ids(sequence, 0, length);
+                 OrtSession.Result result = model.decoderSession().run(wholeSequenceInputs(ids, encoded, emptyPast))) {
+                return lastRow(result);
             }
         }
 
@@ -175,11 +168,18 @@ public final class WhisperDecoder {
     }
 
     /**
-     * The merged decoder's extra inputs for a step without cache: use_cache_branch false and zero-length past
-     * tensors shaped as the graph declares them, made once per decoding and kept in {@code cache}.
+     * Inputs for a run over the whole sequence without cache. The merged decoder also takes use_cache_branch false
+     * and zero-length past tensors shaped as the graph declares them, made once per decoding and kept in
+     * {@code cache}.
      */
-    private Map<String, OnnxTensor> mergedFirstStepInputs(Map<String, OnnxTensor> cache)
-            throws OrtException {
+    private Map<String, OnnxTensor> wholeSequenceInputs(OnnxTensor ids, WhisperEncoder.EncoderOutput encoded,
+                                                        Map<String, OnnxTensor> cache) throws OrtException {
+        Map<String, OnnxTensor> inputs = new HashMap<>();
+        inputs.put("input_ids", ids);
+        inputs.put("encoder_hidden_states", encoded.hiddenStates());
+        if (!model.merged()) {
+            return inputs;
+        }
         if (cache.isEmpty()) {
             OrtSession session = model.decoderSession();
             for (var entry : session.getInputInfo().entrySet()) {
@@ -191,7 +191,8 @@ public final class WhisperDecoder {
             }
             cache.put("use_cache_branch", OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), new boolean[] {false}));
         }
-        return cache;
+        inputs.putAll(cache);
+        return inputs;
     }
 
     /** Feeds the new token and the previous step's keys and values. */
@@ -212,13 +213,7 @@ public final class WhisperDecoder {
         public float[] next(int[] sequence, int length) throws OrtException {
             if (first == null) {
                 try (OnnxTensor ids = ids(sequence, 0, length)) {
-                    Map<String, OnnxTensor> inputs = new HashMap<>();
-                    inputs.put("input_ids", ids);
-                    inputs.put("encoder_hidden_states", encoded.hiddenStates());
-                    if (model.merged()) {
-                        inputs.putAll(mergedFirstStepInputs(firstStepExtras));
-                    }
-                    first = model.decoderSession().run(inputs);
+                    first = model.decoderSession().run(wholeSequenceInputs(ids, encoded, firstStepExtras));
                 }
                 fed = length;
                 return lastRow(first);

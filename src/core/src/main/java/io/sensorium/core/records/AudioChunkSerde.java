@@ -35,19 +35,9 @@ public final class AudioChunkSerde {
 
     /** @throws InvalidRecordException when the record is not a well-formed audio chunk */
     public AudioChunk read(String key, byte[] value, Headers headers) {
-        RecordHeaders.requireSchema(headers, SCHEMA);
-        if (value == null) {
-            throw new InvalidRecordException("audio chunk has no value");
-        }
-        if (value.length > maxValueBytes) {
-            throw new InvalidRecordException("audio chunk of " + value.length + " bytes is over the limit of " + maxValueBytes);
-        }
+        String stream = RecordHeaders.requireEnvelope("audio chunk", SCHEMA, maxValueBytes, key, value, headers);
         if (value.length % 2 != 0) {
             throw new InvalidRecordException("audio chunk of " + value.length + " bytes is not whole PCM16 samples (truncated?)");
-        }
-        String stream = RecordHeaders.required(headers, RecordHeaders.STREAM);
-        if (key != null && !key.equals(stream)) {
-            throw new InvalidRecordException("record key '" + key + "' differs from its stream header '" + stream + "'");
         }
         long sequence = RecordHeaders.requiredLong(headers, RecordHeaders.SEQUENCE);
         long offset = RecordHeaders.requiredLong(headers, RecordHeaders.SAMPLE_OFFSET);

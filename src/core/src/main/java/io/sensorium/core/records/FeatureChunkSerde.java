@@ -69,17 +69,7 @@ public final class FeatureChunkSerde {
 
     /** @throws InvalidRecordException when the record is not a well-formed feature chunk */
     public FeatureChunk read(String key, byte[] value, Headers headers) {
-        RecordHeaders.requireSchema(headers, SCHEMA);
-        if (value == null) {
-            throw new InvalidRecordException("feature chunk has no value");
-        }
-        if (value.length > maxValueBytes) {
-            throw new InvalidRecordException("feature chunk of " + value.length + " bytes is over the limit of " + maxValueBytes);
-        }
-        String stream = RecordHeaders.required(headers, RecordHeaders.STREAM);
-        if (key != null && !key.equals(stream)) {
-            throw new InvalidRecordException("record key '" + key + "' differs from its stream header '" + stream + "'");
-        }
+        String stream = RecordHeaders.requireEnvelope("feature chunk", SCHEMA, maxValueBytes, key, value, headers);
         int melBins = RecordHeaders.requiredInt(headers, RecordHeaders.MEL_BINS);
         if (melBins <= 0) {
             throw new InvalidRecordException("mel bins must be positive, got " + melBins);

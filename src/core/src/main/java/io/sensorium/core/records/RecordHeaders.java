@@ -73,6 +73,28 @@ public final class RecordHeaders {
         return Boolean.parseBoolean(text(headers, name));
     }
 
+    /**
+     * The checks every Sensorium record passes before its value is read: the schema, a value within the size limit,
+     * a stream header that agrees with the key.
+     *
+     * @return the stream id
+     */
+    public static String requireEnvelope(String what, String schema, int maxValueBytes, String key, byte[] value,
+                                         Headers headers) {
+        requireSchema(headers, schema);
+        if (value == null) {
+            throw new InvalidRecordException(what + " has no value");
+        }
+        if (value.length > maxValueBytes) {
+            throw new InvalidRecordException(what + " of " + value.length + " bytes is over the limit of " + maxValueBytes);
+        }
+        String stream = required(headers, STREAM);
+        if (key != null && !key.equals(stream)) {
+            throw new InvalidRecordException("record key '" + key + "' differs from its stream header '" + stream + "'");
+        }
+        return stream;
+    }
+
     /** Rejects a record whose schema header names another record type or a version this build does not read. */
     public static void requireSchema(Headers headers, String expected) {
         String schema = text(headers, SCHEMA);
