@@ -1,7 +1,7 @@
 """Makes the random-weight Whisper fixture the speech tests run: a tiny `transformers`
 WhisperForConditionalGeneration (fixed seed) with whisper tiny.en's vocabulary and special tokens, exported to the
 Hugging Face ONNX layout of the Hub's onnx-community/whisper-* repositories (encoder_model.onnx, decoder_model.onnx,
-decoder_with_past_model.onnx, config.json, generation_config.json, preprocessor_config.json, tokenizer.json), with
+decoder_with_past_model.onnx, and merged/decoder_model_merged.onnx made from those two, config.json, generation_config.json, preprocessor_config.json, tokenizer.json), with
 reference token ids from `generate()`.
 
 usage: python models/tools/export_whisper_fixture.py TOKENIZER_JSON
@@ -20,6 +20,8 @@ import sys
 import numpy as np
 import onnxruntime as ort
 import torch
+
+import merge_decoders
 from transformers import GenerationConfig, WhisperConfig, WhisperForConditionalGeneration
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -204,6 +206,10 @@ def main(tokenizer_json: str) -> None:
                  + 0.3 * torch.sin(torch.arange(80.0)).view(1, 80, 1)).float(),
     }
     export(model, inputs["noise"])
+    # The merged layout (onnx-community's) is kept apart, so that this directory stays in the pair layout; the
+    # tests assemble a merged-layout directory from both.
+    (OUT / "merged").mkdir(exist_ok=True)
+    merge_decoders.main(str(OUT / "onnx"), str(OUT / "merged/decoder_model_merged.onnx"))
     model.config.save_pretrained(OUT)
     model.generation_config.save_pretrained(OUT)
     (OUT / "preprocessor_config.json").write_text(json.dumps({

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -17,37 +19,44 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The Java encoder and greedy decoder against transformers' {@code generate()} on the random-weight fixture
  * (models/tools/export_whisper_fixture.py): the same token ids, exactly, with and without the KV cache, with and
- * without timestamps.
+ * without timestamps, for the pair of decoder graphs and for the merged one.
  */
 class WhisperDecoderParityTest {
-    private static WhisperModel model;
+    private static WhisperModel pair;
+    private static WhisperModel merged;
 
     @BeforeAll
-    static void load() {
-        model = WhisperModel.load(Fixtures.randomWhisper(), 1, "cpu");
+    static void load(@TempDir Path dir) throws Exception {
+        pair = WhisperModel.load(Fixtures.randomWhisper(), 1, "cpu");
+        merged = WhisperModel.load(Fixtures.mergedLayout(dir), 1, "cpu");
     }
 
     @AfterAll
     static void close() {
-        model.close();
+        pair.close();
+        merged.close();
     }
 
     static Stream<Arguments> cases() throws Exception {
         JsonNode reference = new ObjectMapper().readTree(Fixtures.path("whisper-tiny-random/reference/generate.json").toFile());
         List<Arguments> cases = new ArrayList<>();
         for (JsonNode c : reference) {
-            for (boolean cache : new boolean[] {true, false}) {
-                cases.add(Arguments.of(c.path("input").asText(), c.path("timestamps").asBoolean(),
-                        c.path("max_new_tokens").asInt(), cache, toInts(c.path("tokens"))));
+            for (String layout : new String[] {"pair", "merged"}) {
+                for (boolean cache : new boolean[] {true, false}) {
+                    cases.add(Arguments.of(c.path("input").asText(), c.path("timestamps").asBoolean(),
+                            c.path("max_new_tokens").asInt(), cache, layout, toInts(c.path("tokens"))));
+                }
             }
         }
         return cases.stream();
     }
 
-    @ParameterizedTest(name = "{0} timestamps={1} cache={3}")
+    @ParameterizedTest(name = "{0} timestamps={1} cache={3} decoder={4}")
     @MethodSource("cases")
     void greedyTokensEqualTransformersGenerate(String input, boolean timestamps, int maxNewTokens, boolean cache,
-                                               int[] expected) throws Exception {
+                                               String layout, int[] expected) throws Exception {
+        WhisperModel model = layout.equals("merged") ? merged : pair;
+        assertThat(model.merged()).isEqualTo(layout.equals("merged"));
         float[][] features = Fixtures.floats("whisper-tiny-random/reference/" + input, 3000, 80);
         WhisperDecoder decoder = new WhisperDecoder(model);
         try (WhisperEncoder.EncoderOutput encoded = new WhisperEncoder(model).encode(features)) {
@@ -61,7 +70,7 @@ class WhisperDecoderParityTest {
     void encoderOutputMatchesPyTorch() throws Exception {
         float[][] features = Fixtures.floats("whisper-tiny-random/reference/noise.f32", 3000, 80);
         float[][] expected = Fixtures.floats("whisper-tiny-random/reference/noise.encoder.f32", 1500, 12);
-        try (WhisperEncoder.EncoderOutput encoded = new WhisperEncoder(model).encode(features)) {
+        try (WhisperEncoder.EncoderOutput encoded = new WhisperEncoder(pair).encode(features)) {
             float[] actual = encoded.values();
             double worst = 0;
             for (int t = 0; t < 1500; t++) {
