@@ -21,7 +21,8 @@ import numpy as np
 import onnxruntime as ort
 import torch
 
-import merge_decoders
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "convert"))
+import merge_decoders  # noqa: E402
 from transformers import GenerationConfig, WhisperConfig, WhisperForConditionalGeneration
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]

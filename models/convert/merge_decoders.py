@@ -4,7 +4,7 @@ layout optimum writes and the Hub's onnx-community/whisper-* repositories ship: 
 once, in the outer graph. The cache branch passes the past cross-attention keys/values through as its
 present.N.encoder.* outputs, so both branches have the same outputs.
 
-usage: python models/tools/merge_decoders.py ONNX_DIR OUT_FILE
+usage: python models/convert/merge_decoders.py ONNX_DIR OUT_FILE
 """
 import sys
 

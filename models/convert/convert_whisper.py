@@ -1,0 +1,125 @@
+"""Converts a Whisper checkpoint into the Hugging Face ONNX layout Sensorium's --model takes (and the Hub's
+onnx-community/whisper-* repositories use), without PyTorch: numpy + onnx (+ onnxruntime for --quantize).
+
+usage: python convert_whisper.py SRC DEST [--quantize int8]
+  SRC: a CTranslate2 Whisper directory (model.bin, config.json, tokenizer.json — as faster-whisper keeps them), or a
+       transformers checkpoint directory (model.safetensors, config.json [, generation_config.json, tokenizer.json])
+  DEST: gets config.json, generation_config.json, preprocessor_config.json, tokenizer.json,
+        onnx/encoder_model.onnx, onnx/decoder_model_merged.onnx
+  --quantize int8: dynamic int8 quantisation of the MatMul weights (onnxruntime.quantization), in place
+"""
+import argparse
+import json
+import pathlib
+import shutil
+import sys
+import tempfile
+
+import onnx
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import checkpoints  # noqa: E402
+import merge_decoders  # noqa: E402
+import onnx_graphs  # noqa: E402
+
+
+def special_ids(tokenizer_json: pathlib.Path) -> dict:
+    added = json.loads(tokenizer_json.read_text())["added_tokens"]
+    return {token["content"]: token["id"] for token in added}
+
+
+def whisper_config(dims: dict, specials: dict) -> dict:
+    return {
+        "model_type": "whisper", "architectures": ["WhisperForConditionalGeneration"], **dims,
+        "activation_function": "gelu", "scale_embedding": False, "tie_word_embeddings": True, "use_cache": True,
+        "bos_token_id": specials["<|endoftext|>"], "eos_token_id": specials["<|endoftext|>"],
+        "pad_token_id": specials["<|endoftext|>"], "decoder_start_token_id": specials["<|startoftranscript|>"],
+    }
+
+
+def generation_config(ct2_config: dict, dims: dict, specials: dict) -> dict:
+    multilingual = dims["vocab_size"] >= 51865
+    config = {
+        "decoder_start_token_id": specials["<|startoftranscript|>"], "bos_token_id": specials["<|endoftext|>"],
+        "eos_token_id": specials["<|endoftext|>"], "pad_token_id": specials["<|endoftext|>"],
+        "no_timestamps_token_id": specials["<|notimestamps|>"], "prev_sot_token_id": specials.get("<|startofprev|>"),
+        "is_multilingual": multilingual, "max_initial_timestamp_index": 50, "max_length": dims["max_target_positions"],
+        "suppress_tokens": ct2_config.get("suppress_ids", []), "begin_suppress_tokens": ct2_config.get("suppress_ids_begin", []),
+        "return_timestamps": False,
+    }
+    if multilingual:
+        by_id = {v: k for k, v in specials.items()}
+        config["lang_to_id"] = {by_id[i]: i for i in ct2_config.get("lang_ids", []) if i in by_id}
+        config["task_to_id"] = {"transcribe": specials["<|transcribe|>"], "translate": specials["<|translate|>"]}
+    if "alignment_heads" in ct2_config:
+        config["alignment_heads"] = ct2_config["alignment_heads"]
+    return config
+
+
+def preprocessor_config(mels: int) -> dict:
+    return {"chunk_length": 30, "feature_extractor_type": "WhisperFeatureExtractor", "feature_size": mels,
+            "hop_length": 160, "n_fft": 400, "n_samples": 480000, "nb_max_frames": 3000, "padding_side": "right",
+            "padding_value": 0.0, "processor_class": "WhisperProcessor", "return_attention_mask": False,
+            "sampling_rate": 16000}
+
+
+def save(model: onnx.ModelProto, path: pathlib.Path) -> None:
+    # Protobuf caps a file at 2 GB: large models keep their weights beside the graph.
+    if model.ByteSize() > 1_800_000_000:
+        onnx.save(model, path, save_as_external_data=True, location=path.name + ".data")
+    else:
+        onnx.save(model, path)
+
+
+def convert(src: pathlib.Path, dest: pathlib.Path, quantize: str | None = None) -> None:
+    if (src / "model.bin").is_file():
+        weights, dims = checkpoints.from_ct2(src)
+        ct2_config = json.loads((src / "config.json").read_text()) if (src / "config.json").is_file() else {}
+    elif (src / "model.safetensors").is_file():
+        weights, dims = checkpoints.from_transformers(src)
+        ct2_config = None
+    else:
+        raise SystemExit(f"{src}: neither a CTranslate2 model (model.bin) nor a transformers checkpoint (model.safetensors)")
+    if not (src / "tokenizer.json").is_file():
+        raise SystemExit(f"{src}: tokenizer.json is missing")
+    specials = special_ids(src / "tokenizer.json")
+    onnx_dir = dest / "onnx"
+    onnx_dir.mkdir(parents=True, exist_ok=True)
+    save(onnx_graphs.encoder(weights, dims), onnx_dir / "encoder_model.onnx")
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = pathlib.Path(tmp)
+        save(onnx_graphs.decoder(weights, dims, with_past=False), tmp / "decoder_model.onnx")
+        save(onnx_graphs.decoder(weights, dims, with_past=True), tmp / "decoder_with_past_model.onnx")
+        merge_decoders.main(str(tmp), str(onnx_dir / "decoder_model_merged.onnx"))
+    if ct2_config is None:
+        shutil.copy(src / "config.json", dest / "config.json")
+        generation = src / "generation_config.json"
+        if not generation.is_file():
+            raise SystemExit(f"{src}: generation_config.json is missing")
+        shutil.copy(generation, dest / "generation_config.json")
+    else:
+        (dest / "config.json").write_text(json.dumps(whisper_config(dims, specials), indent=2))
+        (dest / "generation_config.json").write_text(json.dumps(generation_config(ct2_config, dims, specials), indent=2))
+    (dest / "preprocessor_config.json").write_text(json.dumps(preprocessor_config(dims["num_mel_bins"]), indent=2))
+    shutil.copy(src / "tokenizer.json", dest / "tokenizer.json")
+    if quantize == "int8":
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+        for name in ("encoder_model.onnx", "decoder_model_merged.onnx"):
+            path = onnx_dir / name
+            quantized = path.with_suffix(".int8.onnx")
+            quantize_dynamic(str(path), str(quantized), weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul"])
+            quantized.replace(path)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("src", type=pathlib.Path)
+    parser.add_argument("dest", type=pathlib.Path)
+    parser.add_argument("--quantize", choices=["int8"])
+    args = parser.parse_args()
+    convert(args.src, args.dest, args.quantize)
+    print(args.dest)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,159 @@
+"""Builds Whisper's encoder and decoder ONNX graphs from numpy weights with onnx.helper, with the inputs and
+outputs of optimum's exports (the Hugging Face ONNX layout): the encoder; the decoder's first step (no cache) and
+its cached step. Pre-LN transformer layers, exact (erf) GELU, LayerNormalization eps 1e-5, the query scaled by
+head_dim^-0.5 before the product as transformers does, logits from the tied token embedding."""
+import numpy as np
+from onnx import TensorProto, helper, numpy_helper
+
+OPSET = 17
+NEG = float(np.finfo(np.float32).min)
+
+
+class Graph:
+    def __init__(self, weights: dict):
+        self.weights = weights
+        self.nodes, self.initializers, self.names = [], {}, 0
+
+    def name(self, hint):
+        self.names += 1
+        return f"{hint}_{self.names}"
+
+    def op(self, op_type, inputs, hint=None, outputs=1, **attrs):
+        outs = [self.name(hint or op_type) for _ in range(outputs)]
+        self.nodes.append(helper.make_node(op_type, inputs, outs, name=self.name(op_type), **attrs))
+        return outs[0] if outputs == 1 else outs
+
+    def const(self, name, array):
+        if name not in self.initializers:
+            self.initializers[name] = numpy_helper.from_array(np.ascontiguousarray(array), name)
+        return name
+
+    def w(self, name, transpose=False):
+        key = name + (".T" if transpose else "")
+        return self.const(key, self.weights[name].T if transpose else self.weights[name])
+
+    def ints(self, *values):
+        return self.const("ints_" + "_".join(str(v) for v in values), np.array(values, np.int64))
+
+    def scalar(self, value):
+        return self.const(f"float_{value!r}", np.array(value, np.float32))
+
+    def linear(self, x, prefix, bias=True):
+        y = self.op("MatMul", [x, self.w(f"{prefix}.weight", transpose=True)])
+        return self.op("Add", [y, self.w(f"{prefix}.bias")]) if bias else y
+
+    def layer_norm(self, x, prefix):
+        return self.op("LayerNormalization", [x, self.w(f"{prefix}.weight"), self.w(f"{prefix}.bias")], axis=-1,
+                       epsilon=1e-5)
+
+    def gelu(self, x):
+        erf = self.op("Erf", [self.op("Div", [x, self.scalar(float(np.sqrt(2.0)))])])
+        return self.op("Mul", [self.op("Mul", [x, self.scalar(0.5)]), self.op("Add", [erf, self.scalar(1.0)])])
+
+    def heads(self, x, h, hd):
+        return self.op("Transpose", [self.op("Reshape", [x, self.ints(0, -1, h, hd)])], perm=[0, 2, 1, 3])
+
+    def attention(self, q, k, v, h, hd, mask=None):
+        """q, k, v: [batch, heads, len, head_dim]; returns [batch, len, heads * head_dim]."""
+        scores = self.op("MatMul", [q, self.op("Transpose", [k], perm=[0, 1, 3, 2])])
+        if mask is not None:
+            scores = self.op("Add", [scores, mask])
+        out = self.op("MatMul", [self.op("Softmax", [scores], axis=-1), v])
+        return self.op("Reshape", [self.op("Transpose", [out], perm=[0, 2, 1, 3]), self.ints(0, -1, h * hd)])
+
+    def query(self, x, prefix, h, hd):
+        q = self.op("Mul", [self.linear(x, f"{prefix}.q_proj"), self.scalar(float(hd ** -0.5))])
+        return self.heads(q, h, hd)
+
+    def model(self, name, inputs, outputs):
+        graph = helper.make_graph(self.nodes, name, inputs, outputs, initializer=list(self.initializers.values()))
+        return helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], ir_version=8,
+                                 producer_name="sensorium-convert")
+
+
+def tensor(name, dtype, shape):
+    return helper.make_tensor_value_info(name, dtype, shape)
+
+
+def encoder(weights: dict, dims: dict):
+    g = Graph(weights)
+    d, h = dims["d_model"], dims["encoder_attention_heads"]
+    hd = d // h
+    x = g.gelu(g.op("Conv", ["input_features", g.w("encoder.conv1.weight"), g.w("encoder.conv1.bias")],
+                    kernel_shape=[3], pads=[1, 1]))
+    x = g.gelu(g.op("Conv", [x, g.w("encoder.conv2.weight"), g.w("encoder.conv2.bias")], kernel_shape=[3],
+                    pads=[1, 1], strides=[2]))
+    x = g.op("Add", [g.op("Transpose", [x], perm=[0, 2, 1]), g.w("encoder.embed_positions.weight")])
+    for i in range(dims["encoder_layers"]):
+        p = f"encoder.layers.{i}"
+        y = g.layer_norm(x, f"{p}.self_attn_layer_norm")
+        k = g.heads(g.linear(y, f"{p}.self_attn.k_proj", bias=False), h, hd)
+        v = g.heads(g.linear(y, f"{p}.self_attn.v_proj"), h, hd)
+        x = g.op("Add", [x, g.linear(g.attention(g.query(y, f"{p}.self_attn", h, hd), k, v, h, hd), f"{p}.self_attn.out_proj")])
+        y = g.layer_norm(x, f"{p}.final_layer_norm")
+        x = g.op("Add", [x, g.linear(g.gelu(g.linear(y, f"{p}.fc1")), f"{p}.fc2")])
+    out = g.op("Identity", [g.layer_norm(x, "encoder.layer_norm")])
+    g.nodes[-1].output[0] = "last_hidden_state"
+    return g.model("whisper_encoder",
+                   [tensor("input_features", TensorProto.FLOAT, ["batch_size", dims["num_mel_bins"], 3000])],
+                   [tensor("last_hidden_state", TensorProto.FLOAT, ["batch_size", dims["max_source_positions"], d])])
+
+
+def decoder(weights: dict, dims: dict, with_past: bool):
+    g = Graph(weights)
+    d, h, layers = dims["d_model"], dims["decoder_attention_heads"], dims["decoder_layers"]
+    hd = d // h
+    kv_shape = ["batch_size", h, "past_sequence_length", hd]
+    inputs = [tensor("input_ids", TensorProto.INT64, ["batch_size", "decoder_sequence_length"])]
+    if not with_past:
+        inputs.append(tensor("encoder_hidden_states", TensorProto.FLOAT, ["batch_size", "encoder_sequence_length", d]))
+    else:
+        for i in range(layers):
+            for part in ("decoder.key", "decoder.value", "encoder.key", "encoder.value"):
+                inputs.append(tensor(f"past_key_values.{i}.{part}", TensorProto.FLOAT, kv_shape))
+
+    length = g.op("Gather", [g.op("Shape", ["input_ids"]), g.ints(1)], axis=0)
+    if with_past:
+        past = g.op("Gather", [g.op("Shape", ["past_key_values.0.decoder.key"]), g.ints(2)], axis=0)
+    else:
+        past = g.ints(0)
+    total = g.op("Add", [past, length])
+    positions = g.op("Range", [g.op("Squeeze", [past]), g.op("Squeeze", [total]), g.const("one", np.array(1, np.int64))])
+    x = g.op("Add", [g.op("Gather", [g.w("decoder.embed_tokens.weight"), "input_ids"], axis=0),
+                     g.op("Gather", [g.w("decoder.embed_positions.weight"), positions], axis=0)])
+    # Causal mask: query i (position past + i) sees keys 0 .. past + i.
+    rows = g.op("Unsqueeze", [positions, g.ints(1)])
+    cols = g.op("Unsqueeze", [g.op("Range", [g.const("zero", np.array(0, np.int64)), g.op("Squeeze", [total]),
+                                             g.const("one", np.array(1, np.int64))]), g.ints(0)])
+    mask = g.op("Where", [g.op("Greater", [cols, rows]), g.scalar(NEG), g.scalar(0.0)])
+
+    outputs = [tensor("logits", TensorProto.FLOAT, ["batch_size", "decoder_sequence_length", dims["vocab_size"]])]
+    presents = []
+    for i in range(layers):
+        p = f"decoder.layers.{i}"
+        y = g.layer_norm(x, f"{p}.self_attn_layer_norm")
+        k = g.heads(g.linear(y, f"{p}.self_attn.k_proj", bias=False), h, hd)
+        v = g.heads(g.linear(y, f"{p}.self_attn.v_proj"), h, hd)
+        if with_past:
+            k = g.op("Concat", [f"past_key_values.{i}.decoder.key", k], axis=2)
+            v = g.op("Concat", [f"past_key_values.{i}.decoder.value", v], axis=2)
+        presents += [(f"present.{i}.decoder.key", k), (f"present.{i}.decoder.value", v)]
+        x = g.op("Add", [x, g.linear(g.attention(g.query(y, f"{p}.self_attn", h, hd), k, v, h, hd, mask), f"{p}.self_attn.out_proj")])
+        y = g.layer_norm(x, f"{p}.encoder_attn_layer_norm")
+        if with_past:
+            ck, cv = f"past_key_values.{i}.encoder.key", f"past_key_values.{i}.encoder.value"
+        else:
+            ck = g.heads(g.linear("encoder_hidden_states", f"{p}.encoder_attn.k_proj", bias=False), h, hd)
+            cv = g.heads(g.linear("encoder_hidden_states", f"{p}.encoder_attn.v_proj"), h, hd)
+            presents += [(f"present.{i}.encoder.key", ck), (f"present.{i}.encoder.value", cv)]
+        x = g.op("Add", [x, g.linear(g.attention(g.query(y, f"{p}.encoder_attn", h, hd), ck, cv, h, hd), f"{p}.encoder_attn.out_proj")])
+        y = g.layer_norm(x, f"{p}.final_layer_norm")
+        x = g.op("Add", [x, g.linear(g.gelu(g.linear(y, f"{p}.fc1")), f"{p}.fc2")])
+    x = g.layer_norm(x, "decoder.layer_norm")
+    # Tied output projection: one stored copy of the embedding, transposed by a node that ONNX Runtime folds at load.
+    g.nodes.append(helper.make_node("MatMul", [x, g.op("Transpose", [g.w("decoder.embed_tokens.weight")], perm=[1, 0])],
+                                    ["logits"], name="logits"))
+    for name, value in presents:
+        g.nodes.append(helper.make_node("Identity", [value], [name], name=name))
+        outputs.append(tensor(name, TensorProto.FLOAT, ["batch_size", h, "present_sequence_length", hd]))
+    return g.model("whisper_decoder_with_past" if with_past else "whisper_decoder", inputs, outputs)
