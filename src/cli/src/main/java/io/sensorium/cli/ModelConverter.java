@@ -1,0 +1,97 @@
+package io.sensorium.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs the Whisper converter (models/convert, Python with numpy + onnx — no PyTorch), which ships inside this jar.
+ * The first use unpacks it and makes it a virtual environment from PyPI under the Sensorium cache; later uses find
+ * both there.
+ */
+final class ModelConverter {
+    static final String[] SCRIPTS = {"convert_whisper.py", "checkpoints.py", "onnx_graphs.py", "merge_decoders.py"};
+    private static final String REQUIREMENTS = "requirements-convert.txt";
+
+    private final Path home;
+
+    /** @param home where the unpacked converter and its environment live, e.g. ~/.cache/sensorium/convert */
+    ModelConverter(Path home) {
+        this.home = home;
+    }
+
+    static Path defaultHome() {
+        return ModelCache.defaultDirectory().getParent().resolve("convert");
+    }
+
+    /** Converts {@code source} (a CTranslate2 or transformers Whisper directory) into {@code target}. */
+    void convert(Path source, Path target, boolean int8) throws IOException, InterruptedException {
+        if (!Files.isDirectory(source)) {
+            throw new UserFacingError("no model directory at " + source, UserFacingError.USAGE);
+        }
+        Path scripts = unpack();
+        Path python = environment(scripts.resolve(REQUIREMENTS));
+        List<String> command = new ArrayList<>(List.of(python.toString(), scripts.resolve("convert_whisper.py").toString(),
+                source.toString(), target.toString()));
+        if (int8) {
+            command.addAll(List.of("--quantize", "int8"));
+        }
+        System.err.println("converting " + source + " -> " + target);
+        run(command, "the converter failed on " + source);
+    }
+
+    private Path unpack() throws IOException {
+        Path dir = home.resolve("scripts");
+        Files.createDirectories(dir);
+        List<String> files = new ArrayList<>(List.of(SCRIPTS));
+        files.add(REQUIREMENTS);
+        for (String file : files) {
+            try (InputStream in = ModelConverter.class.getResourceAsStream("convert/" + file)) {
+                if (in == null) {
+                    throw new IllegalStateException("this build lacks the converter's " + file);
+                }
+                Files.copy(in, dir.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        return dir;
+    }
+
+    private Path environment(Path requirements) throws IOException, InterruptedException {
+        Path venv = home.resolve("python");
+        Path python = venv.resolve("bin/python");
+        Path stamp = venv.resolve("requirements.txt");
+        String wanted = Files.readString(requirements);
+        if (Files.isExecutable(python) && Files.isRegularFile(stamp) && Files.readString(stamp).equals(wanted)) {
+            return python;
+        }
+        System.err.println("preparing the converter's Python environment in " + venv + " (numpy, onnx; once)");
+        run(List.of("python3", "-m", "venv", venv.toString()),
+                "cannot make a Python virtual environment: the converter needs python3 with its venv module");
+        run(List.of(python.toString(), "-m", "pip", "install", "--quiet", "-r", requirements.toString()),
+                "cannot install the converter's Python packages from PyPI (" + requirements + ")");
+        Files.writeString(stamp, wanted);
+        return python;
+    }
+
+    private static void run(List<String> command, String failure) throws IOException, InterruptedException {
+        Process process;
+        try {
+            process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.to(nullFile()))
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        } catch (IOException e) {
+            throw new UserFacingError(failure + ": " + e.getMessage(), UserFacingError.FAILED);
+        }
+        int exit = process.waitFor();
+        if (exit != 0) {
+            throw new UserFacingError(failure + " (exit " + exit + ")", UserFacingError.FAILED);
+        }
+    }
+
+    private static java.io.File nullFile() {
+        return new java.io.File(System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null");
+    }
+}
