@@ -213,6 +213,8 @@ def main(tokenizer_json: str) -> None:
     merge_decoders.main(str(OUT / "onnx"), str(OUT / "merged/decoder_model_merged.onnx"))
     model.config.save_pretrained(OUT)
     model.generation_config.save_pretrained(OUT)
+    # The transformers checkpoint itself, for the converter's parity test (models/convert).
+    model.save_pretrained(OUT / "checkpoint")
     (OUT / "preprocessor_config.json").write_text(json.dumps({
         "chunk_length": 30, "feature_extractor_type": "WhisperFeatureExtractor", "feature_size": 80, "hop_length": 160,
         "n_fft": 400, "n_samples": 480000, "nb_max_frames": 3000, "padding_side": "right", "padding_value": 0.0,

@@ -1,0 +1,82 @@
+package io.sensorium.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sensorium.processors.speech.WhisperDecoder;
+import io.sensorium.processors.speech.WhisperEncoder;
+import io.sensorium.processors.speech.WhisperModel;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * `sensorium models convert` on the random-weight transformers checkpoint (models/fixtures/whisper-tiny-random/
+ * checkpoint) builds graphs — without PyTorch — that give the PyTorch encoder output to 1e-4 and, decoded in Java,
+ * exactly the token ids transformers' generate() gives.
+ */
+class ConvertedModelParityTest {
+
+    @Test
+    void convertedCheckpointMatchesPyTorch(@TempDir Path dir) throws Exception {
+        Path fixture = TestPipeline.fixture("whisper-tiny-random");
+        Path source = Files.createDirectories(dir.resolve("checkpoint"));
+        for (String file : new String[] {"checkpoint/model.safetensors", "checkpoint/config.json",
+                "checkpoint/generation_config.json", "tokenizer.json"}) {
+            Files.copy(fixture.resolve(file), source.resolve(Path.of(file).getFileName().toString()));
+        }
+        Path converted = dir.resolve("converted");
+        PrintStream stdout = System.out;
+        int exit;
+        System.setOut(System.err);
+        try {
+            exit = Sensorium.run("models", "convert", source.toString(), converted.toString());
+        } finally {
+            System.setOut(stdout);
+        }
+        assertThat(exit).isZero();
+
+        try (WhisperModel model = WhisperModel.load(converted, 1, "cpu")) {
+            float[][] features = floats(fixture.resolve("reference/noise.f32"), 3000, 80);
+            float[][] hidden = floats(fixture.resolve("reference/noise.encoder.f32"), 1500, 12);
+            try (WhisperEncoder.EncoderOutput encoded = new WhisperEncoder(model).encode(features)) {
+                float[] actual = encoded.values();
+                double worst = 0;
+                for (int i = 0; i < actual.length; i++) {
+                    worst = Math.max(worst, Math.abs(actual[i] - hidden[i / 12][i % 12]));
+                }
+                assertThat(worst).isLessThanOrEqualTo(1e-4);
+            }
+            WhisperDecoder decoder = new WhisperDecoder(model);
+            for (JsonNode c : new ObjectMapper().readTree(fixture.resolve("reference/generate.json").toFile())) {
+                boolean timestamps = c.path("timestamps").asBoolean();
+                float[][] input = floats(fixture.resolve("reference/" + c.path("input").asText()), 3000, 80);
+                try (WhisperEncoder.EncoderOutput encoded = new WhisperEncoder(model).encode(input)) {
+                    int[] tokens = decoder.decode(encoded, decoder.prompt(timestamps, null), timestamps,
+                            c.path("max_new_tokens").asInt(), true).tokens();
+                    int[] expected = new int[c.path("tokens").size()];
+                    for (int i = 0; i < expected.length; i++) {
+                        expected[i] = c.path("tokens").get(i).asInt();
+                    }
+                    assertThat(tokens).as(c.toString()).containsExactly(expected);
+                }
+            }
+        }
+    }
+
+    private static float[][] floats(Path file, int rows, int cols) throws Exception {
+        ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+        float[][] values = new float[rows][cols];
+        for (float[] row : values) {
+            for (int c = 0; c < cols; c++) {
+                row[c] = bytes.getFloat();
+            }
+        }
+        return values;
+    }
+}
