@@ -67,8 +67,11 @@ final class TranscribeCommand implements Callable<Integer> {
                          config.kafka(), cluster.bootstrapServers());
                  TranscriptWatcher watcher = new TranscriptWatcher(cluster.bootstrapServers(),
                          config.topics().transcripts(), config.topics().deadLetters())) {
-                features.start(STAGE_START);
-                speech.start(STAGE_START);
+                // Both join their consumer groups at once: that wait is most of the start-up.
+                features.begin();
+                speech.begin();
+                features.awaitRunning(STAGE_START);
+                speech.awaitRunning(STAGE_START);
                 watcher.expect(streams.keySet());
                 return run(withBins, cluster, streams, watcher, List.of(features, speech));
             }

@@ -69,7 +69,16 @@ public final class StreamsStage implements AutoCloseable {
 
     /** Starts the application and waits until it has joined its group and is processing. */
     public void start(Duration timeout) {
+        begin();
+        awaitRunning(timeout);
+    }
+
+    /** Starts the application without waiting, so that several can join their groups at the same time. */
+    public void begin() {
         streams.start();
+    }
+
+    public void awaitRunning(Duration timeout) {
         try {
             if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new IllegalStateException("stage " + stage + " did not reach RUNNING within " + timeout
