@@ -28,8 +28,12 @@ final class ModelConverter {
         return ModelCache.defaultDirectory().getParent().resolve("convert");
     }
 
-    /** Converts {@code source} (a CTranslate2 or transformers Whisper directory) into {@code target}. */
-    void convert(Path source, Path target, boolean int8) throws IOException, InterruptedException {
+    /**
+     * Converts {@code source} (a CTranslate2 or transformers Whisper directory) into {@code target}.
+     *
+     * @param merged one merged decoder graph (weights stored once) instead of the faster pair
+     */
+    void convert(Path source, Path target, boolean int8, boolean merged) throws IOException, InterruptedException {
         if (!Files.isDirectory(source)) {
             throw new UserFacingError("no model directory at " + source, UserFacingError.USAGE);
         }
@@ -39,6 +43,9 @@ final class ModelConverter {
                 source.toString(), target.toString()));
         if (int8) {
             command.addAll(List.of("--quantize", "int8"));
+        }
+        if (merged) {
+            command.add("--merged");
         }
         System.err.println("converting " + source + " -> " + target);
         run(command, "the converter failed on " + source);

