@@ -203,8 +203,6 @@ def main(tokenizer_json: str) -> None:
     generator = torch.Generator().manual_seed(SEED)
     inputs = {
         "noise": torch.rand((1, 80, 3000), generator=generator) * 2 - 0.5,
-        "ramp": (torch.linspace(-0.6, 1.4, 3000).repeat(1, 80, 1)
-                 + 0.3 * torch.sin(torch.arange(80.0)).view(1, 80, 1)).float(),
     }
     export(model, inputs["noise"])
     # The merged layout (onnx-community's) is kept apart, so that this directory stays in the pair layout; the
