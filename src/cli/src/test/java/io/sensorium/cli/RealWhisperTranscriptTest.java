@@ -21,6 +21,11 @@ import org.junit.jupiter.api.Test;
  * through the Kafka pipeline. The word error rate after Whisper's English normalisation must be 0.
  */
 class RealWhisperTranscriptTest {
+    /**
+     * faster-whisper 1.2.1's segments for jfk.wav on the same CTranslate2 weights, greedy, float32:
+     * {@code python src/bench/faster_whisper_run.py CT2_DIR float32 2 models/fixtures/audio/jfk.wav}.
+     */
+    private static final double[][] FASTER_WHISPER_SEGMENTS = {{0.0, 7.74}, {7.74, 10.74}};
     private static final String REFERENCE =
             "And so, my fellow Americans, ask not what your country can do for you, ask what you can do for your country.";
 
@@ -51,9 +56,18 @@ class RealWhisperTranscriptTest {
         assertThat(transcribed).isZero();
 
         Map<String, StringBuilder> texts = new LinkedHashMap<>();
+        List<TranscriptSegment> wav = new ArrayList<>();
         for (String line : printed.toString(StandardCharsets.UTF_8).strip().split("\n")) {
             TranscriptSegment segment = (TranscriptSegment) TranscriptJson.read(line.getBytes(StandardCharsets.UTF_8));
             texts.computeIfAbsent(segment.stream(), s -> new StringBuilder()).append(segment.text());
+            if (segment.stream().equals("jfk.wav")) {
+                wav.add(segment);
+            }
+        }
+        assertThat(wav).hasSameSizeAs(FASTER_WHISPER_SEGMENTS);
+        for (int i = 0; i < wav.size(); i++) {
+            assertThat(wav.get(i).start()).isCloseTo(FASTER_WHISPER_SEGMENTS[i][0], org.assertj.core.data.Offset.offset(0.5));
+            assertThat(wav.get(i).end()).isCloseTo(FASTER_WHISPER_SEGMENTS[i][1], org.assertj.core.data.Offset.offset(0.5));
         }
         assertThat(texts).containsOnlyKeys("jfk.wav", "jfk.mp3", "jfk.flac");
         EnglishTextNormalizer normalizer = new EnglishTextNormalizer();
