@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -57,8 +59,16 @@ final class TranscribeCommand implements Callable<Integer> {
             }
         }
         Map<String, Path> streams = StreamIds.forFiles(files);
-        try (SpeechEngine engine = SpeechEngine.open(config.speech());
-             KafkaCluster cluster = KafkaCluster.connect(config, true)) {
+        // The model loads while the broker starts: each takes about a second.
+        CompletableFuture<SpeechEngine> loading = CompletableFuture.supplyAsync(() -> SpeechEngine.open(config.speech()));
+        KafkaCluster connected;
+        try {
+            connected = KafkaCluster.connect(config, true);
+        } catch (RuntimeException e) {
+            loading.thenAccept(SpeechEngine::close);
+            throw e;
+        }
+        try (KafkaCluster cluster = connected; SpeechEngine engine = loaded(loading)) {
             cluster.ensureTopics(config, KafkaCluster.speechTopics(config));
             SensoriumConfig withBins = config.withMelBins(engine.melBins());
             try (StreamsStage features = new StreamsStage(FeatureTopology.STAGE, FeatureTopology.build(withBins),
@@ -75,6 +85,14 @@ final class TranscribeCommand implements Callable<Integer> {
                 watcher.expect(streams.keySet());
                 return run(withBins, cluster, streams, watcher, List.of(features, speech));
             }
+        }
+    }
+
+    private static SpeechEngine loaded(CompletableFuture<SpeechEngine> loading) {
+        try {
+            return loading.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
     }
 
