@@ -84,10 +84,10 @@ final class SpeechProcessor extends DeadLetteringProcessor {
     private SpeechStreamState transcribeWindow(Record<String, byte[]> record, String stream, SpeechStreamState state,
                                                int contentFrames) {
         float[][] window = frames.window(stream, state.seekFrame(), SpeechEngine.WINDOW_FRAMES);
-        SpeechEngine.WindowTranscript transcript = engine.transcribe(window, contentFrames);
+        WhisperTranscriber.WindowTranscript transcript = engine.transcribe(window, contentFrames);
         double offset = (double) state.seekFrame() / SpeechEngine.FRAMES_PER_SECOND;
         int index = state.segments();
-        for (SpeechEngine.Segment segment : transcript.segments()) {
+        for (WhisperTranscriber.Segment segment : transcript.segments()) {
             TranscriptSegment out = TranscriptSegment.of(stream, index++, offset + segment.start(), offset + segment.end(),
                     engine.text(segment.tokens()), Arrays.stream(segment.tokens()).boxed().toList(),
                     transcript.avgLogprob(), engine.modelName(), engine.language());

@@ -12,6 +12,10 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
 
 /**
  * Greedy autoregressive decoding, the way transformers' {@code generate()} does it for Whisper: the prompt, then one
@@ -21,6 +25,10 @@ import java.util.Map;
  * changes nothing).
  */
 public final class WhisperDecoder {
+    // Where inference time goes, for the operator's dashboards and for the benchmark's breakdown.
+    private static final Timer DECODER_TIME = Timer.builder("sensorium.speech.decoder").register(Metrics.globalRegistry);
+    private static final Counter DECODED_TOKENS = Counter.builder("sensorium.speech.decoded.tokens").register(Metrics.globalRegistry);
+
     private final WhisperModel model;
     private final GenerationConfig config;
 
@@ -69,12 +77,22 @@ public final class WhisperDecoder {
     public Result decode(WhisperEncoder.EncoderOutput encoded, int[] prompt, boolean timestamps, int maxNewTokens,
                          boolean useCache) {
         List<LogitsFilter> filters = new ArrayList<>();
-        filters.add(LogitsFilter.suppressAtBegin(config.beginSuppressTokens()));
-        filters.add(LogitsFilter.suppress(config.suppressTokens()));
+        // transformers' order: the timestamp rules' probability-mass test sees the suppressed scores.
+        filters.add(new SuppressTokensAtBegin(config.beginSuppressTokens()));
+        filters.add(new SuppressTokens(config.suppressTokens()));
         if (timestamps) {
             filters.add(new TimestampRules(config));
         }
         int limit = Math.min(prompt.length + maxNewTokens, config.maxLength());
+        long started = System.nanoTime();
+        Result result = greedy(encoded, prompt, filters, limit, useCache);
+        DECODER_TIME.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        DECODED_TOKENS.increment(result.tokens().length - prompt.length);
+        return result;
+    }
+
+    private Result greedy(WhisperEncoder.EncoderOutput encoded, int[] prompt, List<LogitsFilter> filters, int limit,
+                          boolean useCache) {
         int[] sequence = Arrays.copyOf(prompt, limit);
         int length = prompt.length;
         double sumLogprob = 0;

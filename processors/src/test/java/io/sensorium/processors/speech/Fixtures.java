@@ -1,11 +1,12 @@
 package io.sensorium.processors.speech;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The test fixtures made by models/tools, as the build copies them onto the test classpath. */
@@ -24,20 +25,26 @@ final class Fixtures {
         return path("whisper-tiny-random");
     }
 
-    /**
-     * The fixture in onnx-community's merged layout: the same files with onnx/decoder_model_merged.onnx in place of
-     * the decoder pair.
-     */
-    static Path mergedLayout(Path dir) throws IOException {
-        Path source = randomWhisper();
-        Path target = dir.resolve("whisper-tiny-random-merged");
-        Files.createDirectories(target.resolve("onnx"));
-        for (String file : new String[] {"config.json", "generation_config.json", "preprocessor_config.json",
-                "tokenizer.json", "onnx/encoder_model.onnx"}) {
-            Files.copy(source.resolve(file), target.resolve(file));
+    /** The random-weight fixture with the chosen decoder graphs, single-threaded on the CPU. */
+    static WhisperModel randomWhisper(WhisperModel.DecoderGraphs graphs) {
+        return WhisperModel.load(randomWhisper(), WhisperModel.Options.cpu(1).withDecoderGraphs(graphs));
+    }
+
+    /** The reference input features {@code reference/NAME}: a window of 3000 frames of 80 mel bins. */
+    static float[][] referenceWindow(String name) throws IOException {
+        return floats("whisper-tiny-random/reference/" + name, WhisperModel.WINDOW_FRAMES, 80);
+    }
+
+    static JsonNode referenceCases() throws IOException {
+        return new ObjectMapper().readTree(path("whisper-tiny-random/reference/generate.json").toFile());
+    }
+
+    static int[] ints(JsonNode array) {
+        int[] values = new int[array.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = array.get(i).asInt();
         }
-        Files.copy(source.resolve("merged/decoder_model_merged.onnx"), target.resolve("onnx/decoder_model_merged.onnx"));
-        return target;
+        return values;
     }
 
     /** A float32 little-endian file of {@code rows x cols} values. */

@@ -3,32 +3,29 @@ package io.sensorium.processors.speech;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The Java encoder and greedy decoder against transformers' {@code generate()} on the random-weight fixture
- * (models/tools/export_whisper_fixture.py): the same token ids, exactly, with and without the KV cache, with and
- * without timestamps, for the pair of decoder graphs and for the merged one.
+ * (models/tools/export_whisper_fixture.py): the same token ids, exactly, for every reference input, with and
+ * without the KV cache, with and without timestamps, for the pair of decoder graphs and for the merged one.
  */
 class WhisperDecoderParityTest {
     private static WhisperModel pair;
     private static WhisperModel merged;
 
     @BeforeAll
-    static void load(@TempDir Path dir) throws Exception {
-        pair = WhisperModel.load(Fixtures.randomWhisper(), 1, "cpu");
-        merged = WhisperModel.load(Fixtures.mergedLayout(dir), 1, "cpu");
+    static void load() {
+        pair = Fixtures.randomWhisper(WhisperModel.DecoderGraphs.PAIR);
+        merged = Fixtures.randomWhisper(WhisperModel.DecoderGraphs.MERGED);
     }
 
     @AfterAll
@@ -38,13 +35,12 @@ class WhisperDecoderParityTest {
     }
 
     static Stream<Arguments> cases() throws Exception {
-        JsonNode reference = new ObjectMapper().readTree(Fixtures.path("whisper-tiny-random/reference/generate.json").toFile());
         List<Arguments> cases = new ArrayList<>();
-        for (JsonNode c : reference) {
+        for (JsonNode c : Fixtures.referenceCases()) {
             for (String layout : new String[] {"pair", "merged"}) {
                 for (boolean cache : new boolean[] {true, false}) {
                     cases.add(Arguments.of(c.path("input").asText(), c.path("timestamps").asBoolean(),
-                            c.path("max_new_tokens").asInt(), cache, layout, toInts(c.path("tokens"))));
+                            c.path("max_new_tokens").asInt(), cache, layout, Fixtures.ints(c.path("tokens"))));
                 }
             }
         }
@@ -57,36 +53,31 @@ class WhisperDecoderParityTest {
                                                String layout, int[] expected) throws Exception {
         WhisperModel model = layout.equals("merged") ? merged : pair;
         assertThat(model.merged()).isEqualTo(layout.equals("merged"));
-        float[][] features = Fixtures.floats("whisper-tiny-random/reference/" + input, 3000, 80);
         WhisperDecoder decoder = new WhisperDecoder(model);
-        try (WhisperEncoder.EncoderOutput encoded = new WhisperEncoder(model).encode(features)) {
+        try (WhisperEncoder.EncoderOutput encoded = new WhisperEncoder(model).encode(Fixtures.referenceWindow(input))) {
             WhisperDecoder.Result result = decoder.decode(encoded, decoder.prompt(timestamps, null), timestamps,
                     maxNewTokens, cache);
             assertThat(result.tokens()).containsExactly(expected);
+            // End-of-text is reported exactly when the reference ends with it.
+            assertThat(result.endOfText()).isEqualTo(expected[expected.length - 1] == 50256);
+            assertThat(result.sumLogprob()).isNegative();
         }
     }
 
-    @Test
-    void encoderOutputMatchesPyTorch() throws Exception {
-        float[][] features = Fixtures.floats("whisper-tiny-random/reference/noise.f32", 3000, 80);
-        float[][] expected = Fixtures.floats("whisper-tiny-random/reference/noise.encoder.f32", 1500, 12);
-        try (WhisperEncoder.EncoderOutput encoded = new WhisperEncoder(pair).encode(features)) {
+    @ParameterizedTest
+    @ValueSource(strings = {"noise", "smooth"})
+    void encoderOutputMatchesPyTorch(String input) throws Exception {
+        int width = pair.dModel();
+        float[][] expected = Fixtures.floats("whisper-tiny-random/reference/" + input + ".encoder.f32", 1500, width);
+        try (WhisperEncoder.EncoderOutput encoded = new WhisperEncoder(pair).encode(Fixtures.referenceWindow(input + ".f32"))) {
             float[] actual = encoded.values();
             double worst = 0;
             for (int t = 0; t < 1500; t++) {
-                for (int d = 0; d < 12; d++) {
-                    worst = Math.max(worst, Math.abs(actual[t * 12 + d] - expected[t][d]));
+                for (int d = 0; d < width; d++) {
+                    worst = Math.max(worst, Math.abs(actual[t * width + d] - expected[t][d]));
                 }
             }
             assertThat(worst).isLessThanOrEqualTo(1e-4);
         }
-    }
-
-    private static int[] toInts(JsonNode array) {
-        int[] values = new int[array.size()];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = array.get(i).asInt();
-        }
-        return values;
     }
 }

@@ -11,6 +11,7 @@ import io.sensorium.core.records.TranscriptSegment;
 import io.sensorium.ingest.audio.AudioDecoder;
 import io.sensorium.processors.features.LogMelSpectrogram;
 import io.sensorium.processors.speech.SpeechEngine;
+import io.sensorium.processors.speech.WhisperTranscriber;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -125,8 +126,8 @@ class TranscribeEndToEndTest {
                 window[t] = f < stored.length ? stored[(int) f].clone() : silence();
             }
             int size = (int) Math.min(3000, content - seek);
-            SpeechEngine.WindowTranscript transcript = engine.transcribe(window, size);
-            for (SpeechEngine.Segment s : transcript.segments()) {
+            WhisperTranscriber.WindowTranscript transcript = engine.transcribe(window, size);
+            for (WhisperTranscriber.Segment s : transcript.segments()) {
                 segments.add(TranscriptSegment.of("", segments.size(), seek / 100.0 + s.start(), seek / 100.0 + s.end(),
                         engine.text(s.tokens()), Arrays.stream(s.tokens()).boxed().toList(), transcript.avgLogprob(),
                         engine.modelName(), engine.language()));

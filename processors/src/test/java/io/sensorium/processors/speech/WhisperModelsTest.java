@@ -1,0 +1,36 @@
+package io.sensorium.processors.speech;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+/** Stream tasks share one loaded model per directory and options; the last one out closes it. */
+class WhisperModelsTest {
+    @Test
+    void tasksShareOneModelUntilTheLastReleasesIt() {
+        WhisperModel.Options options = WhisperModel.Options.cpu(1);
+        int before = WhisperModels.loaded();
+        WhisperModels.Handle first = WhisperModels.acquire(Fixtures.randomWhisper(), options);
+        WhisperModels.Handle second = WhisperModels.acquire(Fixtures.randomWhisper().resolve("onnx/.."), options);
+        assertThat(second.model()).isSameAs(first.model());
+        assertThat(WhisperModels.loaded()).isEqualTo(before + 1);
+        first.close();
+        first.close();
+        assertThatThrownBy(first::model).isInstanceOf(IllegalStateException.class);
+        assertThat(WhisperModels.loaded()).isEqualTo(before + 1);
+        second.close();
+        assertThat(WhisperModels.loaded()).isEqualTo(before);
+    }
+
+    @Test
+    void otherOptionsLoadAnotherModel() {
+        try (WhisperModels.Handle pair = WhisperModels.acquire(Fixtures.randomWhisper(), WhisperModel.Options.cpu(1));
+             WhisperModels.Handle merged = WhisperModels.acquire(Fixtures.randomWhisper(),
+                     WhisperModel.Options.cpu(1).withDecoderGraphs(WhisperModel.DecoderGraphs.MERGED))) {
+            assertThat(pair.model()).isNotSameAs(merged.model());
+            assertThat(pair.model().merged()).isFalse();
+            assertThat(merged.model().merged()).isTrue();
+        }
+    }
+}
