@@ -5,7 +5,7 @@ import io.sensorium.core.records.FeatureChunk;
 import io.sensorium.core.records.FeatureChunkSerde;
 import io.sensorium.core.records.InvalidRecordException;
 import io.sensorium.core.records.TranscriptEnd;
-import io.sensorium.core.records.TranscriptJson;
+import io.sensorium.core.records.JsonRecords;
 import io.sensorium.core.records.TranscriptSegment;
 import java.util.Arrays;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -76,7 +76,7 @@ final class SpeechProcessor extends DeadLetteringProcessor {
             state = transcribeWindow(record, stream, state, size);
         }
         double duration = (double) streamSamples / (SpeechEngine.HOP_SAMPLES * SpeechEngine.FRAMES_PER_SECOND);
-        forward(record, stream, TranscriptJson.write(TranscriptEnd.of(stream, state.segments(), duration)));
+        forward(record, stream, JsonRecords.write(TranscriptEnd.of(stream, state.segments(), duration)));
         frames.dropStream(stream);
         states.delete(stream);
     }
@@ -91,7 +91,7 @@ final class SpeechProcessor extends DeadLetteringProcessor {
             TranscriptSegment out = TranscriptSegment.of(stream, index++, offset + segment.start(), offset + segment.end(),
                     engine.text(segment.tokens()), Arrays.stream(segment.tokens()).boxed().toList(),
                     transcript.avgLogprob(), engine.modelName(), engine.language());
-            forward(record, stream, TranscriptJson.write(out));
+            forward(record, stream, JsonRecords.write(out));
         }
         return state.advanced(transcript.advanceFrames(), index - state.segments());
     }

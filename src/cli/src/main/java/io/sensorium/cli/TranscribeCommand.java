@@ -2,7 +2,7 @@ package io.sensorium.cli;
 
 import io.sensorium.core.config.SensoriumConfig;
 import io.sensorium.core.kafka.StreamsStage;
-import io.sensorium.core.records.TranscriptJson;
+import io.sensorium.core.records.JsonRecords;
 import io.sensorium.core.records.TranscriptSegment;
 import io.sensorium.ingest.audio.AudioIngest;
 import io.sensorium.processors.features.FeatureTopology;
@@ -139,7 +139,7 @@ final class TranscribeCommand implements Callable<Integer> {
 
     private void print(TranscriptSegment segment) {
         if (format == Format.json) {
-            System.out.println(TranscriptJson.writeString(segment));
+            System.out.println(JsonRecords.writeString(segment));
         } else {
             System.out.printf("[%s --> %s] %s%s%n", clock(segment.start()), clock(segment.end()),
                     files.size() > 1 ? segment.stream() + ": " : "", segment.text().strip());

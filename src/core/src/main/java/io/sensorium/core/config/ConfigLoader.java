@@ -1,10 +1,14 @@
 package io.sensorium.core.config;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -26,7 +30,8 @@ public final class ConfigLoader {
     private static final String ENV_PREFIX = "SENSORIUM_";
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
+            .registerModule(new SimpleModule().addDeserializer(Path.class, new HomePathDeserializer()));
 
     private ConfigLoader() {}
 
@@ -53,8 +58,7 @@ public final class ConfigLoader {
         }
         overrides.forEach((key, value) -> set(tree, key, value, "option " + key));
         try {
-            SensoriumConfig config = YAML.treeToValue(tree, SensoriumConfig.class);
-            return expandHome(config);
+            return YAML.treeToValue(tree, SensoriumConfig.class);
         } catch (JsonProcessingException e) {
             throw new ConfigException("invalid configuration: " + e.getOriginalMessage(), e);
         }
@@ -138,14 +142,19 @@ public final class ConfigLoader {
         return keys;
     }
 
-    private static SensoriumConfig expandHome(SensoriumConfig config) {
-        String model = config.speech().model().toString();
-        if (!model.startsWith("~")) {
-            return config;
+    /** Reads a path, with a leading {@code ~} meaning the user's home, as a shell would expand it. */
+    private static final class HomePathDeserializer extends StdScalarDeserializer<Path> {
+        HomePathDeserializer() {
+            super(Path.class);
         }
-        Path expanded = Path.of(System.getProperty("user.home") + model.substring(1));
-        SensoriumConfig.Speech speech = config.speech();
-        return new SensoriumConfig(config.kafka(), config.topics(), config.audio(),
-                new SensoriumConfig.Speech(expanded, speech.threads(), speech.device(), speech.timestamps(), speech.language()));
+
+        @Override
+        public Path deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+            String text = parser.getValueAsString();
+            if (text.equals("~") || text.startsWith("~/")) {
+                return Path.of(System.getProperty("user.home") + text.substring(1));
+            }
+            return Path.of(text);
+        }
     }
 }

@@ -7,12 +7,12 @@ import java.nio.file.Path;
  * ({@code sensorium-defaults.yaml} beside this class), a YAML file, {@code SENSORIUM_*} environment variables and
  * command-line flags. Key names are those of the YAML file (kebab-case), e.g. {@code kafka.bootstrap-servers}.
  */
-public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech speech) {
+public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech speech, Video video, Vision vision) {
 
     /** The same configuration with the mel bins a model needs, so features and model cannot disagree. */
     public SensoriumConfig withMelBins(int melBins) {
         return new SensoriumConfig(kafka, topics,
-                new Audio(audio.chunkSeconds(), audio.sampleRate(), audio.maxRecordBytes(), melBins), speech);
+                new Audio(audio.chunkSeconds(), audio.sampleRate(), audio.maxRecordBytes(), melBins), speech, video, vision);
     }
 
     /**
@@ -30,7 +30,8 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
         }
     }
 
-    public record Topics(String audio, String features, String transcripts, String deadLetters) {}
+    public record Topics(String audio, String features, String transcripts, String frames, String pixels,
+                         String detections, String annotated, String deadLetters) {}
 
     /**
      * @param chunkSeconds   length of the audio chunks ingest publishes
@@ -52,4 +53,29 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
      * @param language   language code for multilingual models; empty lets the model's default stand
      */
     public record Speech(Path model, int threads, String device, boolean timestamps, String language) {}
+
+    /**
+     * @param fps                 frames per second ingest samples from a video or live source; 0 takes every frame
+     * @param maxSide             frames larger than this on their long side are scaled down before publishing; 0
+     *                            keeps them as they are
+     * @param jpegQuality         JPEG quality (1-100) of published frames
+     * @param reconnectMinSeconds first wait before reconnecting to a live source that dropped
+     * @param reconnectMaxSeconds the wait doubles after each failed attempt up to this
+     * @param reconnectAttempts   failed attempts in a row before ingest gives a live source up; 0 never gives up
+     */
+    public record Video(double fps, int maxSide, int jpegQuality, double reconnectMinSeconds,
+                        double reconnectMaxSeconds, int reconnectAttempts) {}
+
+    /**
+     * @param model          vision model directory (Hugging Face ONNX layout: onnx/model.onnx, config.json,
+     *                       preprocessor_config.json)
+     * @param threads        ONNX Runtime intra-op threads per session
+     * @param device         {@code cpu} or {@code cuda}
+     * @param scoreThreshold detections scoring below this are left out
+     * @param topK           labels an image classification record lists
+     * @param annotate       also publish each frame with its detections drawn, as JPEG, to the annotated topic
+     * @param maxRecordBytes largest frame or pixel record a stage accepts or writes
+     */
+    public record Vision(Path model, int threads, String device, double scoreThreshold, int topK,
+                         boolean annotate, int maxRecordBytes) {}
 }

@@ -22,6 +22,15 @@ public final class RecordHeaders {
     public static final String MEL_BINS = "sensorium.mel-bins";
     public static final String STREAM_SAMPLES = "sensorium.stream-samples";
     public static final String SOURCE = "sensorium.source";
+    public static final String TIMESTAMP_US = "sensorium.timestamp-us";
+    public static final String WIDTH = "sensorium.width";
+    public static final String HEIGHT = "sensorium.height";
+    public static final String INPUT_WIDTH = "sensorium.input-width";
+    public static final String INPUT_HEIGHT = "sensorium.input-height";
+    public static final String PIXEL_SCALE = "sensorium.pixel-scale";
+    public static final String PIXEL_MEAN = "sensorium.pixel-mean";
+    public static final String PIXEL_STD = "sensorium.pixel-std";
+    public static final String MODEL = "sensorium.model";
 
     private RecordHeaders() {}
 

@@ -1,0 +1,17 @@
+package io.sensorium.core.records;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.List;
+
+/**
+ * One detected object, or one label of an image classification (then without a box).
+ *
+ * @param label   the model's name for the class ({@code id2label})
+ * @param labelId the class index
+ * @param score   probability, 0 to 1
+ * @param box     {@code [x1, y1, x2, y2]} in the original frame's pixels (top-left origin), or null
+ */
+@JsonPropertyOrder({"label", "label_id", "score", "box"})
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Detection(String label, int labelId, double score, List<Double> box) {}

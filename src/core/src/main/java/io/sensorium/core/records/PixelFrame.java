@@ -1,0 +1,30 @@
+package io.sensorium.core.records;
+
+/**
+ * A frame prepared for one vision model: resized to the model's input size, as lossless 8-bit RGB, with the
+ * rescale and normalisation the model wants still to be applied (as floats the input would be 4x the bytes and a
+ * DETR input would not fit in a Kafka record). Or the stream's end marker.
+ *
+ * <p>When the model's resize would enlarge the frame, the image is carried at the frame's own size and enlarged
+ * where the tensor is made: enlarging adds bytes, not information.
+ *
+ * @param streamId        camera or stream id, the record key
+ * @param sequence        the frame's sequence number, as in its {@link ImageFrame}
+ * @param timestampMicros the frame's presentation time, as in its {@link ImageFrame}
+ * @param frameWidth      the original frame's width: boxes are given in its pixels
+ * @param frameHeight     the original frame's height
+ * @param inputWidth      the width of the model's input
+ * @param inputHeight     the height of the model's input
+ * @param model           the name of the model the input was prepared for
+ * @param normalization   what turns the 8-bit values into the model's input
+ * @param endOfStream     true on the end marker, which carries no image
+ * @param png             the RGB image, PNG-encoded; empty on the end marker
+ */
+public record PixelFrame(String streamId, long sequence, long timestampMicros, int frameWidth, int frameHeight,
+                         int inputWidth, int inputHeight, String model, PixelNormalization normalization,
+                         boolean endOfStream, byte[] png) {
+
+    public static PixelFrame end(String streamId, long sequence) {
+        return new PixelFrame(streamId, sequence, 0, 0, 0, 0, 0, "", PixelNormalization.NONE, true, new byte[0]);
+    }
+}
