@@ -1,6 +1,7 @@
 package io.sensorium.processors.speech;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sensorium.processors.onnx.ModelException;
 import java.util.HashMap;
 import java.util.Map;
 

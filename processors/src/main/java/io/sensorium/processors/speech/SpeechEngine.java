@@ -2,6 +2,7 @@ package io.sensorium.processors.speech;
 
 import io.sensorium.core.config.SensoriumConfig;
 import io.sensorium.processors.features.WhisperNormalization;
+import io.sensorium.processors.onnx.SharedModels;
 
 /**
  * The speech stage's view of Whisper: the configured model, shared within the JVM (see {@link WhisperModels}), and
@@ -12,11 +13,11 @@ public final class SpeechEngine implements AutoCloseable {
     public static final int HOP_SAMPLES = 160;
     public static final int FRAMES_PER_SECOND = WhisperTranscriber.FRAMES_PER_SECOND;
 
-    private final WhisperModels.Handle handle;
+    private final SharedModels.Handle<WhisperModel> handle;
     private final WhisperTranscriber transcriber;
     private final String language;
 
-    private SpeechEngine(WhisperModels.Handle handle, boolean timestamps, String language) {
+    private SpeechEngine(SharedModels.Handle<WhisperModel> handle, boolean timestamps, String language) {
         this.handle = handle;
         this.language = language;
         this.transcriber = new WhisperTranscriber(handle.model(), timestamps, language,
@@ -25,7 +26,7 @@ public final class SpeechEngine implements AutoCloseable {
 
     /** A handle on the model the configuration names, loading it unless this JVM already has it. */
     public static SpeechEngine open(SensoriumConfig.Speech speech) {
-        WhisperModels.Handle handle = WhisperModels.acquire(speech.model(),
+        SharedModels.Handle<WhisperModel> handle = WhisperModels.acquire(speech.model(),
                 WhisperModel.Options.forDevice(speech.device(), Math.max(1, speech.threads())));
         String language = speech.language() == null || speech.language().isBlank() ? "en" : speech.language();
         return new SpeechEngine(handle, speech.timestamps(), language);

@@ -3,6 +3,7 @@ package io.sensorium.processors.speech;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sensorium.processors.onnx.SharedModels;
 import org.junit.jupiter.api.Test;
 
 /** Stream tasks share one loaded model per directory and options; the last one out closes it. */
@@ -11,8 +12,8 @@ class WhisperModelsTest {
     void tasksShareOneModelUntilTheLastReleasesIt() {
         WhisperModel.Options options = WhisperModel.Options.cpu(1);
         int before = WhisperModels.loaded();
-        WhisperModels.Handle first = WhisperModels.acquire(Fixtures.randomWhisper(), options);
-        WhisperModels.Handle second = WhisperModels.acquire(Fixtures.randomWhisper().resolve("onnx/.."), options);
+        SharedModels.Handle<WhisperModel> first = WhisperModels.acquire(Fixtures.randomWhisper(), options);
+        SharedModels.Handle<WhisperModel> second = WhisperModels.acquire(Fixtures.randomWhisper().resolve("onnx/.."), options);
         assertThat(second.model()).isSameAs(first.model());
         assertThat(WhisperModels.loaded()).isEqualTo(before + 1);
         first.close();
@@ -25,8 +26,8 @@ class WhisperModelsTest {
 
     @Test
     void otherOptionsLoadAnotherModel() {
-        try (WhisperModels.Handle pair = WhisperModels.acquire(Fixtures.randomWhisper(), WhisperModel.Options.cpu(1));
-             WhisperModels.Handle merged = WhisperModels.acquire(Fixtures.randomWhisper(),
+        try (SharedModels.Handle<WhisperModel> pair = WhisperModels.acquire(Fixtures.randomWhisper(), WhisperModel.Options.cpu(1));
+             SharedModels.Handle<WhisperModel> merged = WhisperModels.acquire(Fixtures.randomWhisper(),
                      WhisperModel.Options.cpu(1).withDecoderGraphs(WhisperModel.DecoderGraphs.MERGED))) {
             assertThat(pair.model()).isNotSameAs(merged.model());
             assertThat(pair.model().merged()).isFalse();

@@ -1,4 +1,4 @@
-package io.sensorium.processors.speech;
+package io.sensorium.processors.onnx;
 
 /** A model directory that cannot be used: a file missing, unreadable, or not matching what the config says. */
 public class ModelException extends RuntimeException {
