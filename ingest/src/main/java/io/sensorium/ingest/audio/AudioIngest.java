@@ -1,16 +1,13 @@
 package io.sensorium.ingest.audio;
 
-import io.sensorium.core.kafka.DeadLetters;
 import io.sensorium.core.records.AudioChunk;
 import io.sensorium.core.records.AudioChunkSerde;
-import io.sensorium.core.records.RecordHeaders;
+import io.sensorium.ingest.IngestRecords;
 import java.nio.file.Path;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.header.Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,14 +58,14 @@ public final class AudioIngest {
             AudioDecoder.decode(file, sampleRate, chunker::accept);
         } catch (AudioDecodingException e) {
             error = e.getMessage();
-            sendDeadLetter(streamId, file, e);
+            IngestRecords.deadLetter(producer, deadLetterTopic, STAGE, streamId, file.toString(), e);
         }
         boolean close = error == null || chunks[0] > 0 || chunker.samplesSeen() > 0;
         if (close) {
             chunker.finish();
         }
         producer.flush();
-        await(last[0], streamId);
+        IngestRecords.await(last[0], streamId);
         if (error == null) {
             LOG.info("published {} as stream '{}': {} samples in {} chunks", file, streamId, chunker.samplesSeen(), chunks[0]);
         } else {
@@ -81,27 +78,5 @@ public final class AudioIngest {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, chunk.streamId(), serde.value(chunk));
         serde.writeHeaders(chunk, record.headers());
         return producer.send(record);
-    }
-
-    private void sendDeadLetter(String streamId, Path file, Exception error) {
-        Headers headers = new org.apache.kafka.common.header.internals.RecordHeaders();
-        RecordHeaders.put(headers, RecordHeaders.STREAM, streamId);
-        RecordHeaders.put(headers, RecordHeaders.SOURCE, file.toString());
-        producer.send(new ProducerRecord<>(deadLetterTopic, null, streamId, new byte[0],
-                DeadLetters.headers(headers, STAGE, error, null)));
-    }
-
-    private static void await(Future<?> send, String streamId) {
-        if (send == null) {
-            return;
-        }
-        try {
-            send.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while publishing stream " + streamId, e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("Kafka refused stream " + streamId + ": " + e.getCause().getMessage(), e.getCause());
-        }
     }
 }

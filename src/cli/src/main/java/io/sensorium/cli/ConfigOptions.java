@@ -16,19 +16,26 @@ final class ConfigOptions {
             description = "Kafka cluster to use; without one an in-process broker is started.")
     String bootstrapServers;
 
-    @Option(names = "--model", paramLabel = "DIR", description = "Whisper model directory (Hugging Face ONNX layout).")
+    @Option(names = "--model", paramLabel = "DIR",
+            description = "Model directory (Hugging Face ONNX layout): Whisper for speech commands, DETR/YOLOS/ViT for vision ones.")
     Path model;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any configuration key, e.g. --set audio.chunk-seconds=0.5")
     Map<String, String> settings = new LinkedHashMap<>();
 
+    /** The configuration, with {@code --model} as the speech model. */
     SensoriumConfig load() {
+        return load("speech.model");
+    }
+
+    /** The configuration, with {@code --model} setting {@code modelKey}. */
+    SensoriumConfig load(String modelKey) {
         Map<String, String> overrides = new LinkedHashMap<>(settings);
         if (bootstrapServers != null) {
             overrides.put("kafka.bootstrap-servers", bootstrapServers);
         }
         if (model != null) {
-            overrides.put("speech.model", model.toString());
+            overrides.put(modelKey, model.toString());
         }
         return ConfigLoader.load(file, System.getenv(), overrides);
     }

@@ -3,6 +3,7 @@ package io.sensorium.cli;
 import io.sensorium.core.config.SensoriumConfig;
 import io.sensorium.core.records.AudioChunkSerde;
 import io.sensorium.ingest.audio.AudioIngest;
+import io.sensorium.ingest.video.VideoIngest;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -13,9 +14,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code sensorium ingest audio FILE...}: the ingest stage on its own, publishing to a running cluster. */
+/** {@code sensorium ingest audio|video ...}: the ingest stage on its own, publishing to a running cluster. */
 @Command(name = "ingest", mixinStandardHelpOptions = true, description = "Publish media to the input topics.",
-        subcommands = IngestCommand.Audio.class)
+        subcommands = {IngestCommand.Audio.class, IngestCommand.Video.class})
 final class IngestCommand {
 
     @Command(name = "audio", mixinStandardHelpOptions = true,
@@ -52,6 +53,55 @@ final class IngestCommand {
             }
             return failures == 0 ? 0 : UserFacingError.FAILED;
         }
+    }
+
+    @Command(name = "video", mixinStandardHelpOptions = true,
+            description = "Publish images, folders of images, video files or live URLs as JPEG frames (live URLs until stopped).")
+    static final class Video implements Callable<Integer> {
+        @Mixin
+        ConfigOptions options;
+
+        @Parameters(paramLabel = "SOURCE", arity = "1..*")
+        List<String> sources;
+
+        @Option(names = "--stream-id", paramLabel = "ID", description = "Camera / stream id (record key) for a single source; default: its name or URL.")
+        String streamId;
+
+        @Option(names = "--fps", paramLabel = "N", description = "Sample videos and live sources at N frames per second (default: every frame).")
+        Double fps;
+
+        @Override
+        public Integer call() throws Exception {
+            if (fps != null) {
+                options.settings.put("video.fps", fps.toString());
+            }
+            SensoriumConfig config = options.load("vision.model");
+            if (streamId != null && sources.size() != 1) {
+                throw new UserFacingError("--stream-id names one stream: give exactly one source with it", UserFacingError.USAGE);
+            }
+            Map<String, String> streams = streamId != null ? Map.of(streamId, sources.get(0)) : StreamIds.forSources(sources);
+            int failures = 0;
+            try (KafkaCluster cluster = KafkaCluster.connect(config, false);
+                 KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.bootstrapServers())) {
+                cluster.ensureTopics(config, KafkaCluster.visionTopics(config));
+                VideoIngest ingest = videoIngest(config, producer);
+                try (StopOnSignal signal = new StopOnSignal(ingest::stop)) {
+                    for (Map.Entry<String, String> stream : streams.entrySet()) {
+                        VideoIngest.Result result = ingest.publish(stream.getKey(), stream.getValue());
+                        if (!result.ok()) {
+                            System.err.println("sensorium: " + stream.getValue() + ": " + (result.error() != null
+                                    ? result.error() : result.skipped() + " image(s) could not be decoded"));
+                            failures++;
+                        }
+                    }
+                }
+            }
+            return failures == 0 ? 0 : UserFacingError.FAILED;
+        }
+    }
+
+    static VideoIngest videoIngest(SensoriumConfig config, KafkaProducer<String, byte[]> producer) {
+        return new VideoIngest(producer, config.topics().frames(), config.topics().deadLetters(), config.video());
     }
 
     static AudioIngest audioIngest(SensoriumConfig config, KafkaProducer<String, byte[]> producer) {

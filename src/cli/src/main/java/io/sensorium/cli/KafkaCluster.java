@@ -40,6 +40,11 @@ final class KafkaCluster implements AutoCloseable {
         return List.of(topics.audio(), topics.features(), topics.transcripts(), topics.deadLetters());
     }
 
+    static List<String> visionTopics(SensoriumConfig config) {
+        SensoriumConfig.Topics topics = config.topics();
+        return List.of(topics.frames(), topics.pixels(), topics.detections(), topics.annotated(), topics.deadLetters());
+    }
+
     @Override
     public void close() throws Exception {
         if (embedded != null) {

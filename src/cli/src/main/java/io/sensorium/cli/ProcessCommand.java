@@ -3,9 +3,15 @@ package io.sensorium.cli;
 import io.sensorium.core.config.SensoriumConfig;
 import io.sensorium.core.kafka.StreamsStage;
 import io.sensorium.processors.features.FeatureTopology;
+import io.sensorium.processors.onnx.SharedModels;
 import io.sensorium.processors.speech.SpeechEngine;
 import io.sensorium.processors.speech.SpeechTopology;
+import io.sensorium.processors.vision.VisionModel;
+import io.sensorium.processors.vision.VisionPreprocessTopology;
+import io.sensorium.processors.vision.VisionTopology;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -14,12 +20,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /**
- * {@code sensorium process features|speech}: one processing stage as a long-running Kafka Streams application
+ * {@code sensorium process features|speech|vision-preprocess|vision}: one processing stage as a long-running Kafka Streams application
  * against a cluster — the deployable form. Start as many instances as the input topic has partitions; they share
  * the work through the consumer group. Stops cleanly on SIGTERM.
  */
 @Command(name = "process", mixinStandardHelpOptions = true, description = "Run one processing stage against a cluster.",
-        subcommands = {ProcessCommand.Features.class, ProcessCommand.Speech.class})
+        subcommands = {ProcessCommand.Features.class, ProcessCommand.Speech.class, ProcessCommand.VisionPreprocess.class,
+                ProcessCommand.Vision.class})
 final class ProcessCommand {
 
     @Command(name = "features", mixinStandardHelpOptions = true, description = "Audio chunks -> Whisper log-mel features.")
@@ -30,7 +37,8 @@ final class ProcessCommand {
         @Override
         public Integer call() throws Exception {
             SensoriumConfig config = options.load();
-            return runUntilStopped(config, FeatureTopology.STAGE, FeatureTopology.build(config));
+            return runUntilStopped(config, FeatureTopology.STAGE, FeatureTopology.build(config),
+                    KafkaCluster.speechTopics(config));
         }
     }
 
@@ -44,12 +52,46 @@ final class ProcessCommand {
             SensoriumConfig config = options.load();
             try (SpeechEngine engine = SpeechEngine.open(config.speech())) {
                 SensoriumConfig withBins = config.withMelBins(engine.melBins());
-                return runUntilStopped(withBins, SpeechTopology.STAGE, SpeechTopology.build(withBins, engine));
+                return runUntilStopped(withBins, SpeechTopology.STAGE, SpeechTopology.build(withBins, engine),
+                        KafkaCluster.speechTopics(config));
             }
         }
     }
 
-    private static int runUntilStopped(SensoriumConfig config, String stageName, Topology topology) throws Exception {
+    @Command(name = "vision-preprocess", mixinStandardHelpOptions = true,
+            description = "Frames -> the vision model's pixel input (resized as its preprocessor_config.json says).")
+    static final class VisionPreprocess implements Callable<Integer> {
+        @Mixin
+        ConfigOptions options;
+
+        @Override
+        public Integer call() throws Exception {
+            SensoriumConfig config = options.load("vision.model");
+            Path model = DetectCommand.requireModel(config);
+            return runUntilStopped(config, VisionPreprocessTopology.STAGE,
+                    VisionPreprocessTopology.build(config, VisionModel.processorConfig(model), model.getFileName().toString()),
+                    KafkaCluster.visionTopics(config));
+        }
+    }
+
+    @Command(name = "vision", mixinStandardHelpOptions = true,
+            description = "Pixel inputs -> detections or classifications (DETR, YOLOS, ViT), optionally annotated frames.")
+    static final class Vision implements Callable<Integer> {
+        @Mixin
+        ConfigOptions options;
+
+        @Override
+        public Integer call() throws Exception {
+            SensoriumConfig config = options.load("vision.model");
+            try (SharedModels.Handle<VisionModel> model = DetectCommand.openModel(config)) {
+                return runUntilStopped(config, VisionTopology.STAGE, VisionTopology.build(config, model.model()),
+                        KafkaCluster.visionTopics(config));
+            }
+        }
+    }
+
+    private static int runUntilStopped(SensoriumConfig config, String stageName, Topology topology, List<String> topics)
+            throws Exception {
         CountDownLatch stopRequested = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
         // The JVM exits as soon as its shutdown hooks return: the hook waits for the stage to close so that its
@@ -63,7 +105,7 @@ final class ProcessCommand {
             }
         }));
         try (KafkaCluster cluster = KafkaCluster.connect(config, false)) {
-            cluster.ensureTopics(config, KafkaCluster.speechTopics(config));
+            cluster.ensureTopics(config, topics);
             try (StreamsStage stage = new StreamsStage(stageName, topology, config.kafka(), cluster.bootstrapServers())) {
                 stage.start(Duration.ofMinutes(5));
                 while (!stopRequested.await(1, TimeUnit.SECONDS)) {

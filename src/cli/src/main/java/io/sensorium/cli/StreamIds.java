@@ -5,18 +5,30 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
-/** Stream ids for files given on the command line: the file name, made unique when two files share one. */
+/**
+ * Stream ids for sources given on the command line: a file's or folder's name, a URL as it is; made unique when two
+ * share one.
+ */
 final class StreamIds {
     private StreamIds() {}
 
     static Map<String, Path> forFiles(List<Path> files) {
-        Map<String, Path> ids = new LinkedHashMap<>();
+        return unique(files, file -> file.getFileName().toString());
+    }
+
+    static Map<String, String> forSources(List<String> sources) {
+        return unique(sources, source -> source.contains("://") ? source : Path.of(source).getFileName().toString());
+    }
+
+    private static <T> Map<String, T> unique(List<T> sources, Function<T, String> name) {
+        Map<String, T> ids = new LinkedHashMap<>();
         Map<String, Integer> seen = new HashMap<>();
-        for (Path file : files) {
-            String name = file.getFileName().toString();
-            int count = seen.merge(name, 1, Integer::sum);
-            ids.put(count == 1 ? name : name + "#" + count, file);
+        for (T source : sources) {
+            String id = name.apply(source);
+            int count = seen.merge(id, 1, Integer::sum);
+            ids.put(count == 1 ? id : id + "#" + count, source);
         }
         return ids;
     }

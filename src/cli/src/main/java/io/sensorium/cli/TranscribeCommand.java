@@ -3,6 +3,8 @@ package io.sensorium.cli;
 import io.sensorium.core.config.SensoriumConfig;
 import io.sensorium.core.kafka.StreamsStage;
 import io.sensorium.core.records.JsonRecords;
+import io.sensorium.core.records.TranscriptEnd;
+import io.sensorium.core.records.TranscriptJson;
 import io.sensorium.core.records.TranscriptSegment;
 import io.sensorium.ingest.audio.AudioIngest;
 import io.sensorium.processors.features.FeatureTopology;
@@ -10,15 +12,10 @@ import io.sensorium.processors.speech.SpeechEngine;
 import io.sensorium.processors.speech.SpeechTopology;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,8 +29,6 @@ import picocli.CommandLine.Parameters;
 @Command(name = "transcribe", mixinStandardHelpOptions = true,
         description = "Transcribe audio files through the Kafka pipeline; one JSON line per segment on stdout.")
 final class TranscribeCommand implements Callable<Integer> {
-    private static final Duration STAGE_START = Duration.ofMinutes(2);
-
     enum Format { json, text }
 
     @Mixin
@@ -68,73 +63,33 @@ final class TranscribeCommand implements Callable<Integer> {
             loading.thenAccept(SpeechEngine::close);
             throw e;
         }
-        try (KafkaCluster cluster = connected; SpeechEngine engine = loaded(loading)) {
+        try (KafkaCluster cluster = connected; SpeechEngine engine = PipelineRun.join(loading)) {
             cluster.ensureTopics(config, KafkaCluster.speechTopics(config));
             SensoriumConfig withBins = config.withMelBins(engine.melBins());
             try (StreamsStage features = new StreamsStage(FeatureTopology.STAGE, FeatureTopology.build(withBins),
                          config.kafka(), cluster.bootstrapServers());
                  StreamsStage speech = new StreamsStage(SpeechTopology.STAGE, SpeechTopology.build(withBins, engine),
                          config.kafka(), cluster.bootstrapServers());
-                 TranscriptWatcher watcher = new TranscriptWatcher(cluster.bootstrapServers(),
-                         config.topics().transcripts(), config.topics().deadLetters())) {
-                // Both join their consumer groups at once: that wait is most of the start-up.
-                features.begin();
-                speech.begin();
-                features.awaitRunning(STAGE_START);
-                speech.awaitRunning(STAGE_START);
+                 OutputWatcher watcher = new OutputWatcher(cluster.bootstrapServers(), config.topics().transcripts(),
+                         config.topics().deadLetters(), TranscriptJson::read, TranscriptEnd.class)) {
+                PipelineRun.start(List.of(features, speech));
                 watcher.expect(streams.keySet());
                 return run(withBins, cluster, streams, watcher, List.of(features, speech));
             }
         }
     }
 
-    private static SpeechEngine loaded(CompletableFuture<SpeechEngine> loading) {
-        try {
-            return loading.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
-        }
-    }
-
-    private int run(SensoriumConfig config, KafkaCluster cluster, Map<String, Path> streams, TranscriptWatcher watcher,
+    private int run(SensoriumConfig config, KafkaCluster cluster, Map<String, Path> streams, OutputWatcher watcher,
                     List<StreamsStage> stages) throws Exception {
-        ExecutorService ingestThread = Executors.newSingleThreadExecutor();
         try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.bootstrapServers())) {
             AudioIngest ingest = IngestCommand.audioIngest(config, producer);
-            Future<?> ingesting = ingestThread.submit(() -> streams.forEach((id, file) -> {
+            return PipelineRun.run(watcher, stages, failures -> streams.forEach((id, file) -> {
                 AudioIngest.Result result = ingest.publish(id, file);
                 if (!result.ok()) {
-                    synchronized (watcher) {
-                        if (result.streamClosed()) {
-                            watcher.problems().add(id + ": " + result.error());
-                        } else {
-                            watcher.abandon(id, result.error());
-                        }
-                    }
+                    failures.failed(id, result.error(), result.streamClosed());
                 }
-            }));
-            while (true) {
-                synchronized (watcher) {
-                    if (watcher.done()) {
-                        break;
-                    }
-                    watcher.poll(Duration.ofMillis(200), this::print);
-                }
-                for (StreamsStage stage : stages) {
-                    if (stage.failed()) {
-                        throw new UserFacingError("stage " + stage.stage() + " failed; see the log above", UserFacingError.FAILED);
-                    }
-                }
-                if (ingesting.isDone()) {
-                    ingesting.get();
-                }
-            }
-            ingesting.get();
-        } finally {
-            ingestThread.shutdownNow();
+            }), value -> print((TranscriptSegment) value));
         }
-        watcher.problems().forEach(problem -> System.err.println("sensorium: " + problem));
-        return watcher.problems().isEmpty() ? 0 : UserFacingError.FAILED;
     }
 
     private void print(TranscriptSegment segment) {

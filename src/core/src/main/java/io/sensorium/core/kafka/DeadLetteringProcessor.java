@@ -46,7 +46,12 @@ public abstract class DeadLetteringProcessor implements Processor<String, byte[]
     protected abstract void handle(Record<String, byte[]> record);
 
     protected void emit(Record<String, byte[]> record) {
-        context.forward(record, StageTopology.OUTPUT);
+        emit(record, StageTopology.OUTPUT);
+    }
+
+    /** Forwards to another output the stage added with {@link StageTopology#addOutput}. */
+    protected void emit(Record<String, byte[]> record, String sink) {
+        context.forward(record, sink);
     }
 
     protected void deadLetter(Record<String, byte[]> record, Exception error) {

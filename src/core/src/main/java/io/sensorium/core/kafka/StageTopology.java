@@ -20,7 +20,7 @@ public final class StageTopology {
     public static Topology build(String stage, String inputTopic, String outputTopic, String deadLetterTopic,
                                  ProcessorSupplier<String, byte[], String, byte[]> processor,
                                  List<StoreBuilder<?>> stores) {
-        String processorName = stage + "-processor";
+        String processorName = processorName(stage);
         Topology topology = new Topology();
         topology.addSource(stage + "-source", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), inputTopic);
         topology.addProcessor(processorName, processor, stage + "-source");
@@ -31,5 +31,15 @@ public final class StageTopology {
         topology.addSink(DEAD_LETTERS, deadLetterTopic, Serdes.String().serializer(), Serdes.ByteArray().serializer(),
                 processorName);
         return topology;
+    }
+
+    /** Adds another output to a stage: what its processor forwards to child {@code sinkName} goes to {@code topic}. */
+    public static void addOutput(Topology topology, String stage, String sinkName, String topic) {
+        topology.addSink(sinkName, topic, Serdes.String().serializer(), Serdes.ByteArray().serializer(),
+                processorName(stage));
+    }
+
+    private static String processorName(String stage) {
+        return stage + "-processor";
     }
 }

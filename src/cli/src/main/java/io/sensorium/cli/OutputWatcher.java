@@ -2,9 +2,6 @@ package io.sensorium.cli;
 
 import io.sensorium.core.kafka.DeadLetters;
 import io.sensorium.core.records.RecordHeaders;
-import io.sensorium.core.records.TranscriptEnd;
-import io.sensorium.core.records.TranscriptJson;
-import io.sensorium.core.records.TranscriptSegment;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -12,26 +9,38 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Follows the transcripts and dead-letter topics from the moment it is created and reports, for a set of streams,
- * each segment and each dead letter as it arrives, until every stream has ended.
+ * Follows an output topic (transcripts, detections) and the dead-letter topic from the moment it is created and
+ * reports, for a set of streams, each output record and each dead letter as it arrives, until every stream's end
+ * marker has come.
  */
-final class TranscriptWatcher implements AutoCloseable {
+final class OutputWatcher implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
-    private final String transcriptsTopic;
+    private final String outputTopic;
+    private final Function<byte[], Object> reader;
+    private final Class<?> endType;
     private final Set<String> open = new HashSet<>();
     private final List<String> problems = new ArrayList<>();
 
-    /** Positions itself at the current end of both topics, so only this run's records are reported. */
-    TranscriptWatcher(String bootstrapServers, String transcriptsTopic, String deadLetterTopic) {
+    /**
+     * Positions itself at the current end of both topics, so only this run's records are reported.
+     *
+     * @param reader  decodes an output record's value
+     * @param endType the class of the decoded end-of-stream marker
+     */
+    OutputWatcher(String bootstrapServers, String outputTopic, String deadLetterTopic, Function<byte[], Object> reader,
+                  Class<?> endType) {
         this.consumer = KafkaClients.reader(bootstrapServers);
-        this.transcriptsTopic = transcriptsTopic;
+        this.outputTopic = outputTopic;
+        this.reader = reader;
+        this.endType = endType;
         List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : List.of(transcriptsTopic, deadLetterTopic)) {
+        for (String topic : List.of(outputTopic, deadLetterTopic)) {
             consumer.partitionsFor(topic, Duration.ofSeconds(30))
                     .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
         }
@@ -44,7 +53,7 @@ final class TranscriptWatcher implements AutoCloseable {
         open.addAll(streams);
     }
 
-    /** A stream that will never end on the transcripts topic, e.g. a file that could not be decoded at all. */
+    /** A stream that will never end on the output topic, e.g. a file that could not be decoded at all. */
     void abandon(String stream, String reason) {
         open.remove(stream);
         problems.add(stream + ": " + reason);
@@ -58,17 +67,18 @@ final class TranscriptWatcher implements AutoCloseable {
         return problems;
     }
 
-    void poll(Duration timeout, Consumer<TranscriptSegment> onSegment) {
+    /** @param onRecord gets each decoded output record but the end markers */
+    void poll(Duration timeout, Consumer<Object> onRecord) {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(timeout)) {
             if (!open.contains(record.key())) {
                 continue;
             }
-            if (record.topic().equals(transcriptsTopic)) {
-                Object value = TranscriptJson.read(record.value());
-                if (value instanceof TranscriptSegment segment) {
-                    onSegment.accept(segment);
-                } else if (value instanceof TranscriptEnd) {
+            if (record.topic().equals(outputTopic)) {
+                Object value = reader.apply(record.value());
+                if (endType.isInstance(value)) {
                     open.remove(record.key());
+                } else {
+                    onRecord.accept(value);
                 }
             } else {
                 problems.add(record.key() + ": " + RecordHeaders.text(record.headers(), DeadLetters.STAGE) + " dead-lettered a record: "

@@ -1,0 +1,209 @@
+package io.sensorium.ingest.video;
+
+import io.sensorium.core.config.SensoriumConfig;
+import io.sensorium.core.records.ImageFrame;
+import io.sensorium.core.records.ImageFrameSerde;
+import io.sensorium.core.records.RecordHeaders;
+import io.sensorium.ingest.IngestRecords;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes image and video sources as streams of JPEG {@link ImageFrame}s keyed by camera / stream id: a still
+ * image, a folder of them, a video file, or a live URL. A live source that drops is reconnected with back-off and
+ * its frame numbers and times go on; a file source ends with an end marker. What cannot be read becomes a dead
+ * letter naming the source (for a folder, the one image; the rest go on).
+ */
+public final class VideoIngest {
+    private static final Logger LOG = LoggerFactory.getLogger(VideoIngest.class);
+    static final String STAGE = "ingest-video";
+
+    private final Producer<String, byte[]> producer;
+    private final String topic;
+    private final String deadLetterTopic;
+    private final SensoriumConfig.Video video;
+    private final FrameEncoder encoder;
+    private final ImageFrameSerde serde = new ImageFrameSerde(Integer.MAX_VALUE);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Backoff.Sleeper sleeper;
+
+    public VideoIngest(Producer<String, byte[]> producer, String topic, String deadLetterTopic, SensoriumConfig.Video video) {
+        this(producer, topic, deadLetterTopic, video, null);
+    }
+
+    /** @param sleeper how reconnect waits are spent; null waits on the clock, cut short by {@link #stop()} */
+    VideoIngest(Producer<String, byte[]> producer, String topic, String deadLetterTopic, SensoriumConfig.Video video,
+                Backoff.Sleeper sleeper) {
+        this.producer = producer;
+        this.topic = topic;
+        this.deadLetterTopic = deadLetterTopic;
+        this.video = video;
+        this.encoder = new FrameEncoder(video.maxSide(), video.jpegQuality());
+        this.sleeper = sleeper != null ? sleeper : millis -> stopped.await(millis, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * What became of one source.
+     *
+     * @param frames     frames published
+     * @param skipped    images of a folder that could not be decoded (each a dead letter)
+     * @param reconnects times a live source was reconnected
+     * @param error      why the source ended early, or null
+     */
+    public record Result(String streamId, String source, long frames, int skipped, int reconnects, boolean streamClosed,
+                         String error) {
+        public boolean ok() {
+            return error == null && skipped == 0;
+        }
+    }
+
+    /** Asks every running {@link #publish} to finish: live sources stop and close their streams. */
+    public void stop() {
+        stopped.countDown();
+    }
+
+    private boolean stopping() {
+        return stopped.getCount() == 0;
+    }
+
+    /** Publishes {@code source} as stream {@code streamId}; returns once Kafka has acknowledged it. */
+    public Result publish(String streamId, String source) {
+        boolean live = GrabberSource.isUrl(source);
+        Publication run = new Publication(streamId, source);
+        String error = live ? run.live() : run.file();
+        boolean close = error == null || run.sequence > 0;
+        if (close) {
+            run.last = send(ImageFrame.end(streamId, run.sequence), source);
+        }
+        producer.flush();
+        IngestRecords.await(run.last, streamId);
+        LOG.info("{} as stream '{}': {} frames, {} skipped, {} reconnects{}", source, streamId, run.sequence, run.skipped,
+                run.reconnects, error == null ? "" : "; " + error);
+        return new Result(streamId, source, run.sequence, run.skipped, run.reconnects, close, error);
+    }
+
+    /** The state of one source's publication. */
+    private final class Publication {
+        final String streamId;
+        final String source;
+        final FrameSampler sampler = new FrameSampler(video.fps());
+        long sequence;
+        int skipped;
+        int reconnects;
+        long timeOffset;
+        long lastTimestamp = -1;
+        Future<RecordMetadata> last;
+
+        Publication(String streamId, String source) {
+            this.streamId = streamId;
+            this.source = source;
+        }
+
+        /** @return the error that ended the file early, or null */
+        String file() {
+            Path path = Path.of(source);
+            if (!Files.exists(path)) {
+                return fail(new FrameSourceException("no such file or folder: " + source));
+            }
+            try (FrameSource frames = Files.isDirectory(path) || ImageFolderSource.isImage(path)
+                    ? new ImageFolderSource(path) : new GrabberSource(source)) {
+                drain(frames);
+                return null;
+            } catch (FrameSourceException e) {
+                return fail(e);
+            }
+        }
+
+        /** Reads until stopped or the reconnect attempts run out; @return the error that ended it, or null */
+        String live() {
+            Backoff backoff = new Backoff(video.reconnectMinSeconds(), video.reconnectMaxSeconds(), video.reconnectAttempts());
+            boolean connected = false;
+            while (!stopping()) {
+                try (GrabberSource frames = new GrabberSource(source)) {
+                    if (connected) {
+                        reconnects++;
+                        LOG.info("{}: reconnected", source);
+                    }
+                    connected = true;
+                    timeOffset = lastTimestamp + 1;
+                    backoff.reset();
+                    drain(frames);
+                    if (!stopping()) {
+                        LOG.warn("{}: the stream ended; reconnecting", source);
+                    }
+                } catch (FrameSourceException e) {
+                    LOG.warn("{}: {}", source, e.getMessage());
+                }
+                if (stopping()) {
+                    break;
+                }
+                long wait = backoff.nextWaitMillis();
+                if (wait < 0) {
+                    return fail(new FrameSourceException(source + " stayed unreachable after "
+                            + video.reconnectAttempts() + " reconnect attempts"));
+                }
+                try {
+                    sleeper.sleep(wait);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            return null;
+        }
+
+        /** Publishes the source's frames until it ends or ingest is stopped. */
+        void drain(FrameSource frames) {
+            while (!stopping()) {
+                VideoFrame frame;
+                try {
+                    frame = frames.next();
+                } catch (FrameSourceException e) {
+                    if (!frames.skipsBrokenFrames()) {
+                        throw e;
+                    }
+                    skipped++;
+                    deadLetter(e);
+                    continue;
+                }
+                if (frame == null) {
+                    return;
+                }
+                long timestamp = timeOffset + frame.timestampMicros();
+                if (!sampler.keep(timestamp)) {
+                    continue;
+                }
+                byte[] jpeg = encoder.encode(frame);
+                int[] size = encoder.publishedSize(frame.image().cols(), frame.image().rows());
+                last = send(new ImageFrame(streamId, sequence++, timestamp, size[0], size[1], false, jpeg), source);
+                lastTimestamp = timestamp;
+            }
+        }
+
+        private String fail(FrameSourceException e) {
+            deadLetter(e);
+            return e.getMessage();
+        }
+
+        private void deadLetter(FrameSourceException e) {
+            LOG.warn("{}: {}", source, e.getMessage());
+            IngestRecords.deadLetter(producer, deadLetterTopic, STAGE, streamId, source, e);
+        }
+    }
+
+    private Future<RecordMetadata> send(ImageFrame frame, String source) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, null, System.currentTimeMillis(),
+                frame.streamId(), frame.jpeg());
+        serde.writeHeaders(frame, record.headers());
+        RecordHeaders.put(record.headers(), RecordHeaders.SOURCE, source);
+        return producer.send(record);
+    }
+}

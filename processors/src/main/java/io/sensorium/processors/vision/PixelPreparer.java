@@ -1,0 +1,50 @@
+package io.sensorium.processors.vision;
+
+import io.sensorium.core.records.ImageFrame;
+import io.sensorium.core.records.InvalidRecordException;
+import io.sensorium.core.records.PixelFrame;
+
+/**
+ * Makes a model's pixel record from a JPEG frame: decoded, checked against its headers, resized as the model's
+ * preprocessor_config.json says (Pillow's filter, so it equals what the transformers processor gives), as lossless
+ * PNG. An enlargement is left to the vision processor: the frame itself is smaller and holds the same information.
+ */
+public final class PixelPreparer {
+    /** Frames above this many pixels (a 40-megapixel still) are refused before decoding: a JPEG can claim any size. */
+    static final long MAX_PIXELS = 40_000_000L;
+
+    private final ImageProcessorConfig config;
+    private final String modelName;
+    private final int maxRecordBytes;
+
+    public PixelPreparer(ImageProcessorConfig config, String modelName, int maxRecordBytes) {
+        this.config = config;
+        this.modelName = modelName;
+        this.maxRecordBytes = maxRecordBytes;
+    }
+
+    /** @throws InvalidRecordException when the frame is broken, mislabelled, too big, or its pixels would not fit a record */
+    public PixelFrame prepare(ImageFrame frame) {
+        JpegHeader header = JpegHeader.read(frame.jpeg());
+        if (header.width() != frame.width() || header.height() != frame.height()) {
+            throw new InvalidRecordException("frame " + frame.sequence() + ": the JPEG is " + header.width() + "x"
+                    + header.height() + " but its headers say " + frame.width() + "x" + frame.height());
+        }
+        if ((long) header.width() * header.height() > MAX_PIXELS) {
+            throw new InvalidRecordException("frame " + frame.sequence() + " of " + header.width() + "x" + header.height()
+                    + " is over the " + MAX_PIXELS + "-pixel limit");
+        }
+        RgbImage image = ImageCodec.decode(frame.jpeg(), "frame " + frame.sequence());
+        int[] input = config.inputSize(image.height(), image.width());
+        boolean enlarges = (long) input[0] * input[1] > (long) image.width() * image.height();
+        RgbImage stored = enlarges ? image : image.resize(input[1], input[0], config.filter());
+        byte[] png = ImageCodec.png(stored);
+        if (png.length > maxRecordBytes) {
+            throw new InvalidRecordException("frame " + frame.sequence() + ": its " + stored.width() + "x" + stored.height()
+                    + " pixels take " + png.length + " bytes as PNG, over the record limit of " + maxRecordBytes
+                    + " (lower video.max-side at ingest, or raise vision.max-record-bytes with the topic's max.message.bytes)");
+        }
+        return new PixelFrame(frame.streamId(), frame.sequence(), frame.timestampMicros(), image.width(), image.height(),
+                input[1], input[0], modelName, config.normalization(), false, png);
+    }
+}

@@ -1,0 +1,33 @@
+package io.sensorium.processors.vision;
+
+import io.sensorium.core.kafka.DeadLetteringProcessor;
+import io.sensorium.core.records.ImageFrame;
+import io.sensorium.core.records.ImageFrameSerde;
+import io.sensorium.core.records.PixelFrame;
+import io.sensorium.core.records.PixelFrameSerde;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.Record;
+
+/** Frames topic -> pixels topic: one pixel record per frame, the end marker passed on. Stateless. */
+final class VisionPreprocessor extends DeadLetteringProcessor {
+    private final ImageFrameSerde frames;
+    private final PixelFrameSerde pixels = new PixelFrameSerde(Integer.MAX_VALUE);
+    private final PixelPreparer preparer;
+
+    VisionPreprocessor(PixelPreparer preparer, int maxFrameBytes) {
+        super(VisionPreprocessTopology.STAGE);
+        this.preparer = preparer;
+        this.frames = new ImageFrameSerde(maxFrameBytes);
+    }
+
+    @Override
+    protected void handle(Record<String, byte[]> record) {
+        ImageFrame frame = frames.read(record.key(), record.value(), record.headers());
+        PixelFrame out = frame.endOfStream()
+                ? PixelFrame.end(frame.streamId(), frame.sequence())
+                : preparer.prepare(frame);
+        RecordHeaders headers = new RecordHeaders();
+        pixels.writeHeaders(out, headers);
+        emit(new Record<>(frame.streamId(), out.png(), record.timestamp(), headers));
+    }
+}

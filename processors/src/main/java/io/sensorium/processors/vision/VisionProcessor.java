@@ -1,0 +1,74 @@
+package io.sensorium.processors.vision;
+
+import ai.onnxruntime.OrtSession;
+import io.sensorium.core.kafka.DeadLetteringProcessor;
+import io.sensorium.core.records.Detection;
+import io.sensorium.core.records.DetectionsEnd;
+import io.sensorium.core.records.FrameDetections;
+import io.sensorium.core.records.ImageFrame;
+import io.sensorium.core.records.ImageFrameSerde;
+import io.sensorium.core.records.InvalidRecordException;
+import io.sensorium.core.records.JsonRecords;
+import io.sensorium.core.records.PixelFrame;
+import io.sensorium.core.records.PixelFrameSerde;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
+import java.util.List;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Pixels topic -> detections topic: runs the model on each frame's input, post-processes, and writes one JSON
+ * record per frame (and the end marker); with annotation on, also the frame with its detections drawn.
+ */
+final class VisionProcessor extends DeadLetteringProcessor {
+    private static final Timer INFERENCE = Metrics.timer("sensorium.vision.inference");
+
+    private final VisionModel model;
+    private final VisionPostProcessor postProcessor;
+    private final PixelFrameSerde pixels;
+    private final ImageFrameSerde annotatedFrames = new ImageFrameSerde(Integer.MAX_VALUE);
+    private final boolean annotate;
+
+    VisionProcessor(VisionModel model, VisionPostProcessor postProcessor, int maxRecordBytes, boolean annotate) {
+        super(VisionTopology.STAGE);
+        this.model = model;
+        this.postProcessor = postProcessor;
+        this.pixels = new PixelFrameSerde(maxRecordBytes);
+        this.annotate = annotate;
+    }
+
+    @Override
+    protected void handle(Record<String, byte[]> record) {
+        PixelFrame frame = pixels.read(record.key(), record.value(), record.headers());
+        if (frame.endOfStream()) {
+            emit(new Record<>(frame.streamId(), JsonRecords.write(DetectionsEnd.of(frame.streamId(), frame.sequence())),
+                    record.timestamp()));
+            return;
+        }
+        if (!frame.model().equals(model.name())) {
+            throw new InvalidRecordException("pixel frame " + frame.sequence() + " was prepared for model '"
+                    + frame.model() + "', this processor runs '" + model.name() + "'");
+        }
+        PixelInput input = PixelInput.of(frame, model.processorConfig().filter());
+        List<Detection> detections = INFERENCE.record(() -> detect(input, frame));
+        FrameDetections out = FrameDetections.of(frame.streamId(), frame.sequence(), frame.timestampMicros() / 1e6,
+                model.name(), postProcessor.task(), frame.frameWidth(), frame.frameHeight(), detections);
+        emit(new Record<>(frame.streamId(), JsonRecords.write(out), record.timestamp()));
+        if (annotate) {
+            RgbImage image = input.stored();
+            byte[] jpeg = FrameAnnotator.annotate(image, frame.frameWidth(), frame.frameHeight(), detections);
+            ImageFrame annotated = new ImageFrame(frame.streamId(), frame.sequence(), frame.timestampMicros(),
+                    image.width(), image.height(), false, jpeg);
+            RecordHeaders headers = new RecordHeaders();
+            annotatedFrames.writeHeaders(annotated, headers);
+            emit(new Record<>(frame.streamId(), jpeg, record.timestamp(), headers), VisionTopology.ANNOTATED);
+        }
+    }
+
+    private List<Detection> detect(PixelInput input, PixelFrame frame) {
+        try (OrtSession.Result result = model.run(input.chw(), input.height(), input.width())) {
+            return postProcessor.process(new ModelOutputs(result), frame.frameWidth(), frame.frameHeight());
+        }
+    }
+}

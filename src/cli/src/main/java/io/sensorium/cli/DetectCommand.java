@@ -1,0 +1,119 @@
+package io.sensorium.cli;
+
+import io.sensorium.core.config.SensoriumConfig;
+import io.sensorium.core.kafka.StreamsStage;
+import io.sensorium.core.records.DetectionsEnd;
+import io.sensorium.core.records.DetectionsJson;
+import io.sensorium.core.records.JsonRecords;
+import io.sensorium.ingest.video.VideoIngest;
+import io.sensorium.processors.onnx.SharedModels;
+import io.sensorium.processors.vision.VisionModel;
+import io.sensorium.processors.vision.VisionModels;
+import io.sensorium.processors.vision.VisionPreprocessTopology;
+import io.sensorium.processors.vision.VisionTopology;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code sensorium detect SOURCE...}: the whole vision path in one process — ingest, preprocessor and vision
+ * processor as Kafka Streams applications — printing each frame's detections as they reach the detections topic.
+ * File sources end by themselves; live ones run until the process is stopped (Ctrl-C), which closes them cleanly.
+ */
+@Command(name = "detect", mixinStandardHelpOptions = true,
+        description = "Detect objects (DETR, YOLOS) or classify (ViT) in images, folders, videos or live URLs through "
+                + "the Kafka pipeline; one JSON line per frame on stdout.")
+final class DetectCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOptions options;
+
+    @Parameters(paramLabel = "SOURCE", arity = "1..*",
+            description = "An image, a folder of images, a video file (MP4, AVI, MKV...) or a live URL (rtsp://, http://...).")
+    List<String> sources;
+
+    @Option(names = "--fps", paramLabel = "N", description = "Sample videos and live sources at N frames per second (default: every frame).")
+    Double fps;
+
+    @Option(names = "--annotate", description = "Also publish each frame with its detections drawn (JPEG) to the annotated topic.")
+    boolean annotate;
+
+    @Override
+    public Integer call() throws Exception {
+        if (fps != null) {
+            options.settings.put("video.fps", fps.toString());
+        }
+        if (annotate) {
+            options.settings.put("vision.annotate", "true");
+        }
+        SensoriumConfig config = options.load("vision.model");
+        Path modelDir = requireModel(config);
+        for (String source : sources) {
+            if (!source.contains("://") && !Files.exists(Path.of(source))) {
+                throw new UserFacingError("no such file or folder: " + source, UserFacingError.USAGE);
+            }
+        }
+        Map<String, String> streams = StreamIds.forSources(sources);
+        CompletableFuture<SharedModels.Handle<VisionModel>> loading = CompletableFuture.supplyAsync(() -> openModel(config));
+        KafkaCluster connected;
+        try {
+            connected = KafkaCluster.connect(config, true);
+        } catch (RuntimeException e) {
+            loading.thenAccept(SharedModels.Handle::close);
+            throw e;
+        }
+        try (KafkaCluster cluster = connected; SharedModels.Handle<VisionModel> model = PipelineRun.join(loading)) {
+            cluster.ensureTopics(config, KafkaCluster.visionTopics(config));
+            String modelName = modelDir.getFileName().toString();
+            try (StreamsStage preprocess = new StreamsStage(VisionPreprocessTopology.STAGE,
+                         VisionPreprocessTopology.build(config, model.model().processorConfig(), modelName),
+                         config.kafka(), cluster.bootstrapServers());
+                 StreamsStage vision = new StreamsStage(VisionTopology.STAGE, VisionTopology.build(config, model.model()),
+                         config.kafka(), cluster.bootstrapServers());
+                 OutputWatcher watcher = new OutputWatcher(cluster.bootstrapServers(), config.topics().detections(),
+                         config.topics().deadLetters(), DetectionsJson::read, DetectionsEnd.class);
+                 KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.bootstrapServers())) {
+                PipelineRun.start(List.of(preprocess, vision));
+                watcher.expect(streams.keySet());
+                VideoIngest ingest = IngestCommand.videoIngest(config, producer);
+                try (StopOnSignal signal = new StopOnSignal(ingest::stop)) {
+                    return PipelineRun.run(watcher, List.of(preprocess, vision), failures -> streams.forEach((id, source) -> {
+                        VideoIngest.Result result = ingest.publish(id, source);
+                        if (result.error() != null) {
+                            failures.failed(id, result.error(), result.streamClosed());
+                        } else if (result.skipped() > 0) {
+                            failures.failed(id, result.skipped() + " image(s) could not be decoded", true);
+                        }
+                    }), value -> {
+                        System.out.println(JsonRecords.writeString(value));
+                        System.out.flush();
+                    });
+                }
+            }
+        }
+    }
+
+    /** The configured vision model directory, or a usage error saying how to get one. */
+    static Path requireModel(SensoriumConfig config) {
+        Path model = config.vision().model();
+        if (!Files.isDirectory(model)) {
+            throw new UserFacingError("no vision model at " + model + ": get one with `./sensorium models pull detr-resnet-50`"
+                    + " or give --model DIR (Hugging Face ONNX layout: onnx/model.onnx, config.json, preprocessor_config.json)",
+                    UserFacingError.USAGE);
+        }
+        return model;
+    }
+
+    static SharedModels.Handle<VisionModel> openModel(SensoriumConfig config) {
+        SensoriumConfig.Vision vision = config.vision();
+        return VisionModels.acquire(requireModel(config),
+                VisionModel.Options.forDevice(vision.device(), Math.max(1, vision.threads())));
+    }
+}

@@ -1,0 +1,87 @@
+package io.sensorium.cli;
+
+import io.sensorium.core.kafka.StreamsStage;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+
+/**
+ * A one-shot run of a whole pipeline in one process ({@code transcribe}, {@code detect}): the stages started
+ * together, ingest publishing on its own thread, and the output topic followed until every stream has ended.
+ */
+final class PipelineRun {
+    private static final Duration STAGE_START = Duration.ofMinutes(2);
+
+    /** How ingest reports a stream that failed. */
+    interface Failures {
+        /** @param streamClosed whether the stream still got its end marker (then its output will end too) */
+        void failed(String streamId, String error, boolean streamClosed);
+    }
+
+    private PipelineRun() {}
+
+    /** The value of a background load (a model loading while the broker starts), its own exception unwrapped. */
+    static <T> T join(CompletableFuture<T> loading) {
+        try {
+            return loading.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+    }
+
+    /** Starts the stages at once (joining their consumer groups is most of the start-up) and waits until all run. */
+    static void start(List<StreamsStage> stages) {
+        stages.forEach(StreamsStage::begin);
+        for (StreamsStage stage : stages) {
+            stage.awaitRunning(STAGE_START);
+        }
+    }
+
+    /**
+     * @param ingest   publishes the inputs; runs on its own thread
+     * @param onRecord gets each output record (not the end markers) as it arrives
+     * @return the exit code: 0, or {@link UserFacingError#FAILED} when a stream or record failed
+     */
+    static int run(OutputWatcher watcher, List<StreamsStage> stages, Consumer<Failures> ingest, Consumer<Object> onRecord)
+            throws Exception {
+        Failures failures = (streamId, error, streamClosed) -> {
+            synchronized (watcher) {
+                if (streamClosed) {
+                    watcher.problems().add(streamId + ": " + error);
+                } else {
+                    watcher.abandon(streamId, error);
+                }
+            }
+        };
+        ExecutorService ingestThread = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> ingesting = ingestThread.submit(() -> ingest.accept(failures));
+            while (true) {
+                synchronized (watcher) {
+                    if (watcher.done()) {
+                        break;
+                    }
+                    watcher.poll(Duration.ofMillis(200), onRecord);
+                }
+                for (StreamsStage stage : stages) {
+                    if (stage.failed()) {
+                        throw new UserFacingError("stage " + stage.stage() + " failed; see the log above", UserFacingError.FAILED);
+                    }
+                }
+                if (ingesting.isDone()) {
+                    ingesting.get();
+                }
+            }
+            ingesting.get();
+        } finally {
+            ingestThread.shutdownNow();
+        }
+        watcher.problems().forEach(problem -> System.err.println("sensorium: " + problem));
+        return watcher.problems().isEmpty() ? 0 : UserFacingError.FAILED;
+    }
+}
