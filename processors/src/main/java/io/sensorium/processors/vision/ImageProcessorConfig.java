@@ -20,6 +20,8 @@ public record ImageProcessorConfig(SizeRule resize, PillowResize.Filter filter, 
     private static final double[] IMAGENET_MEAN = {0.485, 0.456, 0.406};
     private static final double[] IMAGENET_STD = {0.229, 0.224, 0.225};
     /** Model types whose processors read a bare {@code size: N} as the shortest edge rather than a square. */
+    /** YOLOS's processor makes both sides a multiple of its patch size. */
+    private static final int YOLOS_PATCH = 16;
     private static final Set<String> SHORTEST_EDGE_TYPES = Set.of("detr", "yolos", "conditional_detr", "deformable_detr");
 
     /** How the processor picks the resized size from the image's. */
@@ -38,9 +40,10 @@ public record ImageProcessorConfig(SizeRule resize, PillowResize.Filter filter, 
 
     /**
      * The shorter side becomes {@code shortest}, the aspect ratio kept, unless the longer side would pass
-     * {@code longest} (0: no limit); then the longer side becomes {@code longest} (DETR, YOLOS: 800 / 1333).
+     * {@code longest} (0: no limit); then the longer side becomes {@code longest} (DETR: 800 / 1333). YOLOS then
+     * rounds both sides down to a multiple of its 16-pixel patches ({@code multipleOf}; 1 for none).
      */
-    public record ShortestEdge(int shortest, int longest) implements SizeRule {
+    public record ShortestEdge(int shortest, int longest, int multipleOf) implements SizeRule {
         @Override
         public int[] apply(int height, int width) {
             // transformers' get_size_with_aspect_ratio, its roundings included.
@@ -54,15 +57,17 @@ public record ImageProcessorConfig(SizeRule resize, PillowResize.Filter filter, 
                     size = (int) Math.rint(rawSize); // Python rounds halves to even
                 }
             }
+            int[] out;
             if ((height <= width && height == size) || (width <= height && width == size)) {
-                return new int[] {height, width};
-            }
-            if (width < height) {
+                out = new int[] {height, width};
+            } else if (width < height) {
                 int oh = rawSize != null ? (int) (rawSize * height / width) : (int) ((double) size * height / width);
-                return new int[] {oh, size};
+                out = new int[] {oh, size};
+            } else {
+                int ow = rawSize != null ? (int) (rawSize * width / height) : (int) ((double) size * width / height);
+                out = new int[] {size, ow};
             }
-            int ow = rawSize != null ? (int) (rawSize * width / height) : (int) ((double) size * width / height);
-            return new int[] {size, ow};
+            return new int[] {out[0] - out[0] % multipleOf, out[1] - out[1] % multipleOf};
         }
     }
 
@@ -96,10 +101,11 @@ public record ImageProcessorConfig(SizeRule resize, PillowResize.Filter filter, 
 
     private static SizeRule sizeRule(JsonNode config, String modelType, Path file) {
         JsonNode size = config.path("size");
+        int multipleOf = modelType.equals("yolos") ? YOLOS_PATCH : 1;
         if (size.isInt()) {
             int maxSize = config.path("max_size").asInt(0);
             if (maxSize > 0 || SHORTEST_EDGE_TYPES.contains(modelType)) {
-                return new ShortestEdge(size.asInt(), maxSize);
+                return new ShortestEdge(size.asInt(), maxSize, multipleOf);
             }
             return new Fixed(size.asInt(), size.asInt());
         }
@@ -108,7 +114,7 @@ public record ImageProcessorConfig(SizeRule resize, PillowResize.Filter filter, 
         }
         if (size.has("shortest_edge")) {
             int longest = size.path("longest_edge").asInt(config.path("max_size").asInt(0));
-            return new ShortestEdge(positive(size, "shortest_edge", file), longest);
+            return new ShortestEdge(positive(size, "shortest_edge", file), longest, multipleOf);
         }
         throw new ModelException(file + " has a size rule this build does not read: " + size
                 + " (supported: {height, width}, {shortest_edge[, longest_edge]}, or a number)");

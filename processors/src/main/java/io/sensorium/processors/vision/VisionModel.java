@@ -141,7 +141,17 @@ public final class VisionModel implements AutoCloseable {
      * @return the raw outputs; the caller closes them
      */
     public OrtSession.Result run(float[] chw, int height, int width) {
-        if (chw.length != 3 * height * width) {
+        long[] ones = new long[height * width];
+        Arrays.fill(ones, 1);
+        return run(chw, ones, height, width);
+    }
+
+    /**
+     * @param mask {@code height x width}: 1 where the input is image, 0 where it is padding (graphs without a
+     *             pixel_mask input ignore it)
+     */
+    OrtSession.Result run(float[] chw, long[] mask, int height, int width) {
+        if (chw.length != 3 * height * width || mask.length != height * width) {
             throw new IllegalArgumentException(chw.length + " values are not a 3x" + height + "x" + width + " input");
         }
         OrtEnvironment env = OrtEnvironment.getEnvironment();
@@ -149,9 +159,7 @@ public final class VisionModel implements AutoCloseable {
         try {
             feeds.put(PIXEL_VALUES, OnnxTensor.createTensor(env, FloatBuffer.wrap(chw), new long[] {1, 3, height, width}));
             if (takesMask) {
-                long[] ones = new long[height * width];
-                Arrays.fill(ones, 1);
-                feeds.put(PIXEL_MASK, OnnxTensor.createTensor(env, LongBuffer.wrap(ones), new long[] {1, height, width}));
+                feeds.put(PIXEL_MASK, OnnxTensor.createTensor(env, LongBuffer.wrap(mask), new long[] {1, height, width}));
             }
             return session.run(feeds);
         } catch (OrtException e) {
