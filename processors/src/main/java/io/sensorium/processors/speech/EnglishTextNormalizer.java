@@ -8,6 +8,8 @@ import java.io.UncheckedIOException;
 import java.text.Normalizer;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -15,28 +17,39 @@ import java.util.stream.Collectors;
 /**
  * Whisper's English text normaliser (openai/whisper normalizers/english.py, EnglishTextNormalizer), which word error
  * rates are computed after: lower case, bracketed and filler words dropped, contractions and titles spelled out,
- * symbols and diacritics removed, British spellings made American.
+ * symbols and diacritics removed, spelled-out numbers written in digits ({@link EnglishNumberNormalizer}), British
+ * spellings made American.
  *
- * <p>Not yet ported: its EnglishNumberNormalizer ("twenty one" to "21", "$5.50", ordinals); texts whose numbers are
- * written differently by reference and hypothesis still count those words as errors.
+ * <p>Whisper's patterns are Python {@code re} patterns, compiled here by {@link #python(String)} so that their
+ * {@code \b}, {@code \s} and {@code \d} match the same characters.
  */
 public final class EnglishTextNormalizer {
-    private static final int FLAGS = Pattern.UNICODE_CHARACTER_CLASS;
-    private static final Pattern BRACKETS = Pattern.compile("[<\\[][^>\\]]*[>\\]]", FLAGS);
-    private static final Pattern PARENTHESES = Pattern.compile("\\(([^)]+?)\\)", FLAGS);
-    private static final Pattern FILLERS = Pattern.compile("\\b(hmm|mm|mhm|mmm|uh|um)\\b", FLAGS);
-    private static final Pattern SPACE_APOSTROPHE = Pattern.compile("\\s+'", FLAGS);
-    private static final Pattern DIGIT_COMMA = Pattern.compile("(\\d),(\\d)", FLAGS);
-    private static final Pattern PERIOD = Pattern.compile("\\.([^0-9]|$)", FLAGS);
-    private static final Pattern LEADING_SYMBOL = Pattern.compile("[.$¢€£]([^0-9])", FLAGS);
-    private static final Pattern TRAILING_PERCENT = Pattern.compile("([^0-9])%", FLAGS);
-    private static final Pattern SPACES = Pattern.compile("\\s+", FLAGS);
+    /** Python's word characters: letters, digits and other numbers, and the underscore. */
+    private static final String WORD = "[\\p{L}\\p{N}_]";
+    /** Java looks behind by chars: a word character outside the BMP is matched from its high surrogate. */
+    private static final String WORD_BEHIND = WORD + "\\p{InLow_Surrogates}?";
+    private static final String WORD_BOUNDARY =
+            "(?:(?<=" + WORD_BEHIND + ")(?!" + WORD + ")|(?<!" + WORD_BEHIND + ")(?=" + WORD + "))";
+    /** Python's whitespace: Unicode's, and the information separators U+001C to U+001F. */
+    private static final String SPACE = "[\\s\\x1c-\\x1f]";
+    private static final Pattern BRACKETS = python("[<\\[][^>\\]]*[>\\]]");
+    private static final Pattern PARENTHESES = python("\\(([^)]+?)\\)");
+    private static final Pattern FILLERS = python("\\b(hmm|mm|mhm|mmm|uh|um)\\b");
+    private static final Pattern SPACE_APOSTROPHE = python("\\s+'");
+    private static final Pattern DIGIT_COMMA = python("(\\d),(\\d)");
+    private static final Pattern PERIOD = python("\\.([^0-9]|$)");
+    private static final Pattern LEADING_SYMBOL = python("[.$¢€£]([^0-9])");
+    private static final Pattern TRAILING_PERCENT = python("([^0-9])%");
+    private static final Pattern SPACES = python("\\s+");
     private static final String KEEP = ".%$¢€£";
-    private static final Map<Character, String> DIACRITICS = Map.ofEntries(
-            Map.entry('œ', "oe"), Map.entry('Œ', "OE"), Map.entry('ø', "o"), Map.entry('Ø', "O"), Map.entry('æ', "ae"),
-            Map.entry('Æ', "AE"), Map.entry('ß', "ss"), Map.entry('ẞ', "SS"), Map.entry('đ', "d"), Map.entry('Đ', "D"),
-            Map.entry('ð', "d"), Map.entry('Ð', "D"), Map.entry('þ', "th"), Map.entry('Þ', "th"), Map.entry('ł', "l"),
-            Map.entry('Ł', "L"));
+    /** The characters of Unicode's Word_Break classes MidLetter, MidNumLet and Single_Quote, all case-ignorable. */
+    private static final String MID_WORD =
+            "'.:\u00b7\u0387\u055f\u05f4\u2018\u2019\u2024\u2027\ufe13\ufe52\ufe55\uff07\uff0e\uff1a";
+    private static final Map<String, String> DIACRITICS = Map.ofEntries(
+            Map.entry("œ", "oe"), Map.entry("Œ", "OE"), Map.entry("ø", "o"), Map.entry("Ø", "O"), Map.entry("æ", "ae"),
+            Map.entry("Æ", "AE"), Map.entry("ß", "ss"), Map.entry("ẞ", "SS"), Map.entry("đ", "d"), Map.entry("Đ", "D"),
+            Map.entry("ð", "d"), Map.entry("Ð", "D"), Map.entry("þ", "th"), Map.entry("Þ", "th"), Map.entry("ł", "l"),
+            Map.entry("Ł", "L"));
     private static final Map<Pattern, String> REPLACERS = replacers(
             "\\bwon't\\b", "will not", "\\bcan't\\b", "can not", "\\blet's\\b", "let us", "\\bain't\\b", "aint",
             "\\by'all\\b", "you all", "\\bwanna\\b", "want to", "\\bgotta\\b", "got to", "\\bgonna\\b", "going to",
@@ -52,6 +65,7 @@ public final class EnglishTextNormalizer {
             "'re\\b", " are", "'s\\b", " is", "'d\\b", " would", "'ll\\b", " will", "'t\\b", " not", "'ve\\b", " have",
             "'m\\b", " am");
 
+    private final EnglishNumberNormalizer numbers = new EnglishNumberNormalizer();
     private final Map<String, String> spellings;
 
     public EnglishTextNormalizer() {
@@ -63,7 +77,7 @@ public final class EnglishTextNormalizer {
     }
 
     public String normalize(String text) {
-        String s = text.toLowerCase(java.util.Locale.ROOT);
+        String s = lowerCase(text);
         s = BRACKETS.matcher(s).replaceAll("");
         s = PARENTHESES.matcher(s).replaceAll("");
         s = FILLERS.matcher(s).replaceAll("");
@@ -74,31 +88,67 @@ public final class EnglishTextNormalizer {
         s = DIGIT_COMMA.matcher(s).replaceAll("$1$2");
         s = PERIOD.matcher(s).replaceAll(" $1");
         s = removeSymbolsAndDiacritics(s);
-        s = Arrays.stream(SPACES.split(s.strip())).map(word -> spellings.getOrDefault(word, word))
-                .collect(Collectors.joining(" "));
+        s = numbers.normalize(s);
+        s = split(s).stream().map(word -> spellings.getOrDefault(word, word)).collect(Collectors.joining(" "));
         s = LEADING_SYMBOL.matcher(s).replaceAll(" $1");
         s = TRAILING_PERCENT.matcher(s).replaceAll("$1 ");
         return SPACES.matcher(s).replaceAll(" ");
     }
 
+    /**
+     * Python's {@code str.lower()}. Java's differs only in when a capital sigma ends a word (and becomes "ς"): Java
+     * looks for a word boundary, Python for Unicode's Final_Sigma context, which "a-Σ" is not in and "aΣ-b" is.
+     */
+    private static String lowerCase(String text) {
+        StringBuilder sigmas = new StringBuilder(text);
+        for (int i = text.indexOf('Σ'); i >= 0; i = text.indexOf('Σ', i + 1)) {
+            sigmas.setCharAt(i, isFinalSigma(text, i) ? 'ς' : 'σ');
+        }
+        return sigmas.toString().toLowerCase(Locale.ROOT);
+    }
+
+    /** After a cased letter and not before one, case-ignorable characters such as apostrophes skipped. */
+    private static boolean isFinalSigma(String text, int index) {
+        int before = index;
+        while (before > 0 && isCaseIgnorable(text.codePointBefore(before))) {
+            before -= Character.charCount(text.codePointBefore(before));
+        }
+        int after = index + 1;
+        while (after < text.length() && isCaseIgnorable(text.codePointAt(after))) {
+            after += Character.charCount(text.codePointAt(after));
+        }
+        return before > 0 && isCased(text.codePointBefore(before))
+                && (after == text.length() || !isCased(text.codePointAt(after)));
+    }
+
+    private static boolean isCased(int c) {
+        return Character.isUpperCase(c) || Character.isLowerCase(c) || Character.isTitleCase(c);
+    }
+
+    private static boolean isCaseIgnorable(int c) {
+        return switch (Character.getType(c)) {
+            case Character.NON_SPACING_MARK, Character.ENCLOSING_MARK, Character.FORMAT, Character.MODIFIER_LETTER,
+                    Character.MODIFIER_SYMBOL -> true;
+            default -> MID_WORD.indexOf(c) >= 0;
+        };
+    }
+
     private static String removeSymbolsAndDiacritics(String s) {
         StringBuilder out = new StringBuilder();
-        String decomposed = Normalizer.normalize(s, Normalizer.Form.NFKD);
-        for (int i = 0; i < decomposed.length(); i++) {
-            char c = decomposed.charAt(i);
+        // by code point, as Python does: an emoji is one symbol, not two surrogates
+        Normalizer.normalize(s, Normalizer.Form.NFKD).codePoints().forEach(c -> {
+            String character = Character.toString(c);
             int type = Character.getType(c);
-            if (KEEP.indexOf(c) >= 0) {
-                out.append(c);
-            } else if (DIACRITICS.containsKey(c)) {
-                out.append(DIACRITICS.get(c));
-            } else if (type == Character.NON_SPACING_MARK) {
-                continue;
+            if (KEEP.contains(character)) {
+                out.append(character);
+            } else if (DIACRITICS.containsKey(character)) {
+                out.append(DIACRITICS.get(character));
             } else if (isMarkSymbolOrPunctuation(type)) {
                 out.append(' ');
-            } else {
-                out.append(c);
+            } else if (type != Character.NON_SPACING_MARK) {
+                out.append(character);
             }
-        }
+        });
         return out.toString();
     }
 
@@ -114,10 +164,24 @@ public final class EnglishTextNormalizer {
         };
     }
 
+    /**
+     * A Python {@code re} pattern in Java. Java's Unicode {@code \b} counts marks and connector punctuation as word
+     * characters but not numbers like "²" and its {@code \s} leaves out U+001C to U+001F, so both are spelled out.
+     */
+    static Pattern python(String regex) {
+        return Pattern.compile(regex.replace("\\b", WORD_BOUNDARY).replace("\\s", SPACE),
+                Pattern.UNICODE_CHARACTER_CLASS);
+    }
+
+    /** Python's {@code str.split()}: the words between runs of whitespace. */
+    static List<String> split(String s) {
+        return Arrays.stream(SPACES.split(s)).filter(word -> !word.isEmpty()).toList();
+    }
+
     private static Map<Pattern, String> replacers(String... pairs) {
         Map<Pattern, String> map = new LinkedHashMap<>();
         for (int i = 0; i < pairs.length; i += 2) {
-            map.put(Pattern.compile(pairs[i], FLAGS), pairs[i + 1]);
+            map.put(python(pairs[i]), pairs[i + 1]);
         }
         return map;
     }

@@ -4,18 +4,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Against openai-whisper's own EnglishTextNormalizer (models/tools/normalizer_reference.py). */
 class EnglishTextNormalizerTest {
     private final EnglishTextNormalizer normalizer = new EnglishTextNormalizer();
 
-    @Test
-    void normalisesAsWhisperDoes() throws Exception {
-        for (JsonNode c : new ObjectMapper().readTree(Fixtures.path("normalizer/reference.json").toFile())) {
-            assertThat(normalizer.normalize(c.path("text").asText()).strip()).as(c.path("text").asText())
-                    .isEqualTo(c.path("normalized").asText().strip());
-        }
+    static Stream<Arguments> reference() throws IOException {
+        JsonNode cases = new ObjectMapper().readTree(Fixtures.path("normalizer/reference.json").toFile());
+        return StreamSupport.stream(cases.spliterator(), false)
+                .map(c -> Arguments.of(c.path("text").asText(), c.path("normalized").asText()));
+    }
+
+    /** Character for character, spaces at either end included. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("reference")
+    void normalisesAsWhisperDoes(String text, String normalized) {
+        assertThat(normalizer.normalize(text)).isEqualTo(normalized);
     }
 
     @Test
