@@ -12,6 +12,7 @@ import io.sensorium.core.records.FrameDetections;
 import io.sensorium.core.records.ImageFrame;
 import io.sensorium.core.records.ImageFrameSerde;
 import io.sensorium.core.records.RecordHeaders;
+import io.sensorium.ingest.video.VideoFiles;
 import io.sensorium.ingest.video.VideoIngest;
 import io.sensorium.processors.onnx.SharedModels;
 import io.sensorium.processors.vision.VisionModel;
@@ -60,7 +61,7 @@ class VisionEndToEndTest {
         String bootstrap = config.kafka().bootstrapServers();
         TopicAdmin.ensureTopics(bootstrap, KafkaCluster.visionTopics(config), 3, (short) -1);
 
-        Path video = TestVideos.mp4(dir.resolve("clip.mp4"), VIDEO_FRAMES, 10, 320, 240);
+        Path video = VideoFiles.mp4(dir.resolve("clip.mp4"), VIDEO_FRAMES, 10, 320, 240);
         Path photos = Files.createDirectory(dir.resolve("photos"));
         for (String photo : List.of("astronaut.png", "chelsea.jpg", "rocket-portrait.png")) {
             Files.copy(TestPipeline.fixture("images/" + photo), photos.resolve(photo));

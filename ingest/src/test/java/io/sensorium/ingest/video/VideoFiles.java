@@ -1,4 +1,4 @@
-package io.sensorium.cli;
+package io.sensorium.ingest.video;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 
@@ -10,22 +10,31 @@ import org.bytedeco.javacv.OpenCVFrameConverter;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Scalar;
 
-/** Synthetic videos for the vision tests, made with FFmpeg through JavaCV. */
-final class TestVideos {
-    private TestVideos() {}
+/** Synthetic videos for the ingest tests, made with FFmpeg through JavaCV: one flat colour per frame. */
+public final class VideoFiles {
+    private VideoFiles() {}
 
-    /** An MP4 (MPEG-4 Part 2) of {@code frames} frames, each a flat colour that changes with the frame number. */
-    static Path mp4(Path file, int frames, int fps, int width, int height) throws Exception {
+    public static Path mpegTs(Path file, int frames, int fps, int width, int height) throws Exception {
+        return record(file, "mpegts", frames, fps, width, height);
+    }
+
+    public static Path mp4(Path file, int frames, int fps, int width, int height) throws Exception {
+        return record(file, "mp4", frames, fps, width, height);
+    }
+
+    private static Path record(Path file, String format, int frames, int fps, int width, int height) throws Exception {
         try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(file.toFile(), width, height, 0);
              OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat()) {
-            recorder.setFormat("mp4");
+            recorder.setFormat(format);
             recorder.setVideoCodec(avcodec.AV_CODEC_ID_MPEG4);
             recorder.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
             recorder.setFrameRate(fps);
             recorder.setVideoQuality(2);
+            // A key frame every frame, so a stream cut anywhere decodes up to the cut.
+            recorder.setGopSize(1);
             recorder.start();
             for (int i = 0; i < frames; i++) {
-                try (Mat image = new Mat(height, width, CV_8UC3, new Scalar(20 * i % 256, 255 - 20 * i % 256, 128, 0))) {
+                try (Mat image = new Mat(height, width, CV_8UC3, new Scalar(12 * i % 256, 255 - 12 * i % 256, 128, 0))) {
                     recorder.record(converter.convert(image));
                 }
             }

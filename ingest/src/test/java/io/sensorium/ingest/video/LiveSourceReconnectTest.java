@@ -1,0 +1,120 @@
+package io.sensorium.ingest.video;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.sensorium.core.config.SensoriumConfig;
+import io.sensorium.core.kafka.TestKafka;
+import io.sensorium.core.kafka.TopicAdmin;
+import io.sensorium.core.records.ImageFrame;
+import io.sensorium.core.records.ImageFrameSerde;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A live HTTP camera (an MPEG-TS stream served by a local server) drops mid-stream: ingest reconnects with back-off
+ * and goes on, frame numbers and times continuing, and stops cleanly — end marker last — when asked.
+ */
+class LiveSourceReconnectTest {
+    private static final int FRAMES = 20;
+
+    @Test
+    void reconnectsAfterADropAndStopsCleanly(@TempDir Path dir) throws Exception {
+        Path clip = VideoFiles.mpegTs(dir.resolve("camera.ts"), FRAMES, 10, 160, 120);
+        byte[] stream = Files.readAllBytes(clip);
+        AtomicInteger requests = new AtomicInteger();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/camera.ts", exchange -> {
+            // The first connection drops after about half the stream; later ones get all of it.
+            int bytes = requests.incrementAndGet() == 1 ? stream.length / 2 : stream.length;
+            exchange.getResponseHeaders().set("Content-Type", "video/mp2t");
+            exchange.sendResponseHeaders(200, 0);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(stream, 0, bytes);
+            }
+        });
+        server.start();
+        String topic = "live-" + UUID.randomUUID();
+        TopicAdmin.ensureTopics(TestKafka.bootstrapServers(), List.of(topic, topic + ".dlq"), 1, (short) -1);
+        SensoriumConfig.Video video = new SensoriumConfig.Video(0, 0, 90, 0.05, 0.2, 0);
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            VideoIngest ingest = new VideoIngest(producer, topic, topic + ".dlq", video);
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/camera.ts";
+            CompletableFuture<VideoIngest.Result> running = CompletableFuture.supplyAsync(() -> ingest.publish("cam", url));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (requests.get() < 3 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            ingest.stop();
+            VideoIngest.Result result = running.get(30, TimeUnit.SECONDS);
+
+            assertThat(requests.get()).as("connections the camera saw").isGreaterThanOrEqualTo(3);
+            assertThat(result.error()).isNull();
+            assertThat(result.reconnects()).isGreaterThanOrEqualTo(2);
+            assertThat(result.frames()).as("part of the first connection's frames, then at least a whole pass")
+                    .isGreaterThan(FRAMES);
+
+            List<ImageFrame> frames = read(topic, result.frames() + 1);
+            assertThat(frames).hasSize((int) result.frames() + 1);
+            for (int i = 0; i < result.frames(); i++) {
+                assertThat(frames.get(i).sequence()).isEqualTo(i);
+                assertThat(frames.get(i).width()).isEqualTo(160);
+                if (i > 0) {
+                    assertThat(frames.get(i).timestampMicros()).isGreaterThan(frames.get(i - 1).timestampMicros());
+                }
+            }
+            assertThat(frames.get(frames.size() - 1).endOfStream()).isTrue();
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    private static KafkaProducer<String, byte[]> producer() {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private static List<ImageFrame> read(String topic, long expected) {
+        Properties properties = new Properties();
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers());
+        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        ImageFrameSerde serde = new ImageFrameSerde(Integer.MAX_VALUE);
+        List<ImageFrame> frames = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(properties, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            TopicPartition partition = new TopicPartition(topic, 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (frames.size() < expected && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    frames.add(serde.read(record.key(), record.value(), record.headers()));
+                }
+            }
+        }
+        return frames;
+    }
+}
