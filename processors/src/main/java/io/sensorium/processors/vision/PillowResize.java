@@ -113,6 +113,9 @@ public final class PillowResize {
 
     private static byte[] horizontal(byte[] in, int width, int firstRow, int rows, int channels, int outWidth,
                                      Coefficients c) {
+        if (channels == 3) {
+            return horizontalRgb(in, width, firstRow, rows, outWidth, c);
+        }
         byte[] out = new byte[rows * outWidth * channels];
         int[] sums = new int[channels];
         for (int y = 0; y < rows; y++) {
@@ -132,6 +135,36 @@ public final class PillowResize {
                 for (int ch = 0; ch < channels; ch++) {
                     out[rowOut + x * channels + ch] = clip8(sums[ch]);
                 }
+            }
+        }
+        return out;
+    }
+
+    /** The three-channel case with the channels in locals: most of a frame's preprocessing time is spent here. */
+    private static byte[] horizontalRgb(byte[] in, int width, int firstRow, int rows, int outWidth, Coefficients c) {
+        byte[] out = new byte[rows * outWidth * 3];
+        int[] first = c.first();
+        int[] count = c.count();
+        int[] weights = c.weights();
+        int taps = c.taps();
+        for (int y = 0; y < rows; y++) {
+            int rowIn = (y + firstRow) * width * 3;
+            int o = y * outWidth * 3;
+            for (int x = 0; x < outWidth; x++) {
+                int r = 1 << (PRECISION_BITS - 1);
+                int g = r;
+                int b = r;
+                int p = rowIn + first[x] * 3;
+                int base = x * taps;
+                for (int t = 0, n = count[x]; t < n; t++, p += 3) {
+                    int w = weights[base + t];
+                    r += (in[p] & 0xff) * w;
+                    g += (in[p + 1] & 0xff) * w;
+                    b += (in[p + 2] & 0xff) * w;
+                }
+                out[o++] = clip8(r);
+                out[o++] = clip8(g);
+                out[o++] = clip8(b);
             }
         }
         return out;

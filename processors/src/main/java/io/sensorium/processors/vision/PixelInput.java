@@ -5,8 +5,8 @@ import io.sensorium.core.records.PixelFrame;
 import io.sensorium.core.records.PixelNormalization;
 
 /**
- * A model's input made from a pixel record: the PNG decoded, enlarged to the input size where the preprocessor left
- * that to here, and rescaled and normalised into a channel-first float tensor.
+ * A model's input made from a pixel record: the image decoded, enlarged to the input size where the preprocessor
+ * left that to here, and rescaled and normalised into a channel-first float tensor.
  *
  * @param chw    {@code 3 x height x width} values
  * @param stored the image as the record carried it (for drawing annotations on)
@@ -14,17 +14,17 @@ import io.sensorium.core.records.PixelNormalization;
 public record PixelInput(float[] chw, int height, int width, RgbImage stored) {
     private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
-    /** @throws InvalidRecordException when the PNG is broken or not of a size the headers allow */
+    /** @throws InvalidRecordException when the image is broken or not of a size the headers allow */
     public static PixelInput of(PixelFrame frame, PillowResize.Filter filter) {
-        int[] size = pngSize(frame.png());
+        int[] size = imageSize(frame.image());
         boolean atInput = size[0] == frame.inputWidth() && size[1] == frame.inputHeight();
         boolean atFrame = size[0] == frame.frameWidth() && size[1] == frame.frameHeight();
         if (!atInput && !atFrame) {
-            throw new InvalidRecordException("pixel frame " + frame.sequence() + ": the PNG is " + size[0] + "x" + size[1]
+            throw new InvalidRecordException("pixel frame " + frame.sequence() + ": the image is " + size[0] + "x" + size[1]
                     + ", neither the input size " + frame.inputWidth() + "x" + frame.inputHeight() + " nor the frame's "
                     + frame.frameWidth() + "x" + frame.frameHeight());
         }
-        RgbImage stored = ImageCodec.decode(frame.png(), "pixel frame " + frame.sequence());
+        RgbImage stored = ImageCodec.decode(frame.image(), "pixel frame " + frame.sequence());
         RgbImage input = stored.resize(frame.inputWidth(), frame.inputHeight(), filter);
         return new PixelInput(normalise(input, frame.normalization()), input.height(), input.width(), stored);
     }
@@ -47,16 +47,21 @@ public record PixelInput(float[] chw, int height, int width, RgbImage stored) {
         return chw;
     }
 
-    private static int[] pngSize(byte[] png) {
-        if (png.length < 24) {
-            throw new InvalidRecordException("pixel record of " + png.length + " bytes is too short for a PNG");
+    /** {width, height} as the PNG's header or the JPEG's start-of-frame declares it, before any decoding. */
+    private static int[] imageSize(byte[] image) {
+        if (image.length >= 2 && (image[0] & 0xff) == 0xFF && (image[1] & 0xff) == 0xD8) {
+            JpegHeader jpeg = JpegHeader.read(image);
+            return new int[] {jpeg.width(), jpeg.height()};
+        }
+        if (image.length < 24) {
+            throw new InvalidRecordException("pixel record of " + image.length + " bytes is too short for a PNG");
         }
         for (int i = 0; i < PNG_SIGNATURE.length; i++) {
-            if (png[i] != PNG_SIGNATURE[i]) {
-                throw new InvalidRecordException("pixel record is not a PNG");
+            if (image[i] != PNG_SIGNATURE[i]) {
+                throw new InvalidRecordException("pixel record is neither a PNG nor a JPEG");
             }
         }
-        return new int[] {readInt(png, 16), readInt(png, 20)};
+        return new int[] {readInt(image, 16), readInt(image, 20)};
     }
 
     private static int readInt(byte[] bytes, int at) {

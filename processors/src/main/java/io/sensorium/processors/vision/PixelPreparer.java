@@ -5,9 +5,11 @@ import io.sensorium.core.records.InvalidRecordException;
 import io.sensorium.core.records.PixelFrame;
 
 /**
- * Makes a model's pixel record from a JPEG frame: decoded, checked against its headers, resized as the model's
+ * Makes a model's pixel record from a JPEG frame: checked against its headers, resized as the model's
  * preprocessor_config.json says (Pillow's filter, so it equals what the transformers processor gives), as lossless
- * PNG. An enlargement is left to the vision processor: the frame itself is smaller and holds the same information.
+ * PNG. An enlargement is left to the vision processor, and the frame's own JPEG is carried: it is far smaller than
+ * the enlarged image, holds the same information, and decodes to the same pixels every time (encoding a PNG of it
+ * here would cost more than the rest of the preprocessing together).
  */
 public final class PixelPreparer {
     /** Frames above this many pixels (a 40-megapixel still) are refused before decoding: a JPEG can claim any size. */
@@ -34,17 +36,20 @@ public final class PixelPreparer {
             throw new InvalidRecordException("frame " + frame.sequence() + " of " + header.width() + "x" + header.height()
                     + " is over the " + MAX_PIXELS + "-pixel limit");
         }
-        RgbImage image = ImageCodec.decode(frame.jpeg(), "frame " + frame.sequence());
-        int[] input = config.inputSize(image.height(), image.width());
-        boolean enlarges = (long) input[0] * input[1] > (long) image.width() * image.height();
-        RgbImage stored = enlarges ? image : image.resize(input[1], input[0], config.filter());
-        byte[] png = ImageCodec.png(stored);
-        if (png.length > maxRecordBytes) {
-            throw new InvalidRecordException("frame " + frame.sequence() + ": its " + stored.width() + "x" + stored.height()
-                    + " pixels take " + png.length + " bytes as PNG, over the record limit of " + maxRecordBytes
+        int width = header.width();
+        int height = header.height();
+        int[] input = config.inputSize(height, width);
+        boolean enlarges = (long) input[0] * input[1] > (long) width * height;
+        byte[] image = enlarges
+                ? frame.jpeg()
+                : ImageCodec.png(ImageCodec.decode(frame.jpeg(), "frame " + frame.sequence())
+                        .resize(input[1], input[0], config.filter()));
+        if (image.length > maxRecordBytes) {
+            throw new InvalidRecordException("frame " + frame.sequence() + ": its " + input[1] + "x" + input[0]
+                    + " input takes " + image.length + " bytes as PNG, over the record limit of " + maxRecordBytes
                     + " (lower video.max-side at ingest, or raise vision.max-record-bytes with the topic's max.message.bytes)");
         }
-        return new PixelFrame(frame.streamId(), frame.sequence(), frame.timestampMicros(), image.width(), image.height(),
-                input[1], input[0], modelName, config.normalization(), false, png);
+        return new PixelFrame(frame.streamId(), frame.sequence(), frame.timestampMicros(), width, height,
+                input[1], input[0], modelName, config.normalization(), false, image);
     }
 }

@@ -28,6 +28,6 @@ final class VisionPreprocessor extends DeadLetteringProcessor {
                 : preparer.prepare(frame);
         RecordHeaders headers = new RecordHeaders();
         pixels.writeHeaders(out, headers);
-        emit(new Record<>(frame.streamId(), out.png(), record.timestamp(), headers));
+        emit(new Record<>(frame.streamId(), out.image(), record.timestamp(), headers));
     }
 }

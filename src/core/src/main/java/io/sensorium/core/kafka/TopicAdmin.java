@@ -1,5 +1,6 @@
 package io.sensorium.core.kafka;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -10,9 +11,12 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /** Creates the topics a stage reads and writes, when the cluster does not have them yet. */
 public final class TopicAdmin {
+    private static final Duration LEADER_WAIT = Duration.ofSeconds(30);
+
     private TopicAdmin() {}
 
     /**
@@ -39,12 +43,42 @@ public final class TopicAdmin {
                     throw e;
                 }
             }
+            awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics " + topics, e);
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot create topics " + topics + " on " + bootstrapServers + ": "
                     + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /**
+     * Waits until every partition of new topics has a leader. A producer that sends before then has its first batch
+     * refused (NOT_LEADER_OR_FOLLOWER) while later ones land, and an idempotent producer then retries that batch out
+     * of sequence until its delivery timeout: records lost and out of order.
+     */
+    private static void awaitLeaders(Admin admin, List<String> topics) throws InterruptedException, ExecutionException {
+        long deadline = System.nanoTime() + LEADER_WAIT.toNanos();
+        while (true) {
+            boolean led;
+            try {
+                led = admin.describeTopics(topics).allTopicNames().get().values().stream()
+                        .flatMap(description -> description.partitions().stream())
+                        .allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty());
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+                led = false; // the metadata has not reached the broker that answered yet
+            }
+            if (led) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("topics " + topics + " have partitions without a leader after " + LEADER_WAIT);
+            }
+            Thread.sleep(50);
         }
     }
 }

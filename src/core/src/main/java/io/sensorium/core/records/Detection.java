@@ -14,4 +14,10 @@ import java.util.List;
  */
 @JsonPropertyOrder({"label", "label_id", "score", "box"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Detection(String label, int labelId, double score, List<Double> box) {}
+public record Detection(String label, int labelId, double score, List<Double> box) {
+    /** Scores to 1e-6 and boxes to 0.01 px: more digits are noise in JSON that people and tools read. */
+    public Detection {
+        score = Math.round(score * 1e6) / 1e6;
+        box = box == null ? null : box.stream().map(v -> Math.round(v * 100) / 100.0).toList();
+    }
+}

@@ -1,12 +1,12 @@
 package io.sensorium.core.records;
 
 /**
- * A frame prepared for one vision model: resized to the model's input size, as lossless 8-bit RGB, with the
+ * A frame prepared for one vision model: resized to the model's input size, as lossless 8-bit RGB (PNG), with the
  * rescale and normalisation the model wants still to be applied (as floats the input would be 4x the bytes and a
  * DETR input would not fit in a Kafka record). Or the stream's end marker.
  *
- * <p>When the model's resize would enlarge the frame, the image is carried at the frame's own size and enlarged
- * where the tensor is made: enlarging adds bytes, not information.
+ * <p>When the model's resize would enlarge the frame, the frame is carried as it came — its own JPEG, whose decoding
+ * is exact and repeatable — and enlarged where the tensor is made: enlarging adds bytes, not information.
  *
  * @param streamId        camera or stream id, the record key
  * @param sequence        the frame's sequence number, as in its {@link ImageFrame}
@@ -18,11 +18,11 @@ package io.sensorium.core.records;
  * @param model           the name of the model the input was prepared for
  * @param normalization   what turns the 8-bit values into the model's input
  * @param endOfStream     true on the end marker, which carries no image
- * @param png             the RGB image, PNG-encoded; empty on the end marker
+ * @param image           the RGB image: PNG, or the frame's JPEG when carried at its own size; empty on the end marker
  */
 public record PixelFrame(String streamId, long sequence, long timestampMicros, int frameWidth, int frameHeight,
                          int inputWidth, int inputHeight, String model, PixelNormalization normalization,
-                         boolean endOfStream, byte[] png) {
+                         boolean endOfStream, byte[] image) {
 
     public static PixelFrame end(String streamId, long sequence) {
         return new PixelFrame(streamId, sequence, 0, 0, 0, 0, 0, "", PixelNormalization.NONE, true, new byte[0]);

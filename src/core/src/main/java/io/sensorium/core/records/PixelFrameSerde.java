@@ -5,8 +5,8 @@ import java.util.stream.Collectors;
 import org.apache.kafka.common.header.Headers;
 
 /**
- * Writes and reads {@link PixelFrame}s as Kafka records: the PNG is the value, geometry and normalisation ride in
- * headers. Schema {@value #SCHEMA}, see RECORD-FORMATS.md.
+ * Writes and reads {@link PixelFrame}s as Kafka records: the image (PNG or JPEG) is the value, geometry and
+ * normalisation ride in headers. Schema {@value #SCHEMA}, see RECORD-FORMATS.md.
  */
 public final class PixelFrameSerde {
     public static final String SCHEMA = "pixels-rgb8/1";
