@@ -186,11 +186,6 @@ public final class VisionModel implements AutoCloseable {
         return processor;
     }
 
-    /** Whether the graph takes a pixel mask (DETR does; YOLOS and ViT do not). */
-    public boolean takesPixelMask() {
-        return takesMask;
-    }
-
     @Override
     public void close() {
         files.close();

@@ -18,8 +18,4 @@ public record ImageFrame(String streamId, long sequence, long timestampMicros, i
     public static ImageFrame end(String streamId, long sequence) {
         return new ImageFrame(streamId, sequence, 0, 0, 0, true, new byte[0]);
     }
-
-    public double timestampSeconds() {
-        return timestampMicros / 1e6;
-    }
 }
