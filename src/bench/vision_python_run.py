@@ -22,6 +22,7 @@ options.intra_op_num_threads = threads
 options.inter_op_num_threads = 1
 session = ort.InferenceSession(str(model_dir / "onnx/model.onnx"), options, providers=["CPUExecutionProvider"])
 inputs = {i.name for i in session.get_inputs()}
+detector = "pred_boxes" in {o.name for o in session.get_outputs()}
 
 
 def decode(jpeg):
@@ -55,11 +56,13 @@ for backend, use_fast in (("pil", False), ("torchvision", True)):
         feeds = {"pixel_values": features["pixel_values"].astype(np.float32)}
         if "pixel_mask" in inputs:
             feeds["pixel_mask"] = features["pixel_mask"].astype(np.int64)
-        logits, boxes = session.run(["logits", "pred_boxes"], feeds)
-        probs = np.exp(logits - logits.max(-1, keepdims=True))
+        outputs = session.run(["logits", "pred_boxes"] if detector else ["logits"], feeds)
+        probs = np.exp(outputs[0] - outputs[0].max(-1, keepdims=True))
         probs /= probs.sum(-1, keepdims=True)
+        if not detector:
+            return np.argsort(-probs[0])[:5]
         keep = probs[0, :, :-1].max(-1) > 0.5
-        return boxes[0][keep]
+        return outputs[1][0][keep]
 
     print(f"python[{backend}] preprocess            {rate(preprocess):8.1f} frames/s  ({type(processor).__name__})")
     print(f"python[{backend}] preprocess+model+post {rate(full):8.1f} frames/s  (onnxruntime {ort.__version__}, {threads} threads)")

@@ -4,6 +4,8 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_IGNORE_ORIENTATION;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_PNG_COMPRESSION;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_PNG_STRATEGY;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_PNG_STRATEGY_RLE;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2RGB;
@@ -18,8 +20,11 @@ import org.bytedeco.opencv.opencv_core.Mat;
 
 /** JPEG and PNG to and from {@link RgbImage}, through OpenCV (JavaCV). OpenCV works in BGR; this converts. */
 public final class ImageCodec {
-    /** zlib level 1: the pixel records are written once per frame, on the hot path; higher levels gain ~10 %. */
-    private static final int PNG_COMPRESSION = 1;
+    /**
+     * zlib level 1 with run-length matching: pixel records are written once per frame, on the hot path. On photos
+     * this is both smaller and faster than zlib's default strategy (640x480: 402 vs 428 KB, 13 vs 17 ms here).
+     */
+    private static final int[] PNG_PARAMETERS = {IMWRITE_PNG_COMPRESSION, 1, IMWRITE_PNG_STRATEGY, IMWRITE_PNG_STRATEGY_RLE};
 
     private ImageCodec() {}
 
@@ -40,7 +45,7 @@ public final class ImageCodec {
     }
 
     public static byte[] png(RgbImage image) {
-        return encode(image, ".png", new int[] {IMWRITE_PNG_COMPRESSION, PNG_COMPRESSION});
+        return encode(image, ".png", PNG_PARAMETERS);
     }
 
     public static byte[] jpeg(RgbImage image, int quality) {

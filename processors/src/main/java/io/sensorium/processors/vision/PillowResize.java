@@ -156,7 +156,8 @@ public final class PillowResize {
                 int b = r;
                 int p = rowIn + first[x] * 3;
                 int base = x * taps;
-                for (int t = 0, n = count[x]; t < n; t++, p += 3) {
+                int n = count[x];
+                for (int t = 0; t < n; t++, p += 3) {
                     int w = weights[base + t];
                     r += (in[p] & 0xff) * w;
                     g += (in[p + 1] & 0xff) * w;
@@ -173,21 +174,28 @@ public final class PillowResize {
     private static byte[] vertical(byte[] in, int width, int channels, int outHeight, Coefficients c, int rowShift) {
         int stride = width * channels;
         byte[] out = new byte[outHeight * stride];
-        int[] sums = new int[stride];
+        int[] weights = c.weights();
         for (int y = 0; y < outHeight; y++) {
-            Arrays.fill(sums, 1 << (PRECISION_BITS - 1));
             int base = y * c.taps();
-            int first = c.first()[y] - rowShift;
-            for (int t = 0; t < c.count()[y]; t++) {
-                int w = c.weights()[base + t];
-                int row = (first + t) * stride;
-                for (int i = 0; i < stride; i++) {
-                    sums[i] += (in[row + i] & 0xff) * w;
-                }
-            }
+            int first = (c.first()[y] - rowShift) * stride;
+            int count = c.count()[y];
             int rowOut = y * stride;
+            if (count == 2) {
+                // Enlarging with the bilinear filter: two rows a pixel, the case of every DETR input from a camera.
+                int w0 = weights[base];
+                int w1 = weights[base + 1];
+                int r1 = first + stride;
+                for (int i = 0; i < stride; i++) {
+                    out[rowOut + i] = clip8((1 << (PRECISION_BITS - 1)) + (in[first + i] & 0xff) * w0 + (in[r1 + i] & 0xff) * w1);
+                }
+                continue;
+            }
             for (int i = 0; i < stride; i++) {
-                out[rowOut + i] = clip8(sums[i]);
+                int sum = 1 << (PRECISION_BITS - 1);
+                for (int t = 0, row = first + i; t < count; t++, row += stride) {
+                    sum += (in[row] & 0xff) * weights[base + t];
+                }
+                out[rowOut + i] = clip8(sum);
             }
         }
         return out;

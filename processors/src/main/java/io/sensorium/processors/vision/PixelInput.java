@@ -16,7 +16,15 @@ public record PixelInput(float[] chw, int height, int width, RgbImage stored) {
 
     /** @throws InvalidRecordException when the image is broken or not of a size the headers allow */
     public static PixelInput of(PixelFrame frame, PillowResize.Filter filter) {
-        int[] size = imageSize(frame.image());
+        if (frame.format() == PixelFrame.Format.RGB8) {
+            if (frame.image().length != frame.inputWidth() * frame.inputHeight() * 3) {
+                throw new InvalidRecordException("pixel frame " + frame.sequence() + ": " + frame.image().length
+                        + " bytes are not a " + frame.inputWidth() + "x" + frame.inputHeight() + " RGB image");
+            }
+            RgbImage input = new RgbImage(frame.inputWidth(), frame.inputHeight(), frame.image());
+            return new PixelInput(normalise(input, frame.normalization()), input.height(), input.width(), input);
+        }
+        int[] size = frame.format() == PixelFrame.Format.JPEG ? jpegSize(frame.image()) : pngSize(frame.image());
         boolean atInput = size[0] == frame.inputWidth() && size[1] == frame.inputHeight();
         boolean atFrame = size[0] == frame.frameWidth() && size[1] == frame.frameHeight();
         if (!atInput && !atFrame) {
@@ -47,18 +55,20 @@ public record PixelInput(float[] chw, int height, int width, RgbImage stored) {
         return chw;
     }
 
-    /** {width, height} as the PNG's header or the JPEG's start-of-frame declares it, before any decoding. */
-    private static int[] imageSize(byte[] image) {
-        if (image.length >= 2 && (image[0] & 0xff) == 0xFF && (image[1] & 0xff) == 0xD8) {
-            JpegHeader jpeg = JpegHeader.read(image);
-            return new int[] {jpeg.width(), jpeg.height()};
-        }
+    /** {width, height} as the JPEG's start-of-frame declares it, before any decoding. */
+    private static int[] jpegSize(byte[] image) {
+        JpegHeader jpeg = JpegHeader.read(image);
+        return new int[] {jpeg.width(), jpeg.height()};
+    }
+
+    /** {width, height} as the PNG's header declares it, before any decoding. */
+    private static int[] pngSize(byte[] image) {
         if (image.length < 24) {
             throw new InvalidRecordException("pixel record of " + image.length + " bytes is too short for a PNG");
         }
         for (int i = 0; i < PNG_SIGNATURE.length; i++) {
             if (image[i] != PNG_SIGNATURE[i]) {
-                throw new InvalidRecordException("pixel record is neither a PNG nor a JPEG");
+                throw new InvalidRecordException("pixel record is not the PNG its format header says");
             }
         }
         return new int[] {readInt(image, 16), readInt(image, 20)};

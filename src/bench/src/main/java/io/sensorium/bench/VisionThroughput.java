@@ -15,6 +15,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
@@ -42,10 +46,10 @@ public final class VisionThroughput {
             ImageProcessorConfig config = model.processorConfig();
             PixelPreparer preparer = new PixelPreparer(config, model.name(), 1_000_000);
             VisionPostProcessor post = model.postProcessor(0.5, 5);
-            long[] recordBytes = {0};
+            AtomicLong recordBytes = new AtomicLong();
             Step preprocess = jpeg -> {
                 PixelFrame record = preparer.prepare(frame(jpeg));
-                recordBytes[0] = Math.max(recordBytes[0], record.image().length);
+                recordBytes.accumulateAndGet(record.image().length, Math::max);
                 PixelInput.of(record, config.filter());
             };
             Step full = jpeg -> {
@@ -56,9 +60,11 @@ public final class VisionThroughput {
                 }
             };
             System.out.printf(Locale.ROOT, "java preprocess            %8.1f frames/s  (largest pixel record %d bytes)%n",
-                    rate(frames, preprocess, seconds), recordBytes[0]);
+                    rate(frames, preprocess, seconds, 1), recordBytes.get());
+            System.out.printf(Locale.ROOT, "java preprocess, 2 streams %8.1f frames/s  (two frames at a time, as two partitions run)%n",
+                    rate(frames, preprocess, seconds, 2));
             System.out.printf(Locale.ROOT, "java preprocess+model+post %8.1f frames/s  (onnxruntime, %d threads)%n",
-                    rate(frames, full, seconds), threads);
+                    rate(frames, full, seconds, 1), threads);
         }
     }
 
@@ -71,20 +77,36 @@ public final class VisionThroughput {
         return new ImageFrame("bench", 0, 0, header.width(), header.height(), false, jpeg);
     }
 
-    /** Frames per second over {@code seconds}, after a warm-up of a third of that. */
-    private static double rate(List<byte[]> frames, Step step, double seconds) throws Exception {
-        run(frames, step, seconds / 3);
-        return run(frames, step, seconds);
+    /** Frames per second over {@code seconds} with {@code workers} threads, after a warm-up of a third of that. */
+    private static double rate(List<byte[]> frames, Step step, double seconds, int workers) throws Exception {
+        run(frames, step, seconds / 3, workers);
+        return run(frames, step, seconds, workers);
     }
 
-    private static double run(List<byte[]> frames, Step step, double seconds) throws Exception {
-        long start = System.nanoTime();
-        long end = start + (long) (seconds * 1e9);
-        long done = 0;
-        while (System.nanoTime() < end) {
-            step.run(frames.get((int) (done % frames.size())));
-            done++;
+    private static double run(List<byte[]> frames, Step step, double seconds, int workers) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(workers);
+        try {
+            long start = System.nanoTime();
+            long end = start + (long) (seconds * 1e9);
+            List<Future<Long>> counts = new ArrayList<>();
+            for (int w = 0; w < workers; w++) {
+                int offset = w;
+                counts.add(pool.submit(() -> {
+                    long done = 0;
+                    while (System.nanoTime() < end) {
+                        step.run(frames.get((int) ((done + offset) % frames.size())));
+                        done++;
+                    }
+                    return done;
+                }));
+            }
+            long done = 0;
+            for (Future<Long> count : counts) {
+                done += count.get();
+            }
+            return done / ((System.nanoTime() - start) / 1e9);
+        } finally {
+            pool.shutdown();
         }
-        return done / ((System.nanoTime() - start) / 1e9);
     }
 }

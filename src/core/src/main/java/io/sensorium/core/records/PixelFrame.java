@@ -1,7 +1,7 @@
 package io.sensorium.core.records;
 
 /**
- * A frame prepared for one vision model: resized to the model's input size, as lossless 8-bit RGB (PNG), with the
+ * A frame prepared for one vision model: resized to the model's input size, as lossless 8-bit RGB, with the
  * rescale and normalisation the model wants still to be applied (as floats the input would be 4x the bytes and a
  * DETR input would not fit in a Kafka record). Or the stream's end marker.
  *
@@ -18,13 +18,43 @@ package io.sensorium.core.records;
  * @param model           the name of the model the input was prepared for
  * @param normalization   what turns the 8-bit values into the model's input
  * @param endOfStream     true on the end marker, which carries no image
- * @param image           the RGB image: PNG, or the frame's JPEG when carried at its own size; empty on the end marker
+ * @param format          how {@code image} is encoded
+ * @param image           the RGB image; empty on the end marker
  */
 public record PixelFrame(String streamId, long sequence, long timestampMicros, int frameWidth, int frameHeight,
                          int inputWidth, int inputHeight, String model, PixelNormalization normalization,
-                         boolean endOfStream, byte[] image) {
+                         boolean endOfStream, Format format, byte[] image) {
+
+    /** The encodings of the image, by the {@code sensorium.pixel-format} header's value. */
+    public enum Format {
+        /** Interleaved 8-bit RGB at the input size, as is: small inputs (ViT's 224 x 224), where encoding costs more than it saves. */
+        RGB8("rgb8"),
+        /** PNG, lossless: inputs too large to carry as they are. */
+        PNG("png"),
+        /** The frame's own JPEG, at the frame's size: inputs the model enlarges the frame to. */
+        JPEG("jpeg");
+
+        private final String header;
+
+        Format(String header) {
+            this.header = header;
+        }
+
+        public String header() {
+            return header;
+        }
+
+        public static Format ofHeader(String value) {
+            for (Format format : values()) {
+                if (format.header.equals(value)) {
+                    return format;
+                }
+            }
+            throw new InvalidRecordException("unknown pixel format '" + value + "' (rgb8, png, jpeg)");
+        }
+    }
 
     public static PixelFrame end(String streamId, long sequence) {
-        return new PixelFrame(streamId, sequence, 0, 0, 0, 0, 0, "", PixelNormalization.NONE, true, new byte[0]);
+        return new PixelFrame(streamId, sequence, 0, 0, 0, 0, 0, "", PixelNormalization.NONE, true, Format.RGB8, new byte[0]);
     }
 }

@@ -32,6 +32,7 @@ public final class PixelFrameSerde {
         RecordHeaders.put(headers, RecordHeaders.INPUT_WIDTH, frame.inputWidth());
         RecordHeaders.put(headers, RecordHeaders.INPUT_HEIGHT, frame.inputHeight());
         RecordHeaders.put(headers, RecordHeaders.MODEL, frame.model());
+        RecordHeaders.put(headers, RecordHeaders.PIXEL_FORMAT, frame.format().header());
         PixelNormalization normalization = frame.normalization();
         RecordHeaders.put(headers, RecordHeaders.PIXEL_SCALE, Double.toString(normalization.scale()));
         RecordHeaders.put(headers, RecordHeaders.PIXEL_MEAN, join(normalization.mean()));
@@ -62,7 +63,8 @@ public final class PixelFrameSerde {
         }
         return new PixelFrame(stream, sequence, RecordHeaders.requiredLong(headers, RecordHeaders.TIMESTAMP_US),
                 frameWidth, frameHeight, inputWidth, inputHeight, RecordHeaders.required(headers, RecordHeaders.MODEL),
-                normalization, false, value);
+                normalization, false, PixelFrame.Format.ofHeader(RecordHeaders.required(headers, RecordHeaders.PIXEL_FORMAT)),
+                value);
     }
 
     private static int positive(Headers headers, String name) {

@@ -31,6 +31,7 @@ public final class RecordHeaders {
     public static final String PIXEL_MEAN = "sensorium.pixel-mean";
     public static final String PIXEL_STD = "sensorium.pixel-std";
     public static final String MODEL = "sensorium.model";
+    public static final String PIXEL_FORMAT = "sensorium.pixel-format";
 
     private RecordHeaders() {}
 
