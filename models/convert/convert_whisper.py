@@ -90,8 +90,10 @@ def convert(src: pathlib.Path, dest: pathlib.Path, quantize: str | None = None, 
     save(onnx_graphs.encoder(weights, dims), onnx_dir / "encoder_model.onnx")
     with tempfile.TemporaryDirectory() as tmp:
         pair_dir = pathlib.Path(tmp) if merged else onnx_dir
-        save(onnx_graphs.decoder(weights, dims, with_past=False), pair_dir / "decoder_model.onnx")
-        save(onnx_graphs.decoder(weights, dims, with_past=True), pair_dir / "decoder_with_past_model.onnx")
+        untied = quantize == "int8"
+        save(onnx_graphs.decoder(weights, dims, with_past=False, untied_projection=untied), pair_dir / "decoder_model.onnx")
+        save(onnx_graphs.decoder(weights, dims, with_past=True, untied_projection=untied),
+             pair_dir / "decoder_with_past_model.onnx")
         if merged:
             merge_decoders.main(str(pair_dir), str(onnx_dir / "decoder_model_merged.onnx"))
     decoders = ["decoder_model_merged.onnx"] if merged else ["decoder_model.onnx", "decoder_with_past_model.onnx"]

@@ -99,7 +99,7 @@ def encoder(weights: dict, dims: dict):
                    [tensor("last_hidden_state", TensorProto.FLOAT, ["batch_size", dims["max_source_positions"], d])])
 
 
-def decoder(weights: dict, dims: dict, with_past: bool):
+def decoder(weights: dict, dims: dict, with_past: bool, untied_projection=False):
     g = Graph(weights)
     d, h, layers = dims["d_model"], dims["decoder_attention_heads"], dims["decoder_layers"]
     hd = d // h
@@ -151,8 +151,11 @@ def decoder(weights: dict, dims: dict, with_past: bool):
         x = g.op("Add", [x, g.linear(g.gelu(g.linear(y, f"{p}.fc1")), f"{p}.fc2")])
     x = g.layer_norm(x, "decoder.layer_norm")
     # Tied output projection: one stored copy of the embedding, transposed by a node that ONNX Runtime folds at load.
-    g.nodes.append(helper.make_node("MatMul", [x, g.op("Transpose", [g.w("decoder.embed_tokens.weight")], perm=[1, 0])],
-                                    ["logits"], name="logits"))
+    # Untied (a transposed copy of its own) when the graph is to be quantised: dynamic quantisation only takes MatMul
+    # weights that are initialisers, and this product over the whole vocabulary is most of a decoding step.
+    projection = (g.w("decoder.embed_tokens.weight", transpose=True) if untied_projection
+                  else g.op("Transpose", [g.w("decoder.embed_tokens.weight")], perm=[1, 0]))
+    g.nodes.append(helper.make_node("MatMul", [x, projection], ["logits"], name="logits"))
     for name, value in presents:
         g.nodes.append(helper.make_node("Identity", [value], [name], name=name))
         outputs.append(tensor(name, TensorProto.FLOAT, ["batch_size", h, "present_sequence_length", hd]))

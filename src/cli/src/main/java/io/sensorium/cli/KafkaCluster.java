@@ -31,8 +31,14 @@ final class KafkaCluster implements AutoCloseable {
         return bootstrapServers;
     }
 
+    /**
+     * Creates the topics that are missing: with the configured partitions on a cluster, with one on the in-process
+     * broker — its one run has one stream thread per stage, which more partitions would only give more tasks to
+     * start (half a second of a short run's start-up).
+     */
     void ensureTopics(SensoriumConfig config, List<String> topics) {
-        TopicAdmin.ensureTopics(bootstrapServers, topics, config.kafka().partitions(), config.kafka().replicationFactor());
+        int partitions = embedded != null ? 1 : config.kafka().partitions();
+        TopicAdmin.ensureTopics(bootstrapServers, topics, partitions, config.kafka().replicationFactor());
     }
 
     static List<String> speechTopics(SensoriumConfig config) {

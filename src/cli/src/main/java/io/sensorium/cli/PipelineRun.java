@@ -80,6 +80,8 @@ final class PipelineRun {
             ingesting.get();
         } finally {
             ingestThread.shutdownNow();
+            // Each stage commits and closes its producers when it shuts down: side by side, not one after another.
+            stages.forEach(StreamsStage::beginClose);
         }
         watcher.problems().forEach(problem -> System.err.println("sensorium: " + problem));
         return watcher.problems().isEmpty() ? 0 : UserFacingError.FAILED;

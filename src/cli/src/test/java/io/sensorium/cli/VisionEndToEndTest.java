@@ -11,6 +11,9 @@ import io.sensorium.core.records.DetectionsJson;
 import io.sensorium.core.records.FrameDetections;
 import io.sensorium.core.records.ImageFrame;
 import io.sensorium.core.records.ImageFrameSerde;
+import io.sensorium.core.records.PixelFrame;
+import io.sensorium.core.records.PixelFrameSerde;
+import io.sensorium.core.records.PixelNormalization;
 import io.sensorium.core.records.RecordHeaders;
 import io.sensorium.ingest.video.VideoFiles;
 import io.sensorium.ingest.video.VideoIngest;
@@ -37,8 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * vision processor; every frame yields exactly one detections record, in order per camera, and an annotated frame.
  * Broken input — an undecodable and a truncated image in the folder (caught at ingest), frames of an unknown schema
  * version, of zero size, whose headers lie about their size, that declare a huge size, that are over the record
- * limit, that are truncated (caught by the preprocessor) — each reaches the dead-letter topic with its reason, and
- * the streams go on.
+ * limit, that are truncated (caught by the preprocessor), a pixel record prepared for another model (caught by the
+ * vision processor) — each reaches the dead-letter topic with its reason, and the streams go on.
  */
 class VisionEndToEndTest {
     private static final int VIDEO_FRAMES = 12;
@@ -126,12 +129,12 @@ class VisionEndToEndTest {
             assertThat(first.jpeg()[0] & 0xff).isEqualTo(0xFF);
 
             List<String> reasons = new ArrayList<>();
-            for (ConsumerRecord<String, byte[]> letter : TestPipeline.readAll(config.topics().deadLetters(), 8, Duration.ofSeconds(30))) {
+            for (ConsumerRecord<String, byte[]> letter : TestPipeline.readAll(config.topics().deadLetters(), 9, Duration.ofSeconds(30))) {
                 reasons.add(letter.key() + "/" + RecordHeaders.text(letter.headers(), RecordHeaders.SEQUENCE) + " "
                         + RecordHeaders.text(letter.headers(), DeadLetters.STAGE) + ": "
                         + RecordHeaders.text(letter.headers(), DeadLetters.ERROR));
             }
-            assertThat(reasons).hasSize(8);
+            assertThat(reasons).hasSize(9);
             assertThat(reasons).anyMatch(r -> r.startsWith("cam-folder/null ingest-video: ") && r.contains("b-garbage.jpg is not a decodable image"));
             assertThat(reasons).anyMatch(r -> r.startsWith("cam-folder/null ingest-video: ") && r.contains("c-truncated.jpg is not a decodable image"));
             assertThat(reasons).anyMatch(r -> r.startsWith("bad/0 vision-preprocess: ") && r.contains("unsupported schema 'image-jpeg/9'"));
@@ -140,6 +143,8 @@ class VisionEndToEndTest {
             assertThat(reasons).anyMatch(r -> r.startsWith("bad/3 vision-preprocess: ") && r.contains("pixel limit"));
             assertThat(reasons).anyMatch(r -> r.startsWith("bad/4 vision-preprocess: ") && r.contains("over the limit of " + MAX_RECORD_BYTES));
             assertThat(reasons).anyMatch(r -> r.startsWith("bad/5 vision-preprocess: truncated JPEG"));
+            assertThat(reasons).anyMatch(r -> r.startsWith("foreign/0 vision: ")
+                    && r.contains("prepared for model 'other-model', this processor runs 'detr-tiny-random'"));
         }
     }
 
@@ -160,6 +165,13 @@ class VisionEndToEndTest {
         producer.send(frame(topic, serde, new ImageFrame("bad", 5, 0, 451, 300, false, Arrays.copyOf(jpeg, jpeg.length / 2))));
         producer.send(frame(topic, serde, new ImageFrame("bad", 6, 0, 451, 300, false, jpeg)));
         producer.send(frame(topic, serde, ImageFrame.end("bad", 7)));
+        // A pixel record prepared for another model, straight onto the pixels topic.
+        PixelFrame foreign = new PixelFrame("foreign", 0, 0, 2, 2, 2, 2, "other-model",
+                new PixelNormalization(1 / 255.0, new double[] {0.5, 0.5, 0.5}, new double[] {0.5, 0.5, 0.5}), false,
+                PixelFrame.Format.RGB8, new byte[12]);
+        ProducerRecord<String, byte[]> pixels = new ProducerRecord<>(config.topics().pixels(), "foreign", foreign.image());
+        new PixelFrameSerde(Integer.MAX_VALUE).writeHeaders(foreign, pixels.headers());
+        producer.send(pixels);
         producer.flush();
     }
 

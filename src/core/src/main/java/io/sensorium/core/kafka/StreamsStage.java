@@ -98,6 +98,11 @@ public final class StreamsStage implements AutoCloseable {
         return stage;
     }
 
+    /** Starts shutting down without waiting, so that several stages close at once; {@link #close()} then waits. */
+    public void beginClose() {
+        streams.close(Duration.ZERO);
+    }
+
     @Override
     public void close() {
         streams.close(Duration.ofSeconds(30));
