@@ -10,6 +10,11 @@ interface FrameSource extends AutoCloseable {
      */
     VideoFrame next();
 
+    /** Whether frames have presentation times (videos, cameras), so that fps sampling applies; stills have none. */
+    default boolean timed() {
+        return true;
+    }
+
     /** Whether a frame that fails ends the stream (a video) or is skipped, the source going on (a folder). */
     default boolean skipsBrokenFrames() {
         return false;

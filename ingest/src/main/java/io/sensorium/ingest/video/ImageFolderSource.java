@@ -69,6 +69,11 @@ final class ImageFolderSource implements FrameSource {
     }
 
     @Override
+    public boolean timed() {
+        return false;
+    }
+
+    @Override
     public boolean skipsBrokenFrames() {
         return true;
     }

@@ -178,7 +178,7 @@ public final class VideoIngest {
                     return;
                 }
                 long timestamp = timeOffset + frame.timestampMicros();
-                if (!sampler.keep(timestamp)) {
+                if (frames.timed() && !sampler.keep(timestamp)) {
                     continue;
                 }
                 byte[] jpeg = encoder.encode(frame);

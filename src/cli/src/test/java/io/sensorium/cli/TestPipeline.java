@@ -3,7 +3,10 @@ package io.sensorium.cli;
 import io.sensorium.core.config.ConfigLoader;
 import io.sensorium.core.config.SensoriumConfig;
 import io.sensorium.core.kafka.TestKafka;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,6 +44,38 @@ final class TestPipeline {
         settings.put("topics.dead-letters", run + ".dead-letters");
         settings.put("speech.model", fixture("whisper-tiny-random").toString());
         settings.put("speech.threads", "1");
+        return settings;
+    }
+
+    /** What a command printed on stdout, and its exit code. */
+    record CliRun(int exit, String stdout) {}
+
+    /** Runs the {@code sensorium} command in this JVM with {@code settings} as {@code --set} options. */
+    static CliRun cli(List<String> command, Map<String, String> settings, List<String> operands) {
+        List<String> args = new ArrayList<>(command);
+        settings.forEach((key, value) -> args.addAll(List.of("--set", key + "=" + value)));
+        args.addAll(operands);
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        try {
+            int exit = Sensorium.run(args.toArray(String[]::new));
+            return new CliRun(exit, printed.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(stdout);
+        }
+    }
+
+    /** {@link #isolatedSettings()} plus the vision path's topics and the random-weight {@code model} fixture. */
+    static Map<String, String> isolatedVisionSettings(String model) {
+        Map<String, String> settings = isolatedSettings();
+        String run = settings.get("kafka.application-id-prefix");
+        settings.put("topics.frames", run + ".frames");
+        settings.put("topics.pixels", run + ".pixels");
+        settings.put("topics.detections", run + ".detections");
+        settings.put("topics.annotated", run + ".annotated");
+        settings.put("vision.model", fixture(model).toString());
+        settings.put("vision.threads", "1");
         return settings;
     }
 

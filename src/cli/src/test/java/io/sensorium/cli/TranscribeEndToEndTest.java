@@ -13,8 +13,6 @@ import io.sensorium.processors.features.LogMelSpectrogram;
 import io.sensorium.processors.speech.SpeechEngine;
 import io.sensorium.processors.speech.WhisperTranscriber;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -47,20 +45,9 @@ class TranscribeEndToEndTest {
         Path short_ = TestPipeline.fixture("audio/jfk.wav");
         Path long_ = writeWav(dir.resolve("jfk-x3.wav"), repeat(AudioDecoder.decodeAll(short_, 16_000), 3));
         Map<String, String> settings = TestPipeline.isolatedSettings();
-        List<String> args = new ArrayList<>(List.of("transcribe"));
-        settings.forEach((key, value) -> args.addAll(List.of("--set", key + "=" + value)));
-        args.addAll(List.of(short_.toString(), long_.toString()));
-
-        PrintStream stdout = System.out;
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        int exit;
-        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-        try {
-            exit = Sensorium.run(args.toArray(String[]::new));
-        } finally {
-            System.setOut(stdout);
-        }
-        assertThat(exit).isZero();
+        TestPipeline.CliRun run = TestPipeline.cli(List.of("transcribe"), settings,
+                List.of(short_.toString(), long_.toString()));
+        assertThat(run.exit()).isZero();
 
         SensoriumConfig config = TestPipeline.config(settings);
         Map<String, List<TranscriptSegment>> expected = new HashMap<>();
@@ -92,7 +79,7 @@ class TranscribeEndToEndTest {
             assertThat(got.get(want.size())).isInstanceOf(TranscriptEnd.class);
             assertThat(((TranscriptEnd) got.get(want.size())).segments()).isEqualTo(want.size());
         }
-        String[] lines = printed.toString(StandardCharsets.UTF_8).strip().split("\n");
+        String[] lines = run.stdout().strip().split("\n");
         assertThat(lines).hasSize(total - 2);
         for (String line : lines) {
             assertThat(TranscriptJson.read(line.getBytes(StandardCharsets.UTF_8))).isInstanceOf(TranscriptSegment.class);

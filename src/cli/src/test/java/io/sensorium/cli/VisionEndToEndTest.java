@@ -49,14 +49,7 @@ class VisionEndToEndTest {
 
     @Test
     void videoAndFolderBecomeDetectionsAndBadFramesBecomeDeadLetters(@TempDir Path dir) throws Exception {
-        Map<String, String> settings = TestPipeline.isolatedSettings();
-        String run = settings.get("kafka.application-id-prefix");
-        settings.put("topics.frames", run + ".frames");
-        settings.put("topics.pixels", run + ".pixels");
-        settings.put("topics.detections", run + ".detections");
-        settings.put("topics.annotated", run + ".annotated");
-        settings.put("vision.model", TestPipeline.fixture("detr-tiny-random").toString());
-        settings.put("vision.threads", "1");
+        Map<String, String> settings = TestPipeline.isolatedVisionSettings("detr-tiny-random");
         settings.put("vision.score-threshold", "0.5");
         settings.put("vision.annotate", "true");
         settings.put("vision.max-record-bytes", Integer.toString(MAX_RECORD_BYTES));
