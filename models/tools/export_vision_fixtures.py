@@ -45,6 +45,7 @@ try:  # the torchvision ("fast") processors, only for the slow-vs-fast numbers i
     from transformers import DetrImageProcessor, ViTImageProcessor, YolosImageProcessor
 except ImportError:
     torchvision = None
+    DetrImageProcessor = ViTImageProcessor = YolosImageProcessor = None
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "models/fixtures"
@@ -449,6 +450,28 @@ def produced_by() -> dict:
             "f32": "raw little-endian float32, row-major, no header; shapes here"}
 
 
+def write_detector_manifest(out_dir, pil_processor, fast_processor, outputs, errors, inputs, produced, checked_also_at):
+    """reference.json of a detector fixture: parity input and outputs, post-processing, preprocessing."""
+    reference_dir = out_dir / "reference"
+    manifest = {
+        "produced_by": produced_by(),
+        "onnx": graph_signature(out_dir / "onnx/model.onnx"),
+        "parity": {
+            "inputs": inputs,
+            "outputs": {"logits": write_f32(reference_dir, "parity.logits.f32", outputs.logits),
+                        "pred_boxes": write_f32(reference_dir, "parity.pred_boxes.f32", outputs.pred_boxes)},
+            "produced_by": produced,
+            "onnx_vs_pytorch_max_abs_error": errors,
+            "onnx_checked_also_at": checked_also_at,
+            "suggested_tolerance": 1e-4},
+        "postprocess": detection_postprocess(pil_processor.from_pretrained(out_dir), outputs, DETECTION_THRESHOLD,
+                                             (300, 451), reference_dir, DETECTION_LABELS),
+        "preprocess": preprocess_references(out_dir, pil_processor, fast_processor, True, 4),
+    }
+    manifest["postprocess"]["target_size_note"] = "images/chelsea.png's size, the image the parity input shows"
+    write_manifest(out_dir, manifest)
+
+
 def make_detr_fixture() -> None:
     out_dir = FIXTURES / "detr-tiny-random"
     (out_dir / "reference").mkdir(parents=True, exist_ok=True)
@@ -476,31 +499,14 @@ def make_detr_fixture() -> None:
                     [(pixel_values, pixel_mask), (other, other_mask)])
     with torch.no_grad():
         outputs = model(pixel_values=pixel_values, pixel_mask=pixel_mask)
-    reference_dir = out_dir / "reference"
-    processor = DetrImageProcessorPil.from_pretrained(out_dir)
-    manifest = {
-        "produced_by": produced_by(),
-        "onnx": graph_signature(out_dir / "onnx/model.onnx"),
-        "parity": {
-            "inputs": {
-                "pixel_values": dict(write_f32(reference_dir, "parity.pixel_values.f32", pixel_values),
-                                     content="images/chelsea.png resized to 64x96 (PIL bilinear), ImageNet-"
-                                             "normalised, at [:, :, :64, :96]; 0.0 elsewhere"),
-                "pixel_mask": {"shape": [1, 96, 128], "dtype": "int64",
-                               "content": "1 on [:, :64, :96], 0 elsewhere"}},
-            "outputs": {"logits": write_f32(reference_dir, "parity.logits.f32", outputs.logits),
-                        "pred_boxes": write_f32(reference_dir, "parity.pred_boxes.f32", outputs.pred_boxes)},
-            "produced_by": "DetrForObjectDetection (PyTorch, eager)",
-            "onnx_vs_pytorch_max_abs_error": errors,
-            "onnx_checked_also_at": "batch 2 x 160 x 160: astronaut 160x160, rocket-portrait 128x72 padded (mask)",
-            "suggested_tolerance": 1e-4},
-        "postprocess": detection_postprocess(processor, outputs, DETECTION_THRESHOLD, (300, 451), reference_dir,
-                                             DETECTION_LABELS),
-        "preprocess": preprocess_references(out_dir, DetrImageProcessorPil,
-                                            DetrImageProcessor if torchvision is not None else None, True, 4),
-    }
-    manifest["postprocess"]["target_size_note"] = "images/chelsea.png's size, the image the parity input shows"
-    write_manifest(out_dir, manifest)
+    write_detector_manifest(out_dir, DetrImageProcessorPil, DetrImageProcessor, outputs, errors, {
+        "pixel_values": dict(write_f32(out_dir / "reference", "parity.pixel_values.f32", pixel_values),
+                             content="images/chelsea.png resized to 64x96 (PIL bilinear), ImageNet-"
+                                     "normalised, at [:, :, :64, :96]; 0.0 elsewhere"),
+        "pixel_mask": {"shape": [1, 96, 128], "dtype": "int64",
+                       "content": "1 on [:, :64, :96], 0 elsewhere"}},
+        "DetrForObjectDetection (PyTorch, eager)",
+        "batch 2 x 160 x 160: astronaut 160x160, rocket-portrait 128x72 padded (mask)")
 
 
 def make_yolos_fixture() -> None:
@@ -519,28 +525,10 @@ def make_yolos_fixture() -> None:
                     [(pixel_values,), (other,), (odd,)])
     with torch.no_grad():
         outputs = model(pixel_values=pixel_values)
-    reference_dir = out_dir / "reference"
-    processor = YolosImageProcessorPil.from_pretrained(out_dir)
-    manifest = {
-        "produced_by": produced_by(),
-        "onnx": graph_signature(out_dir / "onnx/model.onnx"),
-        "parity": {
-            "inputs": {"pixel_values": dict(write_f32(reference_dir, "parity.pixel_values.f32", pixel_values),
-                                            content="images/chelsea.png resized to 96x144 (PIL bilinear), "
-                                                    "ImageNet-normalised")},
-            "outputs": {"logits": write_f32(reference_dir, "parity.logits.f32", outputs.logits),
-                        "pred_boxes": write_f32(reference_dir, "parity.pred_boxes.f32", outputs.pred_boxes)},
-            "produced_by": "YolosForObjectDetection (PyTorch, eager)",
-            "onnx_vs_pytorch_max_abs_error": errors,
-            "onnx_checked_also_at": "batch 2 x 160 x 112 and 1 x 100 x 75",
-            "suggested_tolerance": 1e-4},
-        "postprocess": detection_postprocess(processor, outputs, DETECTION_THRESHOLD, (300, 451), reference_dir,
-                                             DETECTION_LABELS),
-        "preprocess": preprocess_references(out_dir, YolosImageProcessorPil,
-                                            YolosImageProcessor if torchvision is not None else None, True, 4),
-    }
-    manifest["postprocess"]["target_size_note"] = "images/chelsea.png's size, the image the parity input shows"
-    write_manifest(out_dir, manifest)
+    write_detector_manifest(out_dir, YolosImageProcessorPil, YolosImageProcessor, outputs, errors, {
+        "pixel_values": dict(write_f32(out_dir / "reference", "parity.pixel_values.f32", pixel_values),
+                             content="images/chelsea.png resized to 96x144 (PIL bilinear), ImageNet-normalised")},
+        "YolosForObjectDetection (PyTorch, eager)", "batch 2 x 160 x 112 and 1 x 100 x 75")
 
 
 def make_vit_fixture() -> None:
