@@ -61,7 +61,12 @@ public final class VideoIngest {
     public record Result(String streamId, String source, long frames, int skipped, int reconnects, boolean streamClosed,
                          String error) {
         public boolean ok() {
-            return error == null && skipped == 0;
+            return problem() == null;
+        }
+
+        /** What went wrong, for a person: the error that ended the source, else the images skipped; null if none. */
+        public String problem() {
+            return error != null ? error : skipped > 0 ? skipped + " image(s) could not be decoded" : null;
         }
     }
 

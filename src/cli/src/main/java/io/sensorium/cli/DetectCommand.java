@@ -86,10 +86,8 @@ final class DetectCommand implements Callable<Integer> {
                 try (StopOnSignal signal = new StopOnSignal(ingest::stop)) {
                     return PipelineRun.run(watcher, List.of(preprocess, vision), failures -> streams.forEach((id, source) -> {
                         VideoIngest.Result result = ingest.publish(id, source);
-                        if (result.error() != null) {
-                            failures.failed(id, result.error(), result.streamClosed());
-                        } else if (result.skipped() > 0) {
-                            failures.failed(id, result.skipped() + " image(s) could not be decoded", true);
+                        if (!result.ok()) {
+                            failures.failed(id, result.problem(), result.streamClosed());
                         }
                     }), value -> {
                         System.out.println(JsonRecords.writeString(value));

@@ -34,10 +34,7 @@ final class IngestCommand {
         @Override
         public Integer call() throws Exception {
             SensoriumConfig config = options.load();
-            if (streamId != null && files.size() != 1) {
-                throw new UserFacingError("--stream-id names one stream: give exactly one file with it", UserFacingError.USAGE);
-            }
-            Map<String, Path> streams = streamId != null ? Map.of(streamId, files.get(0)) : StreamIds.forFiles(files);
+            Map<String, Path> streams = StreamIds.chosen(streamId, files, StreamIds::forFiles);
             int failures = 0;
             try (KafkaCluster cluster = KafkaCluster.connect(config, false);
                  KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.bootstrapServers())) {
@@ -76,10 +73,7 @@ final class IngestCommand {
                 options.settings.put("video.fps", fps.toString());
             }
             SensoriumConfig config = options.load("vision.model");
-            if (streamId != null && sources.size() != 1) {
-                throw new UserFacingError("--stream-id names one stream: give exactly one source with it", UserFacingError.USAGE);
-            }
-            Map<String, String> streams = streamId != null ? Map.of(streamId, sources.get(0)) : StreamIds.forSources(sources);
+            Map<String, String> streams = StreamIds.chosen(streamId, sources, StreamIds::forSources);
             int failures = 0;
             try (KafkaCluster cluster = KafkaCluster.connect(config, false);
                  KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.bootstrapServers())) {
@@ -89,8 +83,7 @@ final class IngestCommand {
                     for (Map.Entry<String, String> stream : streams.entrySet()) {
                         VideoIngest.Result result = ingest.publish(stream.getKey(), stream.getValue());
                         if (!result.ok()) {
-                            System.err.println("sensorium: " + stream.getValue() + ": " + (result.error() != null
-                                    ? result.error() : result.skipped() + " image(s) could not be decoded"));
+                            System.err.println("sensorium: " + stream.getValue() + ": " + result.problem());
                             failures++;
                         }
                     }

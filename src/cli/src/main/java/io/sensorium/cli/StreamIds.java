@@ -22,6 +22,20 @@ final class StreamIds {
         return unique(sources, source -> source.contains("://") ? source : Path.of(source).getFileName().toString());
     }
 
+    /**
+     * The streams a command publishes: {@code streamId} for its single source when given, else ids from
+     * {@code naming}.
+     */
+    static <T> Map<String, T> chosen(String streamId, List<T> sources, Function<List<T>, Map<String, T>> naming) {
+        if (streamId == null) {
+            return naming.apply(sources);
+        }
+        if (sources.size() != 1) {
+            throw new UserFacingError("--stream-id names one stream: give exactly one source with it", UserFacingError.USAGE);
+        }
+        return Map.of(streamId, sources.get(0));
+    }
+
     private static <T> Map<String, T> unique(List<T> sources, Function<T, String> name) {
         Map<String, T> ids = new LinkedHashMap<>();
         Map<String, Integer> seen = new HashMap<>();
