@@ -1,5 +1,7 @@
 package io.sensorium.processors.speech;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sensorium.processors.onnx.ModelException;
@@ -24,6 +26,7 @@ import java.util.regex.Pattern;
 public final class WhisperTokenizer {
     private static final Pattern SPLIT = Pattern.compile(
             "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+");
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final char[] BYTE_TO_CHAR = new char[256];
     private static final Map<Character, Integer> CHAR_TO_BYTE = new HashMap<>();
 
@@ -72,30 +75,72 @@ public final class WhisperTokenizer {
     }
 
     public static WhisperTokenizer load(Path tokenizerJson) {
-        JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(tokenizerJson.toFile());
+        // Read as a token stream, not a tree: the file has some 100,000 vocabulary entries and merges, and building
+        // a tree of them first took half a second of every start-up.
+        String type = null;
+        Map<String, Integer> vocab = null;
+        Map<String, Integer> ranks = new HashMap<>();
+        Map<String, Integer> specials = new HashMap<>();
+        try (JsonParser json = JSON.createParser(tokenizerJson.toFile())) {
+            if (json.nextToken() != JsonToken.START_OBJECT) {
+                throw new ModelException(tokenizerJson + " is not a JSON object");
+            }
+            while (json.nextToken() == JsonToken.FIELD_NAME) {
+                String field = json.currentName();
+                JsonToken value = json.nextToken();
+                if (field.equals("model") && value == JsonToken.START_OBJECT) {
+                    while (json.nextToken() == JsonToken.FIELD_NAME) {
+                        String modelField = json.currentName();
+                        JsonToken modelValue = json.nextToken();
+                        if (modelField.equals("type")) {
+                            type = json.getValueAsString();
+                        } else if (modelField.equals("vocab") && modelValue == JsonToken.START_OBJECT) {
+                            vocab = new HashMap<>();
+                            while (json.nextToken() == JsonToken.FIELD_NAME) {
+                                String token = json.currentName();
+                                json.nextToken();
+                                vocab.put(token, json.getIntValue());
+                            }
+                        } else if (modelField.equals("merges") && modelValue == JsonToken.START_ARRAY) {
+                            readMerges(json, ranks);
+                        } else {
+                            json.skipChildren();
+                        }
+                    }
+                } else if (field.equals("added_tokens") && value == JsonToken.START_ARRAY) {
+                    while (json.nextToken() == JsonToken.START_OBJECT) {
+                        JsonNode added = json.readValueAsTree();
+                        specials.put(added.path("content").asText(), added.path("id").asInt());
+                    }
+                } else {
+                    json.skipChildren();
+                }
+            }
         } catch (IOException e) {
             throw new ModelException(tokenizerJson + " is not readable JSON: " + e.getMessage(), e);
         }
-        JsonNode model = root.path("model");
-        if (!"BPE".equals(model.path("type").asText()) || !model.path("vocab").isObject()) {
+        if (!"BPE".equals(type) || vocab == null) {
             throw new ModelException(tokenizerJson + " is not a byte-level BPE tokenizer (model.type must be BPE)");
         }
-        Map<String, Integer> vocab = new HashMap<>();
-        model.path("vocab").fields().forEachRemaining(e -> vocab.put(e.getKey(), e.getValue().asInt()));
-        Map<String, Integer> ranks = new HashMap<>();
+        return new WhisperTokenizer(vocab, ranks, specials);
+    }
+
+    /** Older files write a merge as {@code "a b"}, newer ones as {@code ["a", "b"]}; a merge's rank is its index. */
+    private static void readMerges(JsonParser json, Map<String, Integer> ranks) throws IOException {
         int rank = 0;
-        for (JsonNode merge : model.path("merges")) {
-            // Older files write a merge as "a b", newer ones as ["a", "b"].
-            String pair = merge.isArray() ? merge.get(0).asText() + " " + merge.get(1).asText() : merge.asText();
+        for (JsonToken merge = json.nextToken(); merge != JsonToken.END_ARRAY; merge = json.nextToken()) {
+            String pair;
+            if (merge == JsonToken.START_ARRAY) {
+                json.nextToken();
+                String left = json.getText();
+                json.nextToken();
+                pair = left + " " + json.getText();
+                json.nextToken();
+            } else {
+                pair = json.getText();
+            }
             ranks.put(pair, rank++);
         }
-        Map<String, Integer> specials = new HashMap<>();
-        for (JsonNode added : root.path("added_tokens")) {
-            specials.put(added.path("content").asText(), added.path("id").asInt());
-        }
-        return new WhisperTokenizer(vocab, ranks, specials);
     }
 
     /**

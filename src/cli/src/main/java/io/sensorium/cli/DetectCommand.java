@@ -64,13 +64,12 @@ final class DetectCommand implements Callable<Integer> {
         CompletableFuture<SharedModels.Handle<VisionModel>> loading = CompletableFuture.supplyAsync(() -> openModel(config));
         KafkaCluster connected;
         try {
-            connected = KafkaCluster.connect(config, true);
+            connected = KafkaCluster.forRun(config, KafkaCluster.visionTopics(config));
         } catch (RuntimeException e) {
             loading.thenAccept(SharedModels.Handle::close);
             throw e;
         }
         try (KafkaCluster cluster = connected; SharedModels.Handle<VisionModel> model = PipelineRun.join(loading)) {
-            cluster.ensureTopics(config, KafkaCluster.visionTopics(config));
             String modelName = modelDir.getFileName().toString();
             try (StreamsStage preprocess = new StreamsStage(VisionPreprocessTopology.STAGE,
                          VisionPreprocessTopology.build(config, model.model().processorConfig(), modelName),
@@ -80,7 +79,6 @@ final class DetectCommand implements Callable<Integer> {
                  OutputWatcher watcher = new OutputWatcher(cluster.bootstrapServers(), config.topics().detections(),
                          config.topics().deadLetters(), DetectionsJson::read, DetectionsEnd.class);
                  KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.bootstrapServers())) {
-                PipelineRun.start(List.of(preprocess, vision));
                 watcher.expect(streams.keySet());
                 VideoIngest ingest = IngestCommand.videoIngest(config, producer);
                 try (StopOnSignal signal = new StopOnSignal(ingest::stop)) {

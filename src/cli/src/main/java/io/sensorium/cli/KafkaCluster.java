@@ -27,6 +27,22 @@ final class KafkaCluster implements AutoCloseable {
         return new KafkaCluster(broker, broker.bootstrapServers());
     }
 
+    /** A one-shot run's cluster ({@code transcribe}, {@code detect}): connected, with its topics made. */
+    static KafkaCluster forRun(SensoriumConfig config, List<String> topics) {
+        KafkaCluster cluster = connect(config, true);
+        try {
+            cluster.ensureTopics(config, topics);
+            return cluster;
+        } catch (RuntimeException e) {
+            try {
+                cluster.close();
+            } catch (Exception closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+    }
+
     String bootstrapServers() {
         return bootstrapServers;
     }

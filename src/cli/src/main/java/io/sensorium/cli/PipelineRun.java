@@ -34,15 +34,10 @@ final class PipelineRun {
         }
     }
 
-    /** Starts the stages at once (joining their consumer groups is most of the start-up) and waits until all run. */
-    static void start(List<StreamsStage> stages) {
-        stages.forEach(StreamsStage::begin);
-        for (StreamsStage stage : stages) {
-            stage.awaitRunning(STAGE_START);
-        }
-    }
-
     /**
+     * Starts the stages at once and ingest beside them: joining the consumer groups is most of a short run's
+     * start-up, and what ingest publishes meanwhile waits on the topic for the stages.
+     *
      * @param ingest   publishes the inputs; runs on its own thread
      * @param onRecord gets each output record (not the end markers) as it arrives
      * @return the exit code: 0, or {@link UserFacingError#FAILED} when a stream or record failed
@@ -60,7 +55,11 @@ final class PipelineRun {
         };
         ExecutorService ingestThread = Executors.newSingleThreadExecutor();
         try {
+            stages.forEach(StreamsStage::begin);
             Future<?> ingesting = ingestThread.submit(() -> ingest.accept(failures));
+            for (StreamsStage stage : stages) {
+                stage.awaitRunning(STAGE_START);
+            }
             while (true) {
                 synchronized (watcher) {
                     if (watcher.done()) {

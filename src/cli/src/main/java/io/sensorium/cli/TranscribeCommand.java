@@ -54,17 +54,16 @@ final class TranscribeCommand implements Callable<Integer> {
             }
         }
         Map<String, Path> streams = StreamIds.forFiles(files);
-        // The model loads while the broker starts: each takes about a second.
+        // The model loads while the broker starts and the topics are made: each takes about a second.
         CompletableFuture<SpeechEngine> loading = CompletableFuture.supplyAsync(() -> SpeechEngine.open(config.speech()));
         KafkaCluster connected;
         try {
-            connected = KafkaCluster.connect(config, true);
+            connected = KafkaCluster.forRun(config, KafkaCluster.speechTopics(config));
         } catch (RuntimeException e) {
             loading.thenAccept(SpeechEngine::close);
             throw e;
         }
         try (KafkaCluster cluster = connected; SpeechEngine engine = PipelineRun.join(loading)) {
-            cluster.ensureTopics(config, KafkaCluster.speechTopics(config));
             SensoriumConfig withBins = config.withMelBins(engine.melBins());
             try (StreamsStage features = new StreamsStage(FeatureTopology.STAGE, FeatureTopology.build(withBins),
                          config.kafka(), cluster.bootstrapServers());
@@ -72,7 +71,6 @@ final class TranscribeCommand implements Callable<Integer> {
                          config.kafka(), cluster.bootstrapServers());
                  OutputWatcher watcher = new OutputWatcher(cluster.bootstrapServers(), config.topics().transcripts(),
                          config.topics().deadLetters(), TranscriptJson::read, TranscriptEnd.class)) {
-                PipelineRun.start(List.of(features, speech));
                 watcher.expect(streams.keySet());
                 return run(withBins, cluster, streams, watcher, List.of(features, speech));
             }

@@ -73,7 +73,9 @@ class VisionEndToEndTest {
              StreamsStage vision = new StreamsStage(VisionTopology.STAGE, VisionTopology.build(config, model.model()),
                      config.kafka(), bootstrap);
              KafkaProducer<String, byte[]> producer = KafkaClients.producer(bootstrap)) {
-            PipelineRun.start(List.of(preprocess, vision));
+            preprocess.begin();
+            vision.start(Duration.ofMinutes(1));
+            preprocess.awaitRunning(Duration.ofMinutes(1));
             VideoIngest ingest = IngestCommand.videoIngest(config, producer);
             VideoIngest.Result clip = ingest.publish("cam-video", video.toString());
             VideoIngest.Result folder = ingest.publish("cam-folder", photos.toString());

@@ -2,6 +2,14 @@ package io.sensorium.core.kafka;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.TransactionalIdNotFoundException;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.slf4j.Logger;
@@ -37,6 +45,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     .setConfigProp("offsets.topic.replication.factor", "1")
                     .setConfigProp("transaction.state.log.replication.factor", "1")
                     .setConfigProp("transaction.state.log.min.isr", "1")
+                    .setConfigProp("offsets.topic.num.partitions", "1")
+                    .setConfigProp("transaction.state.log.num.partitions", "1")
                     .setConfigProp("group.initial.rebalance.delay.ms", "0")
                     .setConfigProp("auto.create.topics.enable", "false")
                     .setDeleteOnClose(true)
@@ -45,6 +55,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             cluster.startup();
             cluster.waitForReadyBrokers();
             EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(cluster);
+            broker.createCoordinatorTopics();
             LOG.info("in-process Kafka broker ready at {} in {} ms", broker.bootstrapServers(),
                     (System.nanoTime() - began) / 1_000_000);
             return broker;
@@ -69,6 +80,37 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             } finally {
                 System.setOut(stdout);
             }
+        }
+    }
+
+    /**
+     * The first consumer group and the first transactional producer each make the broker create an internal topic
+     * (consumer offsets, transaction state), and their clients wait for it in back-off steps. Asking for both
+     * coordinators now, on a thread of its own, has the topics made while the caller loads its model and builds its
+     * stages: a third of a second off the stages' start.
+     */
+    private void createCoordinatorTopics() {
+        Thread thread = new Thread(() -> {
+            String probe = "sensorium-coordinator-probe";
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+                // Neither the group nor the transactional id exists: their coordinators saying so is the success.
+                awaitCoordinator(admin.describeConsumerGroups(List.of(probe)).all(), GroupIdNotFoundException.class);
+                awaitCoordinator(admin.describeTransactions(List.of(probe)).all(), TransactionalIdNotFoundException.class);
+            }
+        }, "embedded-kafka-coordinators");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private static void awaitCoordinator(KafkaFuture<?> answer, Class<? extends Exception> notFound) {
+        try {
+            answer.get();
+        } catch (ExecutionException e) {
+            if (!notFound.isInstance(e.getCause())) {
+                LOG.warn("could not create the broker's coordinator topics ahead of the stages: {}", e.getCause().toString());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
