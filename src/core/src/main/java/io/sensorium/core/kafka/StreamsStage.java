@@ -20,6 +20,13 @@ import org.slf4j.LoggerFactory;
 public final class StreamsStage implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamsStage.class);
 
+    /**
+     * The consumers' fetch.max.wait.ms. Closing a consumer waits behind its pending long-poll fetch: with Kafka's
+     * 500 ms default each consumer's close took half a second of a short run. A fetch is answered as soon as records
+     * arrive either way, so latency does not change; an idle consumer asks ten times a second instead of twice.
+     */
+    public static final int FETCH_MAX_WAIT_MS = 100;
+
     private final String stage;
     private final KafkaStreams streams;
     private final CountDownLatch running = new CountDownLatch(1);
@@ -51,6 +58,7 @@ public final class StreamsStage implements AutoCloseable {
         // exceed the poll interval and get the instance thrown out of its group.
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 100);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG), 600_000);
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), FETCH_MAX_WAIT_MS);
         return props;
     }
 
