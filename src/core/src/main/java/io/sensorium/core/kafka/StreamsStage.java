@@ -59,6 +59,13 @@ public final class StreamsStage implements AutoCloseable {
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 100);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG), 600_000);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), FETCH_MAX_WAIT_MS);
+        if (kafka.embedded()) {
+            // Joining the group, getting a producer id and restoring the (empty) stores each wait out a 100 ms
+            // back-off or idle poll on the way: half a second of a one-shot run on the in-process broker, which
+            // answers within a millisecond. A cluster keeps Kafka's defaults.
+            props.put(StreamsConfig.RETRY_BACKOFF_MS_CONFIG, 10);
+            props.put(StreamsConfig.POLL_MS_CONFIG, 10);
+        }
         return props;
     }
 
