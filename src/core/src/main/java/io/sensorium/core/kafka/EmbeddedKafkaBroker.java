@@ -90,7 +90,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * The first consumer group and the first transactional producer each make the broker create an internal topic
      * (consumer offsets, transaction state), and their clients wait for it in back-off steps. Asking for both
      * coordinators now, on a thread of its own, has the topics made while the caller loads its model and builds its
-     * stages: a third of a second off the stages' start.
+     * stages: about a quarter of a second off the stages' start.
      */
     private void createCoordinatorTopics() {
         Thread thread = new Thread(() -> {
