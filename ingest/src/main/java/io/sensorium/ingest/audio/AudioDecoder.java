@@ -1,6 +1,6 @@
 package io.sensorium.ingest.audio;
 
-import java.nio.file.Files;
+import io.sensorium.ingest.InputPaths;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 import org.bytedeco.ffmpeg.global.avutil;
@@ -25,10 +25,13 @@ public final class AudioDecoder {
 
     /** Streams the decoded samples block by block; a long file is never held whole. */
     public static void decode(Path file, int sampleRate, Consumer<short[]> blocks) throws AudioDecodingException {
-        if (!Files.isRegularFile(file)) {
-            throw new AudioDecodingException("no such audio file: " + file);
+        String problem = InputPaths.problem(file, "an audio file");
+        if (problem != null) {
+            throw new AudioDecodingException(problem);
         }
-        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile())) {
+        // FFmpeg's pipe protocol reads standard input itself, as `ffmpeg -i -` does.
+        String input = InputPaths.isStdin(file) ? "pipe:0" : file.toAbsolutePath().toString();
+        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(input)) {
             // Raw samples in the decoder's own format: converting them in one pass, as the ffmpeg command does,
             // keeps 24-bit sources from being rounded to 16 bits before the down-mix.
             grabber.setSampleMode(FrameGrabber.SampleMode.RAW);

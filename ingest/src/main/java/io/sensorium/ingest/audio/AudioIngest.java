@@ -4,10 +4,10 @@ import io.sensorium.core.records.AudioChunk;
 import io.sensorium.core.records.AudioChunkSerde;
 import io.sensorium.ingest.IngestRecords;
 import java.nio.file.Path;
-import java.util.concurrent.Future;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +27,7 @@ public final class AudioIngest {
     private final AudioChunkSerde serde;
     private final int sampleRate;
     private final int chunkSamples;
+    private volatile boolean stopped;
 
     public AudioIngest(Producer<String, byte[]> producer, String topic, String deadLetterTopic, AudioChunkSerde serde,
                        int sampleRate, int chunkSamples) {
@@ -45,38 +46,62 @@ public final class AudioIngest {
         }
     }
 
+    /**
+     * Asks every running {@link #publish} to end its stream where it is (what was published so far is closed with
+     * an end marker, so the processors finish it) and later ones not to begin.
+     */
+    public void stop() {
+        stopped = true;
+    }
+
     /** Decodes {@code file} and publishes it as stream {@code streamId}; returns once Kafka has acknowledged it. */
     public Result publish(String streamId, Path file) {
         long[] chunks = {0};
-        Future<?>[] last = {null};
+        AtomicReference<Exception> refused = new AtomicReference<>();
         AudioChunker chunker = new AudioChunker(streamId, sampleRate, chunkSamples, chunk -> {
-            last[0] = send(chunk);
+            send(chunk, refused);
             chunks[0]++;
         });
         String error = null;
         try {
-            AudioDecoder.decode(file, sampleRate, chunker::accept);
+            AudioDecoder.decode(file, sampleRate, block -> {
+                if (stopped) {
+                    throw new CancellationException();
+                }
+                chunker.accept(block);
+            });
         } catch (AudioDecodingException e) {
             error = e.getMessage();
             IngestRecords.deadLetter(producer, deadLetterTopic, STAGE, streamId, file.toString(), e);
+        } catch (CancellationException e) {
+            error = String.format("stopped after %.1f s", (double) chunker.samplesSeen() / sampleRate);
         }
         boolean close = error == null || chunks[0] > 0 || chunker.samplesSeen() > 0;
         if (close) {
             chunker.finish();
         }
         producer.flush();
-        IngestRecords.await(last[0], streamId);
+        if (refused.get() != null && error == null) {
+            // Kafka's own limits (max.request.size, the broker's message.max.bytes) are not known before a send.
+            error = "Kafka refused audio of this stream: " + refused.get().getMessage();
+            IngestRecords.deadLetter(producer, deadLetterTopic, STAGE, streamId, file.toString(), refused.get());
+            producer.flush();
+        }
         if (error == null) {
             LOG.info("published {} as stream '{}': {} samples in {} chunks", file, streamId, chunker.samplesSeen(), chunks[0]);
         } else {
-            LOG.warn("cannot decode {}: {}", file, error);
+            LOG.warn("{}: {}", file, error);
         }
         return new Result(streamId, file, chunker.samplesSeen(), chunks[0], close, error);
     }
 
-    private Future<RecordMetadata> send(AudioChunk chunk) {
+    private void send(AudioChunk chunk, AtomicReference<Exception> refused) {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, chunk.streamId(), serde.value(chunk));
         serde.writeHeaders(chunk, record.headers());
-        return producer.send(record);
+        producer.send(record, (metadata, e) -> {
+            if (e != null) {
+                refused.compareAndSet(null, e);
+            }
+        });
     }
 }

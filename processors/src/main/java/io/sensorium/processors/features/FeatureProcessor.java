@@ -1,5 +1,8 @@
 package io.sensorium.processors.features;
 
+import static io.sensorium.core.records.RecordHeaders.SEQUENCE;
+import static io.sensorium.core.records.RecordHeaders.longOr;
+
 import io.sensorium.core.kafka.DeadLetteringProcessor;
 import io.sensorium.core.records.AudioChunk;
 import io.sensorium.core.records.AudioChunkSerde;
@@ -53,23 +56,45 @@ final class FeatureProcessor extends DeadLetteringProcessor {
             throw new InvalidRecordException("audio at " + chunk.sampleRate() + " Hz: the feature processor takes "
                     + sampleRate + " Hz (ingest resamples; a producer of its own must too)");
         }
-        byte[] saved = streams.get(chunk.streamId());
-        StreamingLogMel logMel = saved == null ? new StreamingLogMel(melBins) : StreamingLogMel.restore(melBins, saved);
+        StreamingLogMel logMel = restore(chunk.streamId());
         long firstFrame = logMel.framesEmitted();
         List<float[]> frames = new ArrayList<>();
         fillGap(chunk, logMel, frames);
         frames.addAll(Arrays.asList(logMel.accept(chunk.samples())));
         if (chunk.endOfStream()) {
-            frames.addAll(Arrays.asList(logMel.finish()));
-            streams.delete(chunk.streamId());
+            finish(record, chunk.streamId(), chunk.sequence(), logMel, firstFrame, frames);
         } else {
             streams.put(chunk.streamId(), logMel.snapshot());
+            emit(record, new FeatureChunk(chunk.streamId(), chunk.sequence(), firstFrame, melBins, logMel.samplesSeen(),
+                    false, frames.toArray(float[][]::new)));
         }
-        FeatureChunk features = new FeatureChunk(chunk.streamId(), chunk.sequence(), firstFrame, melBins,
-                logMel.samplesSeen(), chunk.endOfStream(), frames.toArray(float[][]::new));
+    }
+
+    /** The stream's last chunk was dead-lettered: its features end with the audio seen before it. */
+    @Override
+    protected void endStream(Record<String, byte[]> last) {
+        StreamingLogMel logMel = restore(last.key());
+        finish(last, last.key(), longOr(last.headers(), SEQUENCE, 0), logMel, logMel.framesEmitted(), new ArrayList<>());
+    }
+
+    private StreamingLogMel restore(String stream) {
+        byte[] saved = streams.get(stream);
+        return saved == null ? new StreamingLogMel(melBins) : StreamingLogMel.restore(melBins, saved);
+    }
+
+    /** Emits the stream's last frames (those the STFT's padding completes) and forgets the stream. */
+    private void finish(Record<String, byte[]> in, String stream, long sequence, StreamingLogMel logMel, long firstFrame,
+                        List<float[]> frames) {
+        frames.addAll(Arrays.asList(logMel.finish()));
+        streams.delete(stream);
+        emit(in, new FeatureChunk(stream, sequence, firstFrame, melBins, logMel.samplesSeen(), true,
+                frames.toArray(float[][]::new)));
+    }
+
+    private void emit(Record<String, byte[]> in, FeatureChunk features) {
         RecordHeaders headers = new RecordHeaders();
         featureSerde.writeHeaders(features, headers);
-        emit(new Record<>(chunk.streamId(), featureSerde.value(features), record.timestamp(), headers));
+        emit(new Record<>(features.streamId(), featureSerde.value(features), in.timestamp(), headers));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.sensorium.processors.features;
 
+import io.sensorium.core.config.ConfigException;
 import io.sensorium.core.config.SensoriumConfig;
 import io.sensorium.core.kafka.StageTopology;
 import java.util.List;
@@ -16,8 +17,21 @@ public final class FeatureTopology {
 
     private FeatureTopology() {}
 
+    /**
+     * Refuses audio settings the features cannot be made from, before a run starts: at another rate they would be
+     * made all the same, with every frequency and time wrong.
+     */
+    public static void requireSupported(SensoriumConfig.Audio audio) {
+        if (audio.sampleRate() != LogMelSpectrogram.SAMPLE_RATE) {
+            throw new ConfigException("audio.sample-rate is " + audio.sampleRate() + " Hz, but Whisper's log-mel features"
+                    + " (and its models' preprocessor_config.json) are made at " + LogMelSpectrogram.SAMPLE_RATE
+                    + " Hz; ingest resamples any input to it", "audio.sample-rate");
+        }
+    }
+
     public static Topology build(SensoriumConfig config) {
         SensoriumConfig.Audio audio = config.audio();
+        requireSupported(audio);
         return StageTopology.build(STAGE, config.topics().audio(), config.topics().features(),
                 config.topics().deadLetters(),
                 () -> new FeatureProcessor(audio.melBins(), audio.sampleRate(), audio.maxRecordBytes(),

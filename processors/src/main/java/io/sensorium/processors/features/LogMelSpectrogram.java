@@ -11,6 +11,8 @@ import org.jtransforms.fft.DoubleFFT_1D;
  * next to the power itself and would move features by more than 1e-4. One instance per thread.
  */
 public final class LogMelSpectrogram {
+    /** The rate Whisper's mel filters, frame length and hop are made for (its feature extractor's sampling_rate). */
+    public static final int SAMPLE_RATE = 16_000;
     public static final int N_FFT = 400;
     public static final int HOP = 160;
     /** log10 of Whisper's power floor: the value of every bin of a frame of digital silence. */

@@ -1,6 +1,7 @@
 package io.sensorium.processors.speech;
 
 import io.sensorium.core.config.SensoriumConfig;
+import io.sensorium.processors.features.LogMelSpectrogram;
 import io.sensorium.processors.features.WhisperNormalization;
 import io.sensorium.processors.onnx.SharedModels;
 
@@ -10,7 +11,7 @@ import io.sensorium.processors.onnx.SharedModels;
  */
 public final class SpeechEngine implements AutoCloseable {
     public static final int WINDOW_FRAMES = WhisperModel.WINDOW_FRAMES;
-    public static final int HOP_SAMPLES = 160;
+    public static final int HOP_SAMPLES = LogMelSpectrogram.HOP;
     public static final int FRAMES_PER_SECOND = WhisperTranscriber.FRAMES_PER_SECOND;
 
     private final SharedModels.Handle<WhisperModel> handle;

@@ -68,6 +68,14 @@ final class SpeechProcessor extends DeadLetteringProcessor {
         }
     }
 
+    /** The stream's last features were dead-lettered: what it had before is transcribed and the stream closed. */
+    @Override
+    protected void endStream(Record<String, byte[]> last) {
+        byte[] saved = states.get(last.key());
+        SpeechStreamState state = saved == null ? SpeechStreamState.NEW : SpeechStreamState.fromBytes(saved);
+        finish(last, last.key(), state, state.framesReceived() * SpeechEngine.HOP_SAMPLES);
+    }
+
     /** Transcribes what is left (Whisper's content frames: one per 160 samples) and closes the stream. */
     private void finish(Record<String, byte[]> record, String stream, SpeechStreamState state, long streamSamples) {
         long contentFrames = streamSamples / SpeechEngine.HOP_SAMPLES;

@@ -2,6 +2,7 @@ package io.sensorium.processors.speech;
 
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sensorium.processors.features.LogMelSpectrogram;
 import io.sensorium.processors.onnx.ModelException;
 import io.sensorium.processors.onnx.ModelFiles;
 import java.nio.file.Path;
@@ -99,6 +100,9 @@ public final class WhisperModel implements AutoCloseable {
                 throw new ModelException(dir.resolve("preprocessor_config.json") + " has feature_size " + featureSize
                         + " but config.json has num_mel_bins " + melBins);
             }
+            requireFeatures(preprocessor, "sampling_rate", LogMelSpectrogram.SAMPLE_RATE);
+            requireFeatures(preprocessor, "hop_length", LogMelSpectrogram.HOP);
+            requireFeatures(preprocessor, "n_fft", LogMelSpectrogram.N_FFT);
             this.generation = GenerationConfig.parse(files.json("generation_config.json"),
                     dir.resolve("generation_config.json").toString());
             if (generation.timestampBegin() >= vocabSize) {
@@ -114,6 +118,15 @@ public final class WhisperModel implements AutoCloseable {
         } catch (RuntimeException e) {
             files.close();
             throw e;
+        }
+    }
+
+    /** The feature processor makes Whisper's features only: a model trained on others would get the wrong input. */
+    private void requireFeatures(JsonNode preprocessor, String field, int supported) {
+        JsonNode value = preprocessor.get(field);
+        if (value != null && value.asInt() != supported) {
+            throw new ModelException(dir.resolve("preprocessor_config.json") + " asks for " + field + " " + value.asText()
+                    + "; Sensorium's log-mel features have " + supported);
         }
     }
 

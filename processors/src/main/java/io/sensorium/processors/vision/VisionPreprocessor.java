@@ -1,5 +1,8 @@
 package io.sensorium.processors.vision;
 
+import static io.sensorium.core.records.RecordHeaders.SEQUENCE;
+import static io.sensorium.core.records.RecordHeaders.longOr;
+
 import io.sensorium.core.kafka.DeadLetteringProcessor;
 import io.sensorium.core.records.ImageFrame;
 import io.sensorium.core.records.ImageFrameSerde;
@@ -23,11 +26,18 @@ final class VisionPreprocessor extends DeadLetteringProcessor {
     @Override
     protected void handle(Record<String, byte[]> record) {
         ImageFrame frame = frames.read(record.key(), record.value(), record.headers());
-        PixelFrame out = frame.endOfStream()
-                ? PixelFrame.end(frame.streamId(), frame.sequence())
-                : preparer.prepare(frame);
+        emit(record, frame.endOfStream() ? PixelFrame.end(frame.streamId(), frame.sequence()) : preparer.prepare(frame));
+    }
+
+    /** The camera's end marker was dead-lettered: it is passed on all the same. */
+    @Override
+    protected void endStream(Record<String, byte[]> last) {
+        emit(last, PixelFrame.end(last.key(), longOr(last.headers(), SEQUENCE, 0)));
+    }
+
+    private void emit(Record<String, byte[]> in, PixelFrame out) {
         RecordHeaders headers = new RecordHeaders();
         pixels.writeHeaders(out, headers);
-        emit(new Record<>(frame.streamId(), out.image(), record.timestamp(), headers));
+        emit(new Record<>(out.streamId(), out.image(), in.timestamp(), headers));
     }
 }

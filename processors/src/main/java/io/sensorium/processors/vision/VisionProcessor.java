@@ -1,5 +1,8 @@
 package io.sensorium.processors.vision;
 
+import static io.sensorium.core.records.RecordHeaders.SEQUENCE;
+import static io.sensorium.core.records.RecordHeaders.longOr;
+
 import ai.onnxruntime.OrtSession;
 import io.sensorium.core.kafka.DeadLetteringProcessor;
 import io.sensorium.core.records.Detection;
@@ -42,8 +45,7 @@ final class VisionProcessor extends DeadLetteringProcessor {
     protected void handle(Record<String, byte[]> record) {
         PixelFrame frame = pixels.read(record.key(), record.value(), record.headers());
         if (frame.endOfStream()) {
-            emit(new Record<>(frame.streamId(), JsonRecords.write(DetectionsEnd.of(frame.streamId(), frame.sequence())),
-                    record.timestamp()));
+            end(record, frame.streamId(), frame.sequence());
             return;
         }
         if (!frame.model().equals(model.name())) {
@@ -64,6 +66,16 @@ final class VisionProcessor extends DeadLetteringProcessor {
             annotatedFrames.writeHeaders(annotated, headers);
             emit(new Record<>(frame.streamId(), jpeg, record.timestamp(), headers), VisionTopology.ANNOTATED);
         }
+    }
+
+    /** The camera's end marker was dead-lettered: the stream's detections end all the same. */
+    @Override
+    protected void endStream(Record<String, byte[]> last) {
+        end(last, last.key(), longOr(last.headers(), SEQUENCE, 0));
+    }
+
+    private void end(Record<String, byte[]> in, String stream, long frames) {
+        emit(new Record<>(stream, JsonRecords.write(DetectionsEnd.of(stream, frames)), in.timestamp()));
     }
 
     private List<Detection> detect(PixelInput input, PixelFrame frame) {

@@ -47,6 +47,12 @@ final class DetectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try (StopOnSignal signal = new StopOnSignal()) {
+            return detect(signal);
+        }
+    }
+
+    private int detect(StopOnSignal signal) throws Exception {
         if (fps != null) {
             options.settings.put("video.fps", fps.toString());
         }
@@ -81,17 +87,16 @@ final class DetectCommand implements Callable<Integer> {
                  KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.bootstrapServers())) {
                 watcher.expect(streams.keySet());
                 VideoIngest ingest = IngestCommand.videoIngest(config, producer);
-                try (StopOnSignal signal = new StopOnSignal(ingest::stop)) {
-                    return PipelineRun.run(watcher, List.of(preprocess, vision), failures -> streams.forEach((id, source) -> {
-                        VideoIngest.Result result = ingest.publish(id, source);
-                        if (!result.ok()) {
-                            failures.failed(id, result.problem(), result.streamClosed());
-                        }
-                    }), value -> {
-                        System.out.println(JsonRecords.writeString(value));
-                        System.out.flush();
-                    });
-                }
+                signal.onStop(ingest::stop);
+                return PipelineRun.run(watcher, List.of(preprocess, vision), failures -> streams.forEach((id, source) -> {
+                    VideoIngest.Result result = ingest.publish(id, source);
+                    if (!result.ok()) {
+                        failures.failed(id, result.problem(), result.streamClosed());
+                    }
+                }), value -> {
+                    System.out.println(JsonRecords.writeString(value));
+                    System.out.flush();
+                });
             }
         }
     }

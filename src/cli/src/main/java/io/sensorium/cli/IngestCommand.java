@@ -4,6 +4,7 @@ import io.sensorium.core.config.SensoriumConfig;
 import io.sensorium.core.records.AudioChunkSerde;
 import io.sensorium.ingest.audio.AudioIngest;
 import io.sensorium.ingest.video.VideoIngest;
+import io.sensorium.processors.features.FeatureTopology;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,7 @@ final class IngestCommand {
         @Mixin
         ConfigOptions options;
 
-        @Parameters(paramLabel = "FILE", arity = "1..*")
+        @Parameters(paramLabel = "FILE", arity = "1..*", description = "Audio files (any format FFmpeg reads), named pipes, or - for standard input.")
         List<Path> files;
 
         @Option(names = "--stream-id", paramLabel = "ID", description = "Stream id (record key) for a single file; default: the file name.")
@@ -34,12 +35,16 @@ final class IngestCommand {
         @Override
         public Integer call() throws Exception {
             SensoriumConfig config = options.load();
+            FeatureTopology.requireSupported(config.audio());
+            AudioFiles.requireReadable(files);
             Map<String, Path> streams = StreamIds.chosen(streamId, files, StreamIds::forFiles);
             int failures = 0;
-            try (KafkaCluster cluster = KafkaCluster.connect(config, false);
+            try (StopOnSignal signal = new StopOnSignal();
+                 KafkaCluster cluster = KafkaCluster.connect(config, false);
                  KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.bootstrapServers())) {
                 cluster.ensureTopics(config, KafkaCluster.speechTopics(config));
                 AudioIngest ingest = audioIngest(config, producer);
+                signal.onStop(ingest::stop);
                 for (Map.Entry<String, Path> stream : streams.entrySet()) {
                     AudioIngest.Result result = ingest.publish(stream.getKey(), stream.getValue());
                     if (!result.ok()) {
@@ -75,17 +80,17 @@ final class IngestCommand {
             SensoriumConfig config = options.load("vision.model");
             Map<String, String> streams = StreamIds.chosen(streamId, sources, StreamIds::forSources);
             int failures = 0;
-            try (KafkaCluster cluster = KafkaCluster.connect(config, false);
+            try (StopOnSignal signal = new StopOnSignal();
+                 KafkaCluster cluster = KafkaCluster.connect(config, false);
                  KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.bootstrapServers())) {
                 cluster.ensureTopics(config, KafkaCluster.visionTopics(config));
                 VideoIngest ingest = videoIngest(config, producer);
-                try (StopOnSignal signal = new StopOnSignal(ingest::stop)) {
-                    for (Map.Entry<String, String> stream : streams.entrySet()) {
-                        VideoIngest.Result result = ingest.publish(stream.getKey(), stream.getValue());
-                        if (!result.ok()) {
-                            System.err.println("sensorium: " + stream.getValue() + ": " + result.problem());
-                            failures++;
-                        }
+                signal.onStop(ingest::stop);
+                for (Map.Entry<String, String> stream : streams.entrySet()) {
+                    VideoIngest.Result result = ingest.publish(stream.getKey(), stream.getValue());
+                    if (!result.ok()) {
+                        System.err.println("sensorium: " + stream.getValue() + ": " + result.problem());
+                        failures++;
                     }
                 }
             }

@@ -1,12 +1,17 @@
 package io.sensorium.cli;
 
 import io.sensorium.core.config.SensoriumConfig;
+import io.sensorium.core.kafka.BootstrapServers;
 import io.sensorium.core.kafka.EmbeddedKafkaBroker;
 import io.sensorium.core.kafka.TopicAdmin;
+import java.time.Duration;
 import java.util.List;
 
 /** The cluster a command talks to: the configured one, or an in-process broker that lives as long as the command. */
 final class KafkaCluster implements AutoCloseable {
+    /** How long a configured broker may take to accept a connection before the command gives up on it. */
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
     private final EmbeddedKafkaBroker embedded;
     private final String bootstrapServers;
 
@@ -17,6 +22,7 @@ final class KafkaCluster implements AutoCloseable {
 
     static KafkaCluster connect(SensoriumConfig config, boolean embeddedAllowed) {
         if (!config.kafka().embedded()) {
+            BootstrapServers.requireReachable(config.kafka().bootstrapServers(), CONNECT_TIMEOUT);
             return new KafkaCluster(null, config.kafka().bootstrapServers());
         }
         if (!embeddedAllowed) {
@@ -68,7 +74,7 @@ final class KafkaCluster implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         if (embedded != null) {
             embedded.close();
         }

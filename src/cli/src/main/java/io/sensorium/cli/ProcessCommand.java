@@ -93,18 +93,11 @@ final class ProcessCommand {
     private static int runUntilStopped(SensoriumConfig config, String stageName, Topology topology, List<String> topics)
             throws Exception {
         CountDownLatch stopRequested = new CountDownLatch(1);
-        CountDownLatch closed = new CountDownLatch(1);
-        // The JVM exits as soon as its shutdown hooks return: the hook waits for the stage to close so that its
-        // last offsets and state are committed before the process goes.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stopRequested.countDown();
-            try {
-                closed.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }));
-        try (KafkaCluster cluster = KafkaCluster.connect(config, false)) {
+        // Closed last: a signal's hook waits for the stage to close, so that its last offsets and state are committed
+        // before the process goes.
+        try (StopOnSignal signal = new StopOnSignal();
+             KafkaCluster cluster = KafkaCluster.connect(config, false)) {
+            signal.onStop(stopRequested::countDown);
             cluster.ensureTopics(config, topics);
             try (StreamsStage stage = new StreamsStage(stageName, topology, config.kafka(), cluster.bootstrapServers())) {
                 stage.start(Duration.ofMinutes(5));
@@ -114,8 +107,6 @@ final class ProcessCommand {
                     }
                 }
             }
-        } finally {
-            closed.countDown();
         }
         return 0;
     }

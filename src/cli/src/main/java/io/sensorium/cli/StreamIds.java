@@ -1,21 +1,24 @@
 package io.sensorium.cli;
 
+import io.sensorium.ingest.InputPaths;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Stream ids for sources given on the command line: a file's or folder's name, a URL as it is; made unique when two
- * share one.
+ * Stream ids for sources given on the command line: a file's or folder's name, a URL as it is, {@code stdin} for
+ * audio on standard input ({@code -}); made unique when two share one (the second {@code jfk.wav} is {@code jfk.wav#2}), so every input is a
+ * stream of its own.
  */
 final class StreamIds {
+    static final String STDIN = "stdin";
+
     private StreamIds() {}
 
     static Map<String, Path> forFiles(List<Path> files) {
-        return unique(files, file -> file.getFileName().toString());
+        return unique(files, file -> InputPaths.isStdin(file) ? STDIN : file.getFileName().toString());
     }
 
     static Map<String, String> forSources(List<String> sources) {
@@ -38,11 +41,14 @@ final class StreamIds {
 
     private static <T> Map<String, T> unique(List<T> sources, Function<T, String> name) {
         Map<String, T> ids = new LinkedHashMap<>();
-        Map<String, Integer> seen = new HashMap<>();
         for (T source : sources) {
-            String id = name.apply(source);
-            int count = seen.merge(id, 1, Integer::sum);
-            ids.put(count == 1 ? id : id + "#" + count, source);
+            String base = name.apply(source);
+            String id = base;
+            // A later name may equal an earlier numbered one ("a/x", "b/x", "x#2"): count on until the id is free.
+            for (int n = 2; ids.containsKey(id); n++) {
+                id = base + "#" + n;
+            }
+            ids.put(id, source);
         }
         return ids;
     }

@@ -34,7 +34,8 @@ final class TranscribeCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;
 
-    @Parameters(paramLabel = "FILE", arity = "1..*", description = "Audio files: WAV, FLAC, MP3, or anything FFmpeg reads.")
+    @Parameters(paramLabel = "FILE", arity = "1..*",
+            description = "Audio files (WAV, FLAC, MP3, anything FFmpeg reads), named pipes, or - for standard input.")
     List<Path> files;
 
     @Option(names = "--format", description = "json (default: one JSON object per segment) or text.")
@@ -42,17 +43,20 @@ final class TranscribeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try (StopOnSignal signal = new StopOnSignal()) {
+            return transcribe(signal);
+        }
+    }
+
+    private int transcribe(StopOnSignal signal) throws Exception {
         SensoriumConfig config = options.load();
+        FeatureTopology.requireSupported(config.audio());
         Path model = config.speech().model();
         if (!Files.isDirectory(model)) {
             throw new UserFacingError("no Whisper model at " + model + ": get one with `./sensorium models pull tiny.en`"
                     + " or give --model DIR", UserFacingError.USAGE);
         }
-        for (Path file : files) {
-            if (!Files.isRegularFile(file)) {
-                throw new UserFacingError("no such file: " + file, UserFacingError.USAGE);
-            }
-        }
+        AudioFiles.requireReadable(files);
         Map<String, Path> streams = StreamIds.forFiles(files);
         // The model loads while the broker starts and the topics are made: each takes about a second.
         CompletableFuture<SpeechEngine> loading = CompletableFuture.supplyAsync(() -> SpeechEngine.open(config.speech()));
@@ -70,23 +74,18 @@ final class TranscribeCommand implements Callable<Integer> {
                  StreamsStage speech = new StreamsStage(SpeechTopology.STAGE, SpeechTopology.build(withBins, engine),
                          config.kafka(), cluster.bootstrapServers());
                  OutputWatcher watcher = new OutputWatcher(cluster.bootstrapServers(), config.topics().transcripts(),
-                         config.topics().deadLetters(), TranscriptJson::read, TranscriptEnd.class)) {
+                         config.topics().deadLetters(), TranscriptJson::read, TranscriptEnd.class);
+                 KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.bootstrapServers())) {
                 watcher.expect(streams.keySet());
-                return run(withBins, cluster, streams, watcher, List.of(features, speech));
+                AudioIngest ingest = IngestCommand.audioIngest(withBins, producer);
+                signal.onStop(ingest::stop);
+                return PipelineRun.run(watcher, List.of(features, speech), failures -> streams.forEach((id, file) -> {
+                    AudioIngest.Result result = ingest.publish(id, file);
+                    if (!result.ok()) {
+                        failures.failed(id, result.error(), result.streamClosed());
+                    }
+                }), value -> print((TranscriptSegment) value));
             }
-        }
-    }
-
-    private int run(SensoriumConfig config, KafkaCluster cluster, Map<String, Path> streams, OutputWatcher watcher,
-                    List<StreamsStage> stages) throws Exception {
-        try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.bootstrapServers())) {
-            AudioIngest ingest = IngestCommand.audioIngest(config, producer);
-            return PipelineRun.run(watcher, stages, failures -> streams.forEach((id, file) -> {
-                AudioIngest.Result result = ingest.publish(id, file);
-                if (!result.ok()) {
-                    failures.failed(id, result.error(), result.streamClosed());
-                }
-            }), value -> print((TranscriptSegment) value));
         }
     }
 

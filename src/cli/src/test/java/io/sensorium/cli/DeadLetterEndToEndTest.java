@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bad input on a real broker: each bad record reaches the dead-letter topic with its reason, and the good streams
- * beside it — and the rest of a stream one bad chunk came from — still end with their transcripts.
+ * beside it — and the rest of a stream one bad chunk came from — still end with their transcripts. A stream whose
+ * last record is the bad one still ends, with what it had before, so nothing waits for its end for ever.
  */
 class DeadLetterEndToEndTest {
     private static final int MAX_RECORD_BYTES = 40_000;
@@ -66,6 +67,9 @@ class DeadLetterEndToEndTest {
             send.accept(chunk(audio, serde, new AudioChunk("holey", 0, 0, 16_000, false, Arrays.copyOfRange(jfk, 0, 16_000)), null));
             send.accept(chunk(audio, serde, new AudioChunk("holey", 1, 16_000, 16_000, false, Arrays.copyOfRange(jfk, 16_000, 32_000)), 3));
             send.accept(chunk(audio, serde, new AudioChunk("holey", 2, 32_000, 16_000, true, Arrays.copyOfRange(jfk, 32_000, 48_000)), null));
+            // A stream whose last chunk is the truncated one.
+            send.accept(chunk(audio, serde, new AudioChunk("cut-short", 0, 0, 16_000, false, Arrays.copyOfRange(jfk, 0, 16_000)), null));
+            send.accept(chunk(audio, serde, new AudioChunk("cut-short", 1, 16_000, 16_000, true, Arrays.copyOfRange(jfk, 16_000, 32_000)), 5));
             // Whole bad records.
             send.accept(chunk(audio, serde, new AudioChunk("resampled-not", 0, 0, 44_100, true, new short[4410]), null));
             ProducerRecord<String, byte[]> future = chunk(audio, serde, new AudioChunk("future", 0, 0, 16_000, true, new short[100]), null);
@@ -86,12 +90,13 @@ class DeadLetterEndToEndTest {
             producer.flush();
 
             Map<String, String> reasons = new HashMap<>();
-            for (ConsumerRecord<String, byte[]> record : TestPipeline.readAll(config.topics().deadLetters(), 7, Duration.ofSeconds(60))) {
+            for (ConsumerRecord<String, byte[]> record : TestPipeline.readAll(config.topics().deadLetters(), 8, Duration.ofSeconds(60))) {
                 reasons.put(record.key(), RecordHeaders.text(record.headers(), DeadLetters.STAGE) + ": "
                         + RecordHeaders.text(record.headers(), DeadLetters.ERROR));
             }
-            assertThat(reasons).hasSize(7);
+            assertThat(reasons).hasSize(8);
             assertThat(reasons.get("holey")).startsWith("features: ").contains("not whole PCM16 samples");
+            assertThat(reasons.get("cut-short")).startsWith("features: ").contains("not whole PCM16 samples");
             assertThat(reasons.get("resampled-not")).startsWith("features: ").contains("44100 Hz");
             assertThat(reasons.get("future")).contains("unsupported schema 'audio-pcm16/2'");
             assertThat(reasons.get("oversized")).contains("over the limit of 40000");
@@ -101,16 +106,23 @@ class DeadLetterEndToEndTest {
 
             Map<String, TranscriptEnd> ends = new HashMap<>();
             for (ConsumerRecord<String, byte[]> record : TestPipeline.readUntil(config.topics().transcripts(),
-                    records -> records.stream().filter(r -> TranscriptJson.read(r.value()) instanceof TranscriptEnd).count() >= 2,
+                    records -> records.stream().filter(r -> TranscriptJson.read(r.value()) instanceof TranscriptEnd).count() >= 7,
                     Duration.ofSeconds(30))) {
                 if (TranscriptJson.read(record.value()) instanceof TranscriptEnd end) {
-                    ends.put(record.key(), end);
+                    assertThat(ends.put(record.key(), end)).as("second end of " + record.key()).isNull();
                 }
             }
-            assertThat(ends).containsOnlyKeys("good", "holey");
+            // Every stream whose last record carried the end-of-stream flag ends; only the headerless record's
+            // stream cannot be known to have ended.
+            assertThat(ends).containsOnlyKeys("good", "holey", "cut-short", "resampled-not", "future", "oversized", "wide");
             assertThat(ends.get("good").duration()).isEqualTo(11.0);
             // The truncated chunk's second is bridged with silence, so the stream keeps its length.
             assertThat(ends.get("holey").duration()).isEqualTo(3.0);
+            // The dead-lettered last chunk's second is not: the stream ends with the audio it had.
+            assertThat(ends.get("cut-short").duration()).isEqualTo(1.0);
+            for (String empty : List.of("resampled-not", "future", "oversized", "wide")) {
+                assertThat(ends.get(empty).segments()).as(empty).isZero();
+            }
             assertThat(features.failed()).isFalse();
             assertThat(speech.failed()).isFalse();
         }

@@ -4,10 +4,14 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -17,17 +21,29 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.commons.text.similarity.LevenshteinDistance;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds a {@link SensoriumConfig} from the defaults, an optional YAML file, the environment and key=value
  * overrides (the command line's), each layer replacing only the keys it names.
  */
 public final class ConfigLoader {
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
     private static final String ENV_PREFIX = "SENSORIUM_";
+    /** Variables of the {@code sensorium} launcher script, not configuration keys. */
+    private static final Set<String> LAUNCHER_VARIABLES = Set.of("SENSORIUM_JAVA_OPTS");
+    private static final LevenshteinDistance EDIT_DISTANCE = LevenshteinDistance.getDefaultInstance();
+    private static final int MAX_SUGGESTION_DISTANCE = 3;
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
@@ -47,20 +63,84 @@ public final class ConfigLoader {
      */
     public static SensoriumConfig load(Path file, Map<String, String> env, Map<String, String> overrides) {
         ObjectNode tree = readDefaults();
+        Map<String, String> origins = new HashMap<>();
         if (file != null) {
-            merge(tree, readFile(file), file.toString());
+            merge(tree, readFile(file), "", "file " + file, origins);
         }
-        for (String key : leafKeys(tree, "")) {
+        List<String> keys = leafKeys(tree, "");
+        for (String key : keys) {
             String value = env.get(envName(key));
             if (value != null) {
-                set(tree, key, value, "environment variable " + envName(key));
+                set(tree, key, value, "environment variable " + envName(key), origins);
             }
         }
-        overrides.forEach((key, value) -> set(tree, key, value, "option " + key));
+        warnOfUnknownVariables(env, keys);
+        overrides.forEach((key, value) -> set(tree, key, value, "option --set " + key + "=" + value, origins));
         try {
             return YAML.treeToValue(tree, SensoriumConfig.class);
-        } catch (JsonProcessingException e) {
+        } catch (ValueInstantiationException e) {
+            // A section's own range checks (SensoriumConfig's records) name their key already.
+            if (e.getCause() instanceof ConfigException checked) {
+                throw withOrigin(checked, origins);
+            }
             throw new ConfigException("invalid configuration: " + e.getOriginalMessage(), e);
+        } catch (JsonProcessingException e) {
+            throw typeError(e, origins);
+        }
+    }
+
+    /**
+     * A value of the wrong type ("abc" for a number), named by its key and where it was set — Jackson's own
+     * message names neither.
+     */
+    private static ConfigException typeError(JsonProcessingException e, Map<String, String> origins) {
+        if (!(e instanceof MismatchedInputException mismatch) || mismatch.getPath().isEmpty()) {
+            return new ConfigException("invalid configuration: " + e.getOriginalMessage(), e);
+        }
+        String key = mismatch.getPath().stream().map(JsonMappingException.Reference::getFieldName)
+                .collect(Collectors.joining("."));
+        String value = e instanceof InvalidFormatException invalid ? ", not '" + invalid.getValue() + "'" : "";
+        return new ConfigException(key + " must be " + expected(mismatch.getTargetType()) + value
+                + origins.getOrDefault(key, ""), e);
+    }
+
+    private static String expected(Class<?> type) {
+        if (type == double.class || type == Double.class || type == float.class || type == Float.class) {
+            return "a number";
+        }
+        if (type == int.class || type == Integer.class || type == long.class || type == Long.class
+                || type == short.class || type == Short.class) {
+            return "a whole number";
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return "true or false";
+        }
+        return "a " + (type == null ? "value of another type" : type.getSimpleName());
+    }
+
+    private static ConfigException withOrigin(ConfigException checked, Map<String, String> origins) {
+        String key = checked.key();
+        return key == null || !origins.containsKey(key) ? checked
+                : new ConfigException(checked.getMessage() + origins.get(key), key, checked);
+    }
+
+    /**
+     * A {@code SENSORIUM_*} variable that sets no key is most likely a misspelt one, which would otherwise be
+     * silently ignored.
+     */
+    private static void warnOfUnknownVariables(Map<String, String> env, List<String> keys) {
+        Map<String, String> known = new HashMap<>();
+        keys.forEach(key -> known.put(envName(key), key));
+        for (String name : env.keySet()) {
+            if (!name.startsWith(ENV_PREFIX) || known.containsKey(name) || LAUNCHER_VARIABLES.contains(name)) {
+                continue;
+            }
+            String closest = known.keySet().stream()
+                    .min(Comparator.comparingInt(candidate -> EDIT_DISTANCE.apply(name, candidate)))
+                    .orElseThrow();
+            String hint = EDIT_DISTANCE.apply(name, closest) <= MAX_SUGGESTION_DISTANCE
+                    ? "; did you mean " + closest + " (" + known.get(closest) + ")?" : "";
+            LOG.warn("environment variable {} sets no configuration key and is ignored{}", name, hint);
         }
     }
 
@@ -92,26 +172,28 @@ public final class ConfigLoader {
         }
     }
 
-    private static void merge(ObjectNode target, JsonNode layer, String origin) {
+    private static void merge(ObjectNode target, JsonNode layer, String prefix, String origin, Map<String, String> origins) {
         if (layer == null) {
             return;
         }
         Iterator<Map.Entry<String, JsonNode>> fields = layer.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();
+            String key = prefix + field.getKey();
             JsonNode existing = target.get(field.getKey());
             if (existing == null) {
-                throw new ConfigException("unknown configuration key '" + field.getKey() + "' in " + origin);
+                throw new ConfigException("unknown configuration key '" + key + "' in " + origin);
             }
             if (existing.isObject() && field.getValue().isObject()) {
-                merge((ObjectNode) existing, field.getValue(), origin);
+                merge((ObjectNode) existing, field.getValue(), key + ".", origin, origins);
             } else {
                 target.set(field.getKey(), field.getValue());
+                origins.put(key, " (" + origin + ")");
             }
         }
     }
 
-    private static void set(ObjectNode tree, String key, String value, String origin) {
+    private static void set(ObjectNode tree, String key, String value, String origin, Map<String, String> origins) {
         String[] parts = key.split("\\.");
         ObjectNode node = tree;
         for (int i = 0; i < parts.length - 1; i++) {
@@ -126,6 +208,7 @@ public final class ConfigLoader {
             throw new ConfigException("unknown configuration key '" + key + "' (" + origin + ")");
         }
         node.set(leaf, TextNode.valueOf(value));
+        origins.put(key, " (" + origin + ")");
     }
 
     private static List<String> leafKeys(JsonNode node, String prefix) {

@@ -1,6 +1,7 @@
 package io.sensorium.core.config;
 
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * The whole typed configuration. {@link ConfigLoader} fills it from, in rising precedence: the built-in defaults
@@ -40,6 +41,23 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
      * @param melBins        log-mel bins the feature processor makes: 80, or 128 for Whisper large-v3 models
      */
     public record Audio(double chunkSeconds, int sampleRate, int maxRecordBytes, int melBins) {
+        public Audio {
+            if (sampleRate <= 0) {
+                throw new ConfigException("audio.sample-rate must be more than 0, not " + sampleRate, "audio.sample-rate");
+            }
+            if (maxRecordBytes <= 0) {
+                throw new ConfigException("audio.max-record-bytes must be more than 0, not " + maxRecordBytes,
+                        "audio.max-record-bytes");
+            }
+            double longest = maxRecordBytes / (2.0 * sampleRate);
+            if (!(chunkSeconds > 0) || chunkSeconds > longest) {
+                // A chunk is one record: one that cannot be published would fail only once a run is under way.
+                throw new ConfigException(String.format(Locale.ROOT, "audio.chunk-seconds must be more than 0 and at"
+                        + " most %.3f (a chunk of 16-bit samples at %d Hz within audio.max-record-bytes, %d), not %s",
+                        longest, sampleRate, maxRecordBytes, chunkSeconds), "audio.chunk-seconds");
+            }
+        }
+
         public int chunkSamples() {
             return (int) Math.round(chunkSeconds * sampleRate);
         }

@@ -1,6 +1,8 @@
 package io.sensorium.core.kafka;
 
+import io.sensorium.core.records.RecordHeaders;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -10,7 +12,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A Kafka Streams processor whose failures on one record send that record to the dead-letter child and let the
  * stream go on. Kafka's own exceptions (a fenced producer, a migrated task) still propagate: they are about the
- * application, not the record, and Kafka Streams must see them to recover.
+ * application, not the record, and Kafka Streams must see them to recover. When the failed record was its stream's
+ * last (it carries the end-of-stream flag), the stream is still ended downstream: whatever waits for its end marker
+ * — the next stage, a one-shot run's output watcher — must not wait for ever.
  */
 public abstract class DeadLetteringProcessor implements Processor<String, byte[], String, byte[]> {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetteringProcessor.class);
@@ -38,12 +42,36 @@ public abstract class DeadLetteringProcessor implements Processor<String, byte[]
         } catch (KafkaException e) {
             throw e;
         } catch (RuntimeException e) {
+            if (shuttingDown()) {
+                // The process is being stopped, and native resources (ONNX Runtime's environment) go with their own
+                // shutdown hooks: the record is not at fault. A failed task leaves it uncommitted for the next start.
+                throw new StreamsException("stage " + stage + " is stopping; the record of stream '" + record.key()
+                        + "' is left for its next start", e);
+            }
             deadLetter(record, e);
+        }
+    }
+
+    /** Whether the JVM is running its shutdown hooks, when no hook can be added any more. */
+    private static boolean shuttingDown() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException shutdownInProgress) {
+            return true;
         }
     }
 
     /** Processes one record; any exception it throws sends the record to the dead-letter topic. */
     protected abstract void handle(Record<String, byte[]> record);
+
+    /**
+     * Ends stream {@code last.key()} downstream as its end-of-stream record would have, with what the stream had
+     * before: {@code last}, that record, was dead-lettered.
+     */
+    protected abstract void endStream(Record<String, byte[]> last);
 
     protected void emit(Record<String, byte[]> record) {
         emit(record, StageTopology.OUTPUT);
@@ -61,5 +89,15 @@ public abstract class DeadLetteringProcessor implements Processor<String, byte[]
         LOG.warn("{}: record of stream '{}' at {} sent to dead letters: {}", stage, record.key(), source, error.getMessage());
         context.forward(record.withHeaders(DeadLetters.headers(record.headers(), stage, error, source)),
                 StageTopology.DEAD_LETTERS);
+        if (record.key() != null && RecordHeaders.flag(record.headers(), RecordHeaders.END_OF_STREAM)) {
+            try {
+                endStream(record);
+            } catch (KafkaException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                LOG.error("{}: stream '{}' ended on a dead letter and could not be closed downstream: {}", stage,
+                        record.key(), e.getMessage(), e);
+            }
+        }
     }
 }

@@ -1,8 +1,6 @@
 package io.sensorium.core.kafka;
 
 import io.sensorium.core.config.SensoriumConfig;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
@@ -29,12 +27,23 @@ public final class StreamsStage implements AutoCloseable {
 
     private final String stage;
     private final KafkaStreams streams;
+    /** The state directory this stage made for itself (none was configured), removed when it closes; else null. */
+    private final Path ownStateDir;
     private final CountDownLatch running = new CountDownLatch(1);
     private volatile Throwable failure;
 
     public StreamsStage(String stage, Topology topology, SensoriumConfig.Kafka kafka, String bootstrapServers) {
         this.stage = stage;
-        this.streams = new KafkaStreams(topology, properties(stage, kafka, bootstrapServers));
+        this.ownStateDir = kafka.stateDir() == null || kafka.stateDir().isBlank() ? TempDirectories.create("state-" + stage) : null;
+        try {
+            this.streams = new KafkaStreams(topology, properties(stage, kafka, bootstrapServers,
+                    ownStateDir != null ? ownStateDir.toString() : kafka.stateDir()));
+        } catch (RuntimeException e) {
+            if (ownStateDir != null) {
+                TempDirectories.delete(ownStateDir);
+            }
+            throw e;
+        }
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING) {
                 running.countDown();
@@ -47,12 +56,12 @@ public final class StreamsStage implements AutoCloseable {
         });
     }
 
-    static Properties properties(String stage, SensoriumConfig.Kafka kafka, String bootstrapServers) {
+    static Properties properties(String stage, SensoriumConfig.Kafka kafka, String bootstrapServers, String stateDir) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, kafka.applicationIdPrefix() + "-" + stage);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, kafka.processingGuarantee());
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir(kafka, stage));
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // Inference of a 30 s window may take seconds on a small CPU; a fetch of many windows must not
         // exceed the poll interval and get the instance thrown out of its group.
@@ -67,19 +76,6 @@ public final class StreamsStage implements AutoCloseable {
             props.put(StreamsConfig.POLL_MS_CONFIG, 10);
         }
         return props;
-    }
-
-    private static String stateDir(SensoriumConfig.Kafka kafka, String stage) {
-        if (kafka.stateDir() != null && !kafka.stateDir().isBlank()) {
-            return kafka.stateDir();
-        }
-        try {
-            Path dir = Files.createTempDirectory("sensorium-state-" + stage + "-");
-            dir.toFile().deleteOnExit();
-            return dir.toString();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot create a Kafka Streams state directory", e);
-        }
     }
 
     /** Starts the application and waits until it has joined its group and is processing. */
@@ -120,6 +116,12 @@ public final class StreamsStage implements AutoCloseable {
 
     @Override
     public void close() {
-        streams.close(Duration.ofSeconds(30));
+        try {
+            streams.close(Duration.ofSeconds(30));
+        } finally {
+            if (ownStateDir != null) {
+                TempDirectories.delete(ownStateDir);
+            }
+        }
     }
 }

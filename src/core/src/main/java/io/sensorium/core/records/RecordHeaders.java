@@ -79,6 +79,16 @@ public final class RecordHeaders {
         return (int) value;
     }
 
+    /** A whole-number header of a record that may be malformed: {@code fallback} when absent or not a number. */
+    public static long longOr(Headers headers, String name, long fallback) {
+        String value = text(headers, name);
+        try {
+            return value == null ? fallback : Long.parseLong(value);
+        } catch (NumberFormatException notANumber) {
+            return fallback;
+        }
+    }
+
     public static boolean flag(Headers headers, String name) {
         return Boolean.parseBoolean(text(headers, name));
     }
