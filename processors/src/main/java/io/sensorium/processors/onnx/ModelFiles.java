@@ -40,6 +40,7 @@ public final class ModelFiles implements AutoCloseable {
             throw new ModelException("no model directory at " + dir);
         }
         this.dir = dir;
+        OnnxRuntimeLibraries.load();
         this.sessionOptions = sessionOptions(intraOpThreads, cudaDevice);
     }
 

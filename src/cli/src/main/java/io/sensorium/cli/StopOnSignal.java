@@ -1,6 +1,6 @@
 package io.sensorium.cli;
 
-import io.sensorium.core.kafka.TempDirectories;
+import io.sensorium.core.files.TempDirectories;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;

@@ -1,5 +1,6 @@
 package io.sensorium.core.kafka;
 
+import io.sensorium.core.files.TempDirectories;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;

@@ -1,5 +1,6 @@
 package io.sensorium.core.kafka;
 
+import io.sensorium.core.files.TempDirectories;
 import io.sensorium.core.config.SensoriumConfig;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.sensorium.core.kafka;
+package io.sensorium.core.files;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

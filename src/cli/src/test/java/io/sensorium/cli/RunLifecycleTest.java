@@ -1,0 +1,184 @@
+package io.sensorium.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.sound.sampled.AudioFileFormat;
+import javax.sound.sampled.AudioFormat;
+import javax.sound.sampled.AudioInputStream;
+import javax.sound.sampled.AudioSystem;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code sensorium transcribe} as its own process on the default in-process broker, as a user runs it: the broker
+ * listens on the loopback address only, and a run stopped with SIGTERM — or killed outright, then followed by
+ * another run — leaves nothing in the temporary directory. Linux: the listening sockets are read from /proc.
+ */
+class RunLifecycleTest {
+    private static final String READY = "in-process Kafka broker ready at";
+    private static final Pattern SOCKET = Pattern.compile("socket:\\[(\\d+)]");
+
+    @TempDir
+    static Path inputs;
+    private static Path longAudio;
+
+    @BeforeAll
+    static void longAudio() throws Exception {
+        assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "needs Linux's /proc");
+        // Two minutes of a tone: long enough to be stopped in the middle of.
+        int rate = 16_000;
+        byte[] pcm = new byte[rate * 120 * 2];
+        for (int i = 0; i < pcm.length / 2; i++) {
+            short sample = (short) (8000 * Math.sin(2 * Math.PI * 440 * i / rate));
+            pcm[2 * i] = (byte) sample;
+            pcm[2 * i + 1] = (byte) (sample >> 8);
+        }
+        longAudio = inputs.resolve("tone.wav");
+        AudioFormat format = new AudioFormat(rate, 16, 1, true, false);
+        AudioSystem.write(new AudioInputStream(new ByteArrayInputStream(pcm), format, pcm.length / 2),
+                AudioFileFormat.Type.WAVE, longAudio.toFile());
+    }
+
+    @Test
+    void sigtermLeavesNothingAndTheBrokerListenedOnLoopbackOnly(@TempDir Path tmp) throws Exception {
+        Run run = Run.start(tmp, longAudio.toString());
+        run.awaitBroker();
+        List<InetAddress> listening = listeningAddresses(run.process.pid());
+        assertThat(listening).as("the in-process broker's listeners").isNotEmpty();
+        assertThat(listening).allMatch(InetAddress::isLoopbackAddress, "loopback");
+
+        run.process.destroy();
+        assertThat(run.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(run.process.exitValue()).isEqualTo(128 + 15);
+        assertThat(entries(tmp)).as("left in the run's temporary directory").isEmpty();
+    }
+
+    @Test
+    void aKilledRunsLeftoversAreSweptByTheNextRun(@TempDir Path tmp) throws Exception {
+        Run killed = Run.start(tmp, longAudio.toString());
+        killed.awaitBroker();
+        killed.process.destroyForcibly();
+        assertThat(killed.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(entries(tmp)).anyMatch(name -> name.startsWith("sensorium-kafka-" + killed.process.pid() + "-"));
+
+        Run next = Run.start(tmp, TestPipeline.fixture("audio/jfk.wav").toString());
+        assertThat(next.process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(next.process.exitValue()).as(next.stderr()).isZero();
+        assertThat(entries(tmp)).filteredOn(name -> name.startsWith("sensorium-")).isEmpty();
+    }
+
+    /** A {@code sensorium transcribe} process with its own temporary directory. */
+    private record Run(Process process, List<String> stderrLines, CompletableFuture<Void> reader) {
+        static Run start(Path tmp, String audio) throws IOException {
+            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"), Sensorium.class.getName(),
+                    "transcribe", "--model", TestPipeline.fixture("whisper-tiny-random").toString(),
+                    "--set", "speech.threads=1", audio);
+            builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            Process process = builder.start();
+            List<String> lines = new ArrayList<>();
+            CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
+                try (BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+                    for (String line; (line = err.readLine()) != null; ) {
+                        synchronized (lines) {
+                            lines.add(line);
+                            lines.notifyAll();
+                        }
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            return new Run(process, lines, reader);
+        }
+
+        void awaitBroker() throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            synchronized (stderrLines) {
+                while (stderrLines.stream().noneMatch(line -> line.contains(READY))) {
+                    long left = deadline - System.nanoTime();
+                    assertThat(left).as("broker start; stderr: " + stderrLines).isPositive();
+                    assertThat(process.isAlive()).as("process alive; stderr: " + stderrLines).isTrue();
+                    stderrLines.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                }
+            }
+        }
+
+        String stderr() {
+            reader.join();
+            return String.join("\n", stderrLines);
+        }
+    }
+
+    /** The local addresses of a process's listening TCP sockets, from /proc/PID/fd and /proc/net/tcp{,6}. */
+    private static List<InetAddress> listeningAddresses(long pid) throws IOException {
+        Set<String> sockets = new HashSet<>();
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "fd"))) {
+            for (Path fd : fds) {
+                try {
+                    Matcher socket = SOCKET.matcher(Files.readSymbolicLink(fd).toString());
+                    if (socket.matches()) {
+                        sockets.add(socket.group(1));
+                    }
+                } catch (NoSuchFileException closedMeanwhile) {
+                    // A descriptor closed between the listing and the read is no listener.
+                    continue;
+                }
+            }
+        }
+        List<InetAddress> addresses = new ArrayList<>();
+        for (String table : List.of("tcp", "tcp6")) {
+            List<String> rows = Files.readAllLines(Path.of("/proc", Long.toString(pid), "net", table));
+            for (String line : rows.subList(1, rows.size())) {
+                String[] fields = line.strip().split("\\s+");
+                boolean listen = fields[3].equals("0A");
+                if (listen && sockets.contains(fields[9])) {
+                    addresses.add(address(fields[1].substring(0, fields[1].indexOf(':'))));
+                }
+            }
+        }
+        return addresses;
+    }
+
+    /** /proc/net/tcp writes an address as 32-bit words in host (little-endian) order. */
+    private static InetAddress address(String hex) throws IOException {
+        byte[] words = HexFormat.of().parseHex(hex);
+        byte[] bytes = new byte[words.length];
+        for (int word = 0; word < words.length; word += 4) {
+            for (int i = 0; i < 4; i++) {
+                bytes[word + i] = words[word + 3 - i];
+            }
+        }
+        return InetAddress.getByAddress(bytes);
+    }
+
+    private static List<String> entries(Path dir) throws IOException {
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            entries.forEach(entry -> names.add(entry.getFileName().toString()));
+        }
+        return names;
+    }
+}
