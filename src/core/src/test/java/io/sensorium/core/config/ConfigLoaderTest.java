@@ -3,11 +3,16 @@ package io.sensorium.core.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigLoaderTest {
     @Test
@@ -42,5 +47,47 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("fast");
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("audio.nope", "1")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("audio.nope");
+    }
+
+    @Test
+    void aValueOfTheWrongTypeNamesItsKeyTheTypeAndWhereItWasSet(@TempDir Path dir) throws Exception {
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("SENSORIUM_AUDIO_CHUNK_SECONDS", "abc"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("audio.chunk-seconds must be a number, not 'abc' (environment variable SENSORIUM_AUDIO_CHUNK_SECONDS)");
+        Path file = dir.resolve("sensorium.yaml");
+        Files.writeString(file, "kafka:\n  partitions: many\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of(), Map.of()))
+                .hasMessage("kafka.partitions must be a whole number, not 'many' (file " + file + ")");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("vision.annotate", "maybe")))
+                .hasMessageStartingWith("vision.annotate must be true or false, not 'maybe' (option --set vision.annotate=maybe)");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-1", "NaN", "Infinity", "31.3"})
+    void chunksMustBeOfSomeLengthAndFitARecord(String seconds) {
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("audio.chunk-seconds", seconds)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("audio.chunk-seconds must be more than 0 and at most 31.250")
+                .hasMessageEndingWith("(option --set audio.chunk-seconds=" + seconds + ")");
+        assertThat(ConfigLoader.load(null, Map.of(), Map.of("audio.chunk-seconds", "31.25")).audio().chunkSamples())
+                .isEqualTo(500_000);
+    }
+
+    @Test
+    void aMisspeltVariableIsWarnedOfWithTheOneMeant() {
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        try {
+            ConfigLoader.load(null, Map.of("SENSORIUM_AUDIO_CHUNK_SECOND", "2", "SENSORIUM_JAVA_OPTS", "-Xmx1g",
+                    "SENSORIUM_WHATEVER_ELSE_ENTIRELY", "1", "PATH", "/bin"), Map.of());
+        } finally {
+            System.setErr(stderr);
+        }
+        String warnings = printed.toString(StandardCharsets.UTF_8);
+        assertThat(warnings).contains("environment variable SENSORIUM_AUDIO_CHUNK_SECOND sets no configuration key and is"
+                + " ignored; did you mean SENSORIUM_AUDIO_CHUNK_SECONDS (audio.chunk-seconds)?");
+        assertThat(warnings).contains("SENSORIUM_WHATEVER_ELSE_ENTIRELY sets no configuration key and is ignored\n");
+        assertThat(warnings).doesNotContain("SENSORIUM_JAVA_OPTS").doesNotContain("PATH");
     }
 }
