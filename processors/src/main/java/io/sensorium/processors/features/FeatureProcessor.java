@@ -6,6 +6,8 @@ import io.sensorium.core.records.AudioChunkSerde;
 import io.sensorium.core.records.FeatureChunk;
 import io.sensorium.core.records.FeatureChunkSerde;
 import io.sensorium.core.records.InvalidRecordException;
+import io.sensorium.processors.vad.SileroVad;
+import io.sensorium.processors.vad.StreamingVad;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,8 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns each audio chunk into the log-mel frames it completes. The per-stream STFT state (the samples a frame
- * still needs from the next chunk) lives in a state store, so a restart or a rebalance resumes every stream
+ * Turns each audio chunk into the log-mel frames it completes and, with VAD on, the speech probabilities of the
+ * 512-sample windows it completes. The per-stream STFT and VAD state (the samples a frame or window still needs from
+ * the next chunk, Silero's recurrent state) lives in state stores, so a restart or a rebalance resumes every stream
  * exactly where it was.
  */
 final class FeatureProcessor extends DeadLetteringProcessor {
@@ -29,21 +32,26 @@ final class FeatureProcessor extends DeadLetteringProcessor {
     private final int melBins;
     private final int sampleRate;
     private final long maxGapSamples;
+    /** Null when the stage runs without VAD. */
+    private final SileroVad vad;
     private KeyValueStore<String, byte[]> streams;
+    private KeyValueStore<String, byte[]> vadStates;
 
-    FeatureProcessor(int melBins, int sampleRate, int maxRecordBytes, long maxGapSamples) {
+    FeatureProcessor(int melBins, int sampleRate, int maxRecordBytes, long maxGapSamples, SileroVad vad) {
         super(FeatureTopology.STAGE);
         this.audioSerde = new AudioChunkSerde(maxRecordBytes);
         this.featureSerde = new FeatureChunkSerde(maxRecordBytes);
         this.melBins = melBins;
         this.sampleRate = sampleRate;
         this.maxGapSamples = maxGapSamples;
+        this.vad = vad;
     }
 
     @Override
     public void init(ProcessorContext<String, byte[]> context) {
         super.init(context);
         streams = context.getStateStore(FeatureTopology.STORE);
+        vadStates = context.getStateStore(FeatureTopology.VAD_STORE);
     }
 
     @Override
@@ -56,40 +64,63 @@ final class FeatureProcessor extends DeadLetteringProcessor {
         byte[] saved = streams.get(chunk.streamId());
         StreamingLogMel logMel = saved == null ? new StreamingLogMel(melBins) : StreamingLogMel.restore(melBins, saved);
         long firstFrame = logMel.framesEmitted();
-        List<float[]> frames = new ArrayList<>();
-        fillGap(chunk, logMel, frames);
-        frames.addAll(Arrays.asList(logMel.accept(chunk.samples())));
+        short[] samples = withGapFilled(chunk, logMel.samplesSeen());
+        List<float[]> frames = new ArrayList<>(Arrays.asList(logMel.accept(samples)));
         if (chunk.endOfStream()) {
             frames.addAll(Arrays.asList(logMel.finish()));
             streams.delete(chunk.streamId());
         } else {
             streams.put(chunk.streamId(), logMel.snapshot());
         }
-        FeatureChunk features = new FeatureChunk(chunk.streamId(), chunk.sequence(), firstFrame, melBins,
-                logMel.samplesSeen(), chunk.endOfStream(), frames.toArray(float[][]::new));
+        FeatureChunk features = vad == null
+                ? new FeatureChunk(chunk.streamId(), chunk.sequence(), firstFrame, melBins, logMel.samplesSeen(),
+                        chunk.endOfStream(), frames.toArray(float[][]::new))
+                : withSpeechProbabilities(chunk, samples, firstFrame, logMel.samplesSeen(), frames);
         RecordHeaders headers = new RecordHeaders();
         featureSerde.writeHeaders(features, headers);
         emit(new Record<>(chunk.streamId(), featureSerde.value(features), record.timestamp(), headers));
+    }
+
+    /** The chunk's frames with the speech probabilities of the VAD windows its samples complete. */
+    private FeatureChunk withSpeechProbabilities(AudioChunk chunk, short[] samples, long firstFrame, long streamSamples,
+                                                 List<float[]> frames) {
+        byte[] saved = vadStates.get(chunk.streamId());
+        StreamingVad streamVad = saved == null ? new StreamingVad(vad) : StreamingVad.restore(vad, saved);
+        long vadWindow = streamVad.windows();
+        float[] probabilities = streamVad.accept(samples);
+        if (chunk.endOfStream()) {
+            float[] last = streamVad.finish();
+            probabilities = Arrays.copyOf(probabilities, probabilities.length + last.length);
+            System.arraycopy(last, 0, probabilities, probabilities.length - last.length, last.length);
+            vadStates.delete(chunk.streamId());
+        } else {
+            vadStates.put(chunk.streamId(), streamVad.snapshot());
+        }
+        return new FeatureChunk(chunk.streamId(), chunk.sequence(), firstFrame, melBins, streamSamples,
+                chunk.endOfStream(), frames.toArray(float[][]::new), vadWindow, probabilities);
     }
 
     /**
      * A chunk that starts past what the stream has seen follows a lost or dead-lettered chunk: silence stands in for
      * the missing audio so that every later time stays true. A chunk that starts before is a replay.
      */
-    private void fillGap(AudioChunk chunk, StreamingLogMel logMel, List<float[]> frames) {
-        long gap = chunk.sampleOffset() - logMel.samplesSeen();
+    private short[] withGapFilled(AudioChunk chunk, long samplesSeen) {
+        long gap = chunk.sampleOffset() - samplesSeen;
         if (gap < 0) {
             throw new InvalidRecordException("chunk " + chunk.sequence() + " of stream '" + chunk.streamId()
                     + "' starts at sample " + chunk.sampleOffset() + ", which the stream has already passed ("
-                    + logMel.samplesSeen() + "): a replayed or out-of-order chunk");
+                    + samplesSeen + "): a replayed or out-of-order chunk");
         }
         if (gap > maxGapSamples) {
             throw new InvalidRecordException("chunk " + chunk.sequence() + " of stream '" + chunk.streamId()
                     + "' leaves a gap of " + gap + " samples, more than the " + maxGapSamples + " that are filled with silence");
         }
-        if (gap > 0) {
-            LOG.warn("stream '{}': {} samples missing before chunk {}, filled with silence", chunk.streamId(), gap, chunk.sequence());
-            frames.addAll(Arrays.asList(logMel.accept(new short[(int) gap])));
+        if (gap == 0) {
+            return chunk.samples();
         }
+        LOG.warn("stream '{}': {} samples missing before chunk {}, filled with silence", chunk.streamId(), gap, chunk.sequence());
+        short[] samples = new short[(int) gap + chunk.samples().length];
+        System.arraycopy(chunk.samples(), 0, samples, (int) gap, chunk.samples().length);
+        return samples;
     }
 }

@@ -43,7 +43,7 @@ class WhisperTranscriberTest {
     void segmentsAndSeeksEqualTransformers(JsonNode reference) throws Exception {
         boolean timestamps = reference.path("timestamps").asBoolean();
         WhisperTranscriber transcriber = new WhisperTranscriber(model, timestamps, null,
-                reference.path("max_new_tokens").asInt());
+                reference.path("max_new_tokens").asInt(), 0.6, -1.0);
         float[][] input = Fixtures.referenceWindow(reference.path("input").asText());
         List<double[]> times = new ArrayList<>();
         List<int[]> texts = new ArrayList<>();
