@@ -115,10 +115,12 @@ public final class SpeechRegions {
         return streamEnd == UNKNOWN ? Math.max(from, windows * SileroVad.WINDOW - pad) : UNKNOWN;
     }
 
-    /** Whether {@code [from, to)} overlaps speech, or what may yet turn out to be speech. */
+    /**
+     * Whether {@code [from, to]} touches speech, or what may yet turn out to be speech. Closed, so that a segment
+     * Whisper gives no duration (two equal timestamps) is kept where it lies in speech.
+     */
     public boolean overlaps(long from, long to) {
-        long next = nextSpeech(from);
-        return next < to;
+        return nextSpeech(from) <= to;
     }
 
     /** Forgets the regions that end at or before {@code position}: no question about them will come. */

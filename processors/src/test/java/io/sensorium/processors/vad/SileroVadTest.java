@@ -116,7 +116,8 @@ class SileroVadTest {
         incremental.finish(silenceJfkSilenceJfk.length);
         assertThat(incremental.regions()).hasSize(2).usingRecursiveComparison().isEqualTo(whole.regions());
         long firstEnd = whole.regions().get(0)[1];
-        assertThat(whole.overlaps(firstEnd, whole.regions().get(1)[0])).isFalse();
+        assertThat(whole.overlaps(firstEnd, whole.regions().get(1)[0] - 1)).isFalse();
+        assertThat(whole.overlaps(firstEnd - 1, firstEnd - 1)).isTrue();
         assertThat(whole.nextSpeech(firstEnd)).isEqualTo(whole.regions().get(1)[0]);
     }
 
