@@ -9,6 +9,8 @@ import io.sensorium.core.records.AudioChunkSerde;
 import io.sensorium.core.records.FeatureChunk;
 import io.sensorium.core.records.FeatureChunkSerde;
 import io.sensorium.core.records.InvalidRecordException;
+import io.sensorium.processors.vad.SileroVad;
+import io.sensorium.processors.vad.StreamingVad;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -20,8 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns each audio chunk into the log-mel frames it completes. The per-stream STFT state (the samples a frame
- * still needs from the next chunk) lives in a state store, so a restart or a rebalance resumes every stream
+ * Turns each audio chunk into the log-mel frames it completes and, with VAD on, the speech probabilities of the
+ * 512-sample windows it completes. The per-stream STFT and VAD state (the samples a frame or window still needs from
+ * the next chunk, Silero's recurrent state) lives in state stores, so a restart or a rebalance resumes every stream
  * exactly where it was.
  */
 final class FeatureProcessor extends DeadLetteringProcessor {
@@ -32,21 +35,26 @@ final class FeatureProcessor extends DeadLetteringProcessor {
     private final int melBins;
     private final int sampleRate;
     private final long maxGapSamples;
+    /** Null when the stage runs without VAD. */
+    private final SileroVad vad;
     private KeyValueStore<String, byte[]> streams;
+    private KeyValueStore<String, byte[]> vadStates;
 
-    FeatureProcessor(int melBins, int sampleRate, int maxRecordBytes, long maxGapSamples) {
+    FeatureProcessor(int melBins, int sampleRate, int maxRecordBytes, long maxGapSamples, SileroVad vad) {
         super(FeatureTopology.STAGE);
         this.audioSerde = new AudioChunkSerde(maxRecordBytes);
         this.featureSerde = new FeatureChunkSerde(maxRecordBytes);
         this.melBins = melBins;
         this.sampleRate = sampleRate;
         this.maxGapSamples = maxGapSamples;
+        this.vad = vad;
     }
 
     @Override
     public void init(ProcessorContext<String, byte[]> context) {
         super.init(context);
         streams = context.getStateStore(FeatureTopology.STORE);
+        vadStates = context.getStateStore(FeatureTopology.VAD_STORE);
     }
 
     @Override
@@ -57,24 +65,14 @@ final class FeatureProcessor extends DeadLetteringProcessor {
                     + sampleRate + " Hz (ingest resamples; a producer of its own must too)");
         }
         StreamingLogMel logMel = restore(chunk.streamId());
-        long firstFrame = logMel.framesEmitted();
-        List<float[]> frames = new ArrayList<>();
-        fillGap(chunk, logMel, frames);
-        frames.addAll(Arrays.asList(logMel.accept(chunk.samples())));
-        if (chunk.endOfStream()) {
-            finish(record, chunk.streamId(), chunk.sequence(), logMel, firstFrame, frames);
-        } else {
-            streams.put(chunk.streamId(), logMel.snapshot());
-            emit(record, new FeatureChunk(chunk.streamId(), chunk.sequence(), firstFrame, melBins, logMel.samplesSeen(),
-                    false, frames.toArray(float[][]::new)));
-        }
+        process(record, chunk.streamId(), chunk.sequence(), logMel, withGapFilled(chunk, logMel.samplesSeen()),
+                chunk.endOfStream());
     }
 
     /** The stream's last chunk was dead-lettered: its features end with the audio seen before it. */
     @Override
     protected void endStream(Record<String, byte[]> last) {
-        StreamingLogMel logMel = restore(last.key());
-        finish(last, last.key(), longOr(last.headers(), SEQUENCE, 0), logMel, logMel.framesEmitted(), new ArrayList<>());
+        process(last, last.key(), longOr(last.headers(), SEQUENCE, 0), restore(last.key()), new short[0], true);
     }
 
     private StreamingLogMel restore(String stream) {
@@ -82,39 +80,65 @@ final class FeatureProcessor extends DeadLetteringProcessor {
         return saved == null ? new StreamingLogMel(melBins) : StreamingLogMel.restore(melBins, saved);
     }
 
-    /** Emits the stream's last frames (those the STFT's padding completes) and forgets the stream. */
-    private void finish(Record<String, byte[]> in, String stream, long sequence, StreamingLogMel logMel, long firstFrame,
-                        List<float[]> frames) {
-        frames.addAll(Arrays.asList(logMel.finish()));
-        streams.delete(stream);
-        emit(in, new FeatureChunk(stream, sequence, firstFrame, melBins, logMel.samplesSeen(), true,
-                frames.toArray(float[][]::new)));
-    }
-
-    private void emit(Record<String, byte[]> in, FeatureChunk features) {
+    /** Emits the frames (and speech probabilities) {@code samples} complete; at the end, the stream's last ones. */
+    private void process(Record<String, byte[]> in, String stream, long sequence, StreamingLogMel logMel, short[] samples,
+                         boolean end) {
+        long firstFrame = logMel.framesEmitted();
+        List<float[]> frames = new ArrayList<>(Arrays.asList(logMel.accept(samples)));
+        if (end) {
+            frames.addAll(Arrays.asList(logMel.finish()));
+            streams.delete(stream);
+        } else {
+            streams.put(stream, logMel.snapshot());
+        }
+        FeatureChunk features = vad == null
+                ? new FeatureChunk(stream, sequence, firstFrame, melBins, logMel.samplesSeen(), end, frames.toArray(float[][]::new))
+                : withSpeechProbabilities(stream, sequence, end, samples, firstFrame, logMel.samplesSeen(), frames);
         RecordHeaders headers = new RecordHeaders();
         featureSerde.writeHeaders(features, headers);
-        emit(new Record<>(features.streamId(), featureSerde.value(features), in.timestamp(), headers));
+        emit(new Record<>(stream, featureSerde.value(features), in.timestamp(), headers));
+    }
+
+    /** The frames with the speech probabilities of the VAD windows {@code samples} complete. */
+    private FeatureChunk withSpeechProbabilities(String stream, long sequence, boolean end, short[] samples, long firstFrame,
+                                                 long streamSamples, List<float[]> frames) {
+        byte[] saved = vadStates.get(stream);
+        StreamingVad streamVad = saved == null ? new StreamingVad(vad) : StreamingVad.restore(vad, saved);
+        long vadWindow = streamVad.windows();
+        float[] probabilities = streamVad.accept(samples);
+        if (end) {
+            float[] last = streamVad.finish();
+            probabilities = Arrays.copyOf(probabilities, probabilities.length + last.length);
+            System.arraycopy(last, 0, probabilities, probabilities.length - last.length, last.length);
+            vadStates.delete(stream);
+        } else {
+            vadStates.put(stream, streamVad.snapshot());
+        }
+        return new FeatureChunk(stream, sequence, firstFrame, melBins, streamSamples, end, frames.toArray(float[][]::new),
+                vadWindow, probabilities);
     }
 
     /**
      * A chunk that starts past what the stream has seen follows a lost or dead-lettered chunk: silence stands in for
      * the missing audio so that every later time stays true. A chunk that starts before is a replay.
      */
-    private void fillGap(AudioChunk chunk, StreamingLogMel logMel, List<float[]> frames) {
-        long gap = chunk.sampleOffset() - logMel.samplesSeen();
+    private short[] withGapFilled(AudioChunk chunk, long samplesSeen) {
+        long gap = chunk.sampleOffset() - samplesSeen;
         if (gap < 0) {
             throw new InvalidRecordException("chunk " + chunk.sequence() + " of stream '" + chunk.streamId()
                     + "' starts at sample " + chunk.sampleOffset() + ", which the stream has already passed ("
-                    + logMel.samplesSeen() + "): a replayed or out-of-order chunk");
+                    + samplesSeen + "): a replayed or out-of-order chunk");
         }
         if (gap > maxGapSamples) {
             throw new InvalidRecordException("chunk " + chunk.sequence() + " of stream '" + chunk.streamId()
                     + "' leaves a gap of " + gap + " samples, more than the " + maxGapSamples + " that are filled with silence");
         }
-        if (gap > 0) {
-            LOG.warn("stream '{}': {} samples missing before chunk {}, filled with silence", chunk.streamId(), gap, chunk.sequence());
-            frames.addAll(Arrays.asList(logMel.accept(new short[(int) gap])));
+        if (gap == 0) {
+            return chunk.samples();
         }
+        LOG.warn("stream '{}': {} samples missing before chunk {}, filled with silence", chunk.streamId(), gap, chunk.sequence());
+        short[] samples = new short[(int) gap + chunk.samples().length];
+        System.arraycopy(chunk.samples(), 0, samples, (int) gap, chunk.samples().length);
+        return samples;
     }
 }

@@ -3,15 +3,20 @@ package io.sensorium.processors.features;
 import io.sensorium.core.config.ConfigException;
 import io.sensorium.core.config.SensoriumConfig;
 import io.sensorium.core.kafka.StageTopology;
+import io.sensorium.processors.vad.SileroVad;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
-/** The feature preprocessor: audio topic -> Whisper log-mel frames on the features topic. */
+/**
+ * The feature preprocessor: audio topic -> Whisper log-mel frames on the features topic, with Silero VAD's speech
+ * probabilities when {@code speech.vad} is on (this is the one stage that sees the samples).
+ */
 public final class FeatureTopology {
     public static final String STAGE = "features";
     static final String STORE = "features-stft-state";
+    static final String VAD_STORE = "features-vad-state";
     /** Gaps up to a minute (a few lost chunks) are bridged with silence; more means the stream is broken. */
     private static final long MAX_GAP_SECONDS = 60;
 
@@ -35,7 +40,8 @@ public final class FeatureTopology {
         return StageTopology.build(STAGE, config.topics().audio(), config.topics().features(),
                 config.topics().deadLetters(),
                 () -> new FeatureProcessor(audio.melBins(), audio.sampleRate(), audio.maxRecordBytes(),
-                        MAX_GAP_SECONDS * audio.sampleRate()),
-                List.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.ByteArray())));
+                        MAX_GAP_SECONDS * audio.sampleRate(), config.speech().vad() ? SileroVad.shared() : null),
+                List.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.ByteArray()),
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VAD_STORE), Serdes.String(), Serdes.ByteArray())));
     }
 }

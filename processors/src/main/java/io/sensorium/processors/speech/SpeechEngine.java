@@ -18,11 +18,11 @@ public final class SpeechEngine implements AutoCloseable {
     private final WhisperTranscriber transcriber;
     private final String language;
 
-    private SpeechEngine(SharedModels.Handle<WhisperModel> handle, boolean timestamps, String language) {
+    private SpeechEngine(SharedModels.Handle<WhisperModel> handle, SensoriumConfig.Speech speech, String language) {
         this.handle = handle;
         this.language = language;
-        this.transcriber = new WhisperTranscriber(handle.model(), timestamps, language,
-                WhisperTranscriber.DEFAULT_MAX_NEW_TOKENS);
+        this.transcriber = new WhisperTranscriber(handle.model(), speech.timestamps(), language,
+                WhisperTranscriber.DEFAULT_MAX_NEW_TOKENS, speech.noSpeechThreshold(), speech.logProbThreshold());
     }
 
     /** A handle on the model the configuration names, loading it unless this JVM already has it. */
@@ -30,7 +30,7 @@ public final class SpeechEngine implements AutoCloseable {
         SharedModels.Handle<WhisperModel> handle = WhisperModels.acquire(speech.model(),
                 WhisperModel.Options.forDevice(speech.device(), Math.max(1, speech.threads())));
         String language = speech.language() == null || speech.language().isBlank() ? "en" : speech.language();
-        return new SpeechEngine(handle, speech.timestamps(), language);
+        return new SpeechEngine(handle, speech, language);
     }
 
     /**

@@ -1,12 +1,14 @@
 package io.sensorium.processors.speech;
 
+import io.sensorium.core.config.SensoriumConfig;
 import io.sensorium.core.kafka.DeadLetteringProcessor;
 import io.sensorium.core.records.FeatureChunk;
 import io.sensorium.core.records.FeatureChunkSerde;
 import io.sensorium.core.records.InvalidRecordException;
-import io.sensorium.core.records.TranscriptEnd;
 import io.sensorium.core.records.JsonRecords;
+import io.sensorium.core.records.TranscriptEnd;
 import io.sensorium.core.records.TranscriptSegment;
+import io.sensorium.processors.vad.SpeechRegions;
 import java.util.Arrays;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -18,23 +20,34 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * the end of the stream, whatever is left. After a window it moves on as far as Whisper's seek rule says (to the
  * window's end, or back to the last timestamp when the last segment was cut off), so speech that straddles two
  * windows is decoded whole in the second.
+ *
+ * <p>With VAD on, the speech probabilities that come with the frames tell where speech is ({@link SpeechRegions},
+ * kept in a state store): the seek jumps over silence, so no window without speech is decoded, and a segment outside
+ * speech is dropped.
  */
 final class SpeechProcessor extends DeadLetteringProcessor {
+    private static final long SAMPLES_PER_FRAME = SpeechEngine.HOP_SAMPLES;
+
     private final SpeechEngine engine;
     private final FeatureChunkSerde serde;
+    /** Null when the stage runs without VAD. */
+    private final SensoriumConfig.VadOptions vad;
     private KeyValueStore<String, byte[]> states;
+    private KeyValueStore<String, byte[]> regionStates;
     private FrameWindowStore frames;
 
-    SpeechProcessor(SpeechEngine engine, int maxRecordBytes) {
+    SpeechProcessor(SpeechEngine engine, int maxRecordBytes, SensoriumConfig.VadOptions vad) {
         super(SpeechTopology.STAGE);
         this.engine = engine;
         this.serde = new FeatureChunkSerde(maxRecordBytes);
+        this.vad = vad;
     }
 
     @Override
     public void init(ProcessorContext<String, byte[]> context) {
         super.init(context);
         states = context.getStateStore(SpeechTopology.STATE_STORE);
+        regionStates = context.getStateStore(SpeechTopology.REGION_STORE);
         frames = new FrameWindowStore(context.getStateStore(SpeechTopology.FRAME_STORE), engine.melBins());
     }
 
@@ -52,56 +65,112 @@ final class SpeechProcessor extends DeadLetteringProcessor {
             throw new InvalidRecordException("features of stream '" + stream + "' from frame " + chunk.firstFrame()
                     + " were already received (up to " + state.framesReceived() + "): a replayed record");
         }
+        SpeechRegions regions = vad == null ? null : regions(chunk);
         int count = chunk.frames().length;
         if (count > 0) {
             frames.put(stream, chunk.firstFrame(), record.value());
         }
-        state = state.withReceived(chunk.firstFrame() + count);
+        state = skipSilence(state.withReceived(chunk.firstFrame() + count), regions);
         while (state.framesReceived() - state.seekFrame() >= SpeechEngine.WINDOW_FRAMES) {
-            state = transcribeWindow(record, stream, state, SpeechEngine.WINDOW_FRAMES);
+            state = skipSilence(transcribeWindow(record, stream, state, SpeechEngine.WINDOW_FRAMES, regions), regions);
         }
         if (chunk.endOfStream()) {
-            finish(record, stream, state, chunk.streamSamples());
+            finish(record, stream, state, chunk.streamSamples(), regions);
         } else {
             frames.dropBefore(stream, state.seekFrame());
             states.put(stream, state.toBytes());
+            if (regions != null) {
+                regions.dropBefore(state.seekFrame() * SAMPLES_PER_FRAME);
+                regionStates.put(stream, regions.snapshot());
+            }
         }
+    }
+
+    /** The stream's speech regions, with the chunk's probabilities taken in. */
+    private SpeechRegions regions(FeatureChunk chunk) {
+        if (chunk.speechProbabilities() == null) {
+            throw new InvalidRecordException("features of stream '" + chunk.streamId() + "' carry no speech "
+                    + "probabilities, which speech.vad needs: the feature stage must run with speech.vad on too");
+        }
+        SpeechRegions regions = restoreRegions(chunk.streamId());
+        if (chunk.vadWindow() != regions.windows()) {
+            throw new InvalidRecordException("speech probabilities of stream '" + chunk.streamId() + "' from window "
+                    + chunk.vadWindow() + " where window " + regions.windows() + " was expected");
+        }
+        regions.accept(chunk.speechProbabilities());
+        if (chunk.endOfStream()) {
+            regions.finish(chunk.streamSamples());
+        }
+        return regions;
+    }
+
+    private SpeechRegions restoreRegions(String stream) {
+        byte[] saved = regionStates.get(stream);
+        return saved == null ? new SpeechRegions(vad) : SpeechRegions.restore(vad, saved);
     }
 
     /** The stream's last features were dead-lettered: what it had before is transcribed and the stream closed. */
     @Override
     protected void endStream(Record<String, byte[]> last) {
-        byte[] saved = states.get(last.key());
+        String stream = last.key();
+        byte[] saved = states.get(stream);
         SpeechStreamState state = saved == null ? SpeechStreamState.NEW : SpeechStreamState.fromBytes(saved);
-        finish(last, last.key(), state, state.framesReceived() * SpeechEngine.HOP_SAMPLES);
+        long streamSamples = state.framesReceived() * SpeechEngine.HOP_SAMPLES;
+        SpeechRegions regions = null;
+        if (vad != null) {
+            regions = restoreRegions(stream);
+            regions.finish(streamSamples);
+        }
+        finish(last, stream, state, streamSamples, regions);
+    }
+
+    /** Moves the seek over frames that are known to hold no speech. */
+    private static SpeechStreamState skipSilence(SpeechStreamState state, SpeechRegions regions) {
+        if (regions == null) {
+            return state;
+        }
+        long speech = regions.nextSpeech(state.seekFrame() * SAMPLES_PER_FRAME) / SAMPLES_PER_FRAME;
+        return state.advanced(Math.min(speech, state.framesReceived()) - state.seekFrame(), 0);
     }
 
     /** Transcribes what is left (Whisper's content frames: one per 160 samples) and closes the stream. */
-    private void finish(Record<String, byte[]> record, String stream, SpeechStreamState state, long streamSamples) {
+    private void finish(Record<String, byte[]> record, String stream, SpeechStreamState state, long streamSamples,
+                        SpeechRegions regions) {
         long contentFrames = streamSamples / SpeechEngine.HOP_SAMPLES;
+        state = skipSilence(state, regions);
         while (state.seekFrame() < contentFrames) {
             int size = (int) Math.min(SpeechEngine.WINDOW_FRAMES, contentFrames - state.seekFrame());
-            state = transcribeWindow(record, stream, state, size);
+            state = skipSilence(transcribeWindow(record, stream, state, size, regions), regions);
         }
         double duration = (double) streamSamples / (SpeechEngine.HOP_SAMPLES * SpeechEngine.FRAMES_PER_SECOND);
         forward(record, stream, JsonRecords.write(TranscriptEnd.of(stream, state.segments(), duration)));
         frames.dropStream(stream);
         states.delete(stream);
+        regionStates.delete(stream);
     }
 
     private SpeechStreamState transcribeWindow(Record<String, byte[]> record, String stream, SpeechStreamState state,
-                                               int contentFrames) {
+                                               int contentFrames, SpeechRegions regions) {
         float[][] window = frames.window(stream, state.seekFrame(), SpeechEngine.WINDOW_FRAMES);
         WhisperTranscriber.WindowTranscript transcript = engine.transcribe(window, contentFrames);
         double offset = (double) state.seekFrame() / SpeechEngine.FRAMES_PER_SECOND;
         int index = state.segments();
         for (WhisperTranscriber.Segment segment : transcript.segments()) {
-            TranscriptSegment out = TranscriptSegment.of(stream, index++, offset + segment.start(), offset + segment.end(),
+            double start = offset + segment.start();
+            double end = offset + segment.end();
+            if (regions != null && !regions.overlaps(samples(start), samples(end))) {
+                continue;
+            }
+            TranscriptSegment out = TranscriptSegment.of(stream, index++, start, end,
                     engine.text(segment.tokens()), Arrays.stream(segment.tokens()).boxed().toList(),
                     transcript.avgLogprob(), engine.modelName(), engine.language());
             forward(record, stream, JsonRecords.write(out));
         }
         return state.advanced(transcript.advanceFrames(), index - state.segments());
+    }
+
+    private static long samples(double seconds) {
+        return Math.round(seconds * SAMPLES_PER_FRAME * SpeechEngine.FRAMES_PER_SECOND);
     }
 
     private void forward(Record<String, byte[]> record, String stream, byte[] json) {

@@ -12,6 +12,7 @@ public final class SpeechTopology {
     public static final String STAGE = "speech";
     static final String STATE_STORE = "speech-stream-state";
     static final String FRAME_STORE = "speech-pending-frames";
+    static final String REGION_STORE = "speech-vad-regions";
 
     private SpeechTopology() {}
 
@@ -19,8 +20,10 @@ public final class SpeechTopology {
     public static Topology build(SensoriumConfig config, SpeechEngine engine) {
         return StageTopology.build(STAGE, config.topics().features(), config.topics().transcripts(),
                 config.topics().deadLetters(),
-                () -> new SpeechProcessor(engine, config.audio().maxRecordBytes()),
+                () -> new SpeechProcessor(engine, config.audio().maxRecordBytes(),
+                        config.speech().vad() ? config.speech().vadOptions() : null),
                 List.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATE_STORE), Serdes.String(), Serdes.ByteArray()),
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FRAME_STORE), Serdes.String(), Serdes.ByteArray())));
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FRAME_STORE), Serdes.String(), Serdes.ByteArray()),
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REGION_STORE), Serdes.String(), Serdes.ByteArray())));
     }
 }

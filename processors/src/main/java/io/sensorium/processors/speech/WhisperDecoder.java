@@ -32,10 +32,16 @@ public final class WhisperDecoder {
 
     private final WhisperModel model;
     private final GenerationConfig config;
+    private final int noSpeechToken;
 
     public WhisperDecoder(WhisperModel model) {
         this.model = model;
         this.config = model.generationConfig();
+        // Named <|nocaptions|> in the English-only vocabularies and older multilingual ones, <|nospeech|> in later ones.
+        this.noSpeechToken = model.tokenizer().specialTokenId("<|nospeech|>")
+                .orElseGet(() -> model.tokenizer().specialTokenId("<|nocaptions|>")
+                        .orElseThrow(() -> new ModelException("the tokenizer of " + model.name()
+                                + " has neither <|nospeech|> nor <|nocaptions|>")));
     }
 
     /**
@@ -43,8 +49,10 @@ public final class WhisperDecoder {
      * @param promptLength how many of them are the prompt
      * @param sumLogprob   sum of the log-probabilities of the generated tokens (end-of-text included)
      * @param endOfText    whether decoding stopped at end-of-text rather than at the length limit
+     * @param noSpeechProb the probability of the no-speech token right after {@code <|startoftranscript|>}, before
+     *                     any rule shapes the scores (openai's no_speech_prob)
      */
-    public record Result(int[] tokens, int promptLength, double sumLogprob, boolean endOfText) {
+    public record Result(int[] tokens, int promptLength, double sumLogprob, boolean endOfText, double noSpeechProb) {
         /** The generated tokens without the prompt and the end-of-text token. */
         public int[] generated() {
             int end = endOfText ? tokens.length - 1 : tokens.length;
@@ -97,9 +105,14 @@ public final class WhisperDecoder {
         int[] sequence = Arrays.copyOf(prompt, limit);
         int length = prompt.length;
         double sumLogprob = 0;
+        double noSpeechProb = Double.NaN;
         try (Steps steps = useCache ? new CachedSteps(encoded) : new FullSteps(encoded)) {
             while (length < limit) {
                 float[] scores = steps.next(sequence, length);
+                if (length == prompt.length) {
+                    // The start-of-transcript token is the prompt's first: its row predicts what follows it.
+                    noSpeechProb = Math.exp(logSoftmaxAt(steps.firstStepRow(0), noSpeechToken));
+                }
                 for (LogitsFilter filter : filters) {
                     filter.apply(sequence, length, prompt.length, scores);
                 }
@@ -107,13 +120,13 @@ public final class WhisperDecoder {
                 sumLogprob += logSoftmaxAt(scores, best);
                 sequence[length++] = best;
                 if (best == config.eosTokenId()) {
-                    return new Result(Arrays.copyOf(sequence, length), prompt.length, sumLogprob, true);
+                    return new Result(Arrays.copyOf(sequence, length), prompt.length, sumLogprob, true, noSpeechProb);
                 }
             }
         } catch (OrtException e) {
             throw new IllegalStateException("decoder of " + model.name() + " failed: " + e.getMessage(), e);
         }
-        return new Result(Arrays.copyOf(sequence, length), prompt.length, sumLogprob, false);
+        return new Result(Arrays.copyOf(sequence, length), prompt.length, sumLogprob, false, noSpeechProb);
     }
 
     /** torch.argmax's choice: the first of equal maxima. */
@@ -140,6 +153,9 @@ public final class WhisperDecoder {
     private interface Steps extends AutoCloseable {
         float[] next(int[] sequence, int length) throws OrtException;
 
+        /** The first step's scores at a prompt position, as the decoder gave them. */
+        float[] firstStepRow(int position);
+
         @Override
         void close();
     }
@@ -154,11 +170,15 @@ public final class WhisperDecoder {
 
     private static float[] lastRow(OrtSession.Result result) {
         OnnxTensor logits = (OnnxTensor) result.get("logits").orElseThrow();
-        long[] shape = logits.getInfo().getShape();
-        int vocab = (int) shape[2];
+        return row(result, (int) logits.getInfo().getShape()[1] - 1);
+    }
+
+    private static float[] row(OrtSession.Result result, int position) {
+        OnnxTensor logits = (OnnxTensor) result.get("logits").orElseThrow();
+        int vocab = (int) logits.getInfo().getShape()[2];
         FloatBuffer all = logits.getFloatBuffer();
         float[] row = new float[vocab];
-        all.position((int) (shape[1] - 1) * vocab);
+        all.position(position * vocab);
         all.get(row);
         return row;
     }
@@ -167,6 +187,7 @@ public final class WhisperDecoder {
     private final class FullSteps implements Steps {
         private final WhisperEncoder.EncoderOutput encoded;
         private final Map<String, OnnxTensor> emptyPast = new HashMap<>();
+        private float[][] firstStep;
 
         FullSteps(WhisperEncoder.EncoderOutput encoded) {
             this.encoded = encoded;
@@ -176,8 +197,19 @@ public final class WhisperDecoder {
         public float[] next(int[] sequence, int length) throws OrtException {
             try (OnnxTensor ids = ids(sequence, 0, length);
                  OrtSession.Result result = model.decoderSession().run(wholeSequenceInputs(ids, encoded, emptyPast))) {
+                if (firstStep == null) {
+                    firstStep = new float[length][];
+                    for (int position = 0; position < length; position++) {
+                        firstStep[position] = row(result, position);
+                    }
+                }
                 return lastRow(result);
             }
+        }
+
+        @Override
+        public float[] firstStepRow(int position) {
+            return firstStep[position];
         }
 
         @Override
@@ -263,6 +295,11 @@ public final class WhisperDecoder {
                 fed = length;
                 return lastRow(result);
             }
+        }
+
+        @Override
+        public float[] firstStepRow(int position) {
+            return row(first, position);
         }
 
         private OnnxTensor tensor(OrtSession.Result result, String name) {

@@ -24,19 +24,28 @@ public final class WhisperTranscriber {
     private final boolean timestamps;
     private final int[] prompt;
     private final int maxNewTokens;
+    private final double noSpeechThreshold;
+    private final double logProbThreshold;
 
     /**
-     * @param timestamps   decode with timestamps (segments at Whisper's own cuts) or without (one segment a window)
-     * @param language     language code for multilingual models; ignored by English-only ones
-     * @param maxNewTokens most tokens decoded per window
+     * @param timestamps        decode with timestamps (segments at Whisper's own cuts) or without (one segment a
+     *                          window)
+     * @param language          language code for multilingual models; ignored by English-only ones
+     * @param maxNewTokens      most tokens decoded per window
+     * @param noSpeechThreshold openai's no-speech rule: a window whose no-speech probability is above this and
+     *                          whose average log-probability is below {@code logProbThreshold} gives no text
+     * @param logProbThreshold  see {@code noSpeechThreshold}
      */
-    public WhisperTranscriber(WhisperModel model, boolean timestamps, String language, int maxNewTokens) {
+    public WhisperTranscriber(WhisperModel model, boolean timestamps, String language, int maxNewTokens,
+                              double noSpeechThreshold, double logProbThreshold) {
         this.model = model;
         this.encoder = new WhisperEncoder(model);
         this.decoder = new WhisperDecoder(model);
         this.timestamps = timestamps;
         this.prompt = decoder.prompt(timestamps, language);
         this.maxNewTokens = maxNewTokens;
+        this.noSpeechThreshold = noSpeechThreshold;
+        this.logProbThreshold = logProbThreshold;
     }
 
     /**
@@ -83,13 +92,18 @@ public final class WhisperTranscriber {
      * a segment. If the tokens end on a single timestamp the last segment is closed too and the whole window is
      * done; otherwise the last segment may be cut off, so it is dropped and the next window starts at the last
      * timestamp, to decode that speech again in full. Without any pair the window is one segment up to its last
-     * timestamp (or its end).
+     * timestamp (or its end). No segment reaches past the window's content. A window the no-speech rule takes for
+     * silence has no segments and is done.
      */
     WindowTranscript segments(WhisperDecoder.Result decoding, int contentFrames) {
         if (contentFrames < 1 || contentFrames > WhisperModel.WINDOW_FRAMES) {
             throw new IllegalArgumentException("content frames must be 1 to " + WhisperModel.WINDOW_FRAMES + ", not "
                     + contentFrames);
         }
+        if (decoding.noSpeechProb() > noSpeechThreshold && decoding.avgLogprob() < logProbThreshold) {
+            return new WindowTranscript(List.of(), contentFrames, decoding);
+        }
+        double contentEnd = (double) contentFrames / FRAMES_PER_SECOND;
         int[] tokens = decoding.generated();
         int timestampBegin = model.generationConfig().timestampBegin();
         int n = tokens.length;
@@ -102,7 +116,7 @@ public final class WhisperTranscriber {
         }
         List<Segment> segments = new ArrayList<>();
         if (cuts.isEmpty()) {
-            double end = (double) contentFrames / FRAMES_PER_SECOND;
+            double end = contentEnd;
             for (int i = n - 1; i >= 0; i--) {
                 if (tokens[i] >= timestampBegin) {
                     if (tokens[i] != timestampBegin) {
@@ -111,7 +125,7 @@ public final class WhisperTranscriber {
                     break;
                 }
             }
-            addSegment(segments, 0, end, tokens);
+            addSegment(segments, 0, end, tokens, contentEnd);
             return new WindowTranscript(segments, contentFrames, decoding);
         }
         if (singleTimestampEnding) {
@@ -121,7 +135,7 @@ public final class WhisperTranscriber {
         for (int cut : cuts) {
             int[] slice = Arrays.copyOfRange(tokens, last, cut);
             addSegment(segments, (slice[0] - timestampBegin) * SECONDS_PER_TIMESTAMP,
-                    (slice[slice.length - 1] - timestampBegin) * SECONDS_PER_TIMESTAMP, slice);
+                    (slice[slice.length - 1] - timestampBegin) * SECONDS_PER_TIMESTAMP, slice, contentEnd);
             last = cut;
         }
         int advance = singleTimestampEnding ? contentFrames : (tokens[last - 1] - timestampBegin) * FRAMES_PER_TIMESTAMP;
@@ -129,11 +143,12 @@ public final class WhisperTranscriber {
         return new WindowTranscript(segments, advance <= 0 ? contentFrames : Math.min(advance, contentFrames), decoding);
     }
 
-    private void addSegment(List<Segment> segments, double start, double end, int[] slice) {
+    /** Whisper may place timestamps in the silence it was padded with; the audio ends at {@code contentEnd}. */
+    private void addSegment(List<Segment> segments, double start, double end, int[] slice, double contentEnd) {
         int eos = model.generationConfig().eosTokenId();
         int[] text = Arrays.stream(slice).filter(t -> t < eos).toArray();
         if (text.length > 0) {
-            segments.add(new Segment(start, end, text));
+            segments.add(new Segment(Math.min(start, contentEnd), Math.min(end, contentEnd), text));
         }
     }
 }

@@ -69,8 +69,32 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
      * @param device     {@code cpu} or {@code cuda}
      * @param timestamps decode with timestamp tokens, which gives segments; without them one segment per window
      * @param language   language code for multilingual models; empty lets the model's default stand
+     * @param noSpeechThreshold Whisper's no-speech rule: a window gives no text when its no-speech probability
+     *                          (of the {@code <|nospeech|>} token at the first decoding step) is above this and its
+     *                          text's average log-probability is below {@code logProbThreshold}
+     * @param logProbThreshold  see {@code noSpeechThreshold}
+     * @param vad               gate Whisper with Silero VAD: windows without speech are not decoded and text
+     *                          outside speech is dropped (faster-whisper's vad_filter)
+     * @param vadOptions        the gate's parameters
      */
-    public record Speech(Path model, int threads, String device, boolean timestamps, String language) {}
+    public record Speech(Path model, int threads, String device, boolean timestamps, String language,
+                         double noSpeechThreshold, double logProbThreshold, boolean vad, VadOptions vadOptions) {}
+
+    /**
+     * faster-whisper's VadOptions, by the same names.
+     *
+     * @param threshold            a 32 ms window with at least this speech probability is speech
+     * @param negThreshold         speech ends below this; null: {@code threshold - 0.15} (at least 0.01)
+     * @param minSpeechDurationMs  speech this short or shorter is dropped
+     * @param minSilenceDurationMs silence shorter than this does not end speech
+     * @param speechPadMs          speech is widened by this on both sides
+     */
+    public record VadOptions(double threshold, Double negThreshold, int minSpeechDurationMs, int minSilenceDurationMs,
+                             int speechPadMs) {
+        public double negThresholdOrDefault() {
+            return negThreshold != null ? negThreshold : Math.max(threshold - 0.15, 0.01);
+        }
+    }
 
     /**
      * @param fps                 frames per second ingest samples from a video or live source; 0 takes every frame

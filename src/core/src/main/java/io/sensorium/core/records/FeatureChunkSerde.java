@@ -2,6 +2,8 @@ package io.sensorium.core.records;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Locale;
+import java.util.StringJoiner;
 import org.apache.kafka.common.header.Headers;
 
 /**
@@ -13,7 +15,7 @@ import org.apache.kafka.common.header.Headers;
  * -8, which is where Whisper's floor sits.
  */
 public final class FeatureChunkSerde {
-    public static final String SCHEMA = "logmel-u16/1";
+    public static final String SCHEMA = "logmel-u16/2";
     static final float OFFSET = 10f;
     static final float SCALE = 4096f;
 
@@ -31,6 +33,35 @@ public final class FeatureChunkSerde {
         RecordHeaders.put(headers, RecordHeaders.MEL_BINS, chunk.melBins());
         RecordHeaders.put(headers, RecordHeaders.STREAM_SAMPLES, chunk.streamSamples());
         RecordHeaders.put(headers, RecordHeaders.END_OF_STREAM, chunk.endOfStream());
+        if (chunk.speechProbabilities() != null) {
+            RecordHeaders.put(headers, RecordHeaders.VAD_WINDOW, chunk.vadWindow());
+            StringJoiner probabilities = new StringJoiner(",");
+            for (float p : chunk.speechProbabilities()) {
+                probabilities.add(String.format(Locale.ROOT, "%.4f", p));
+            }
+            RecordHeaders.put(headers, RecordHeaders.SPEECH_PROB, probabilities.toString());
+        }
+    }
+
+    private static float[] probabilities(String text) {
+        if (text.isEmpty()) {
+            return new float[0];
+        }
+        String[] values = text.split(",", -1);
+        float[] probabilities = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            try {
+                probabilities[i] = Float.parseFloat(values[i]);
+            } catch (NumberFormatException e) {
+                throw new InvalidRecordException("header " + RecordHeaders.SPEECH_PROB + " has '" + values[i]
+                        + "' where a probability should be");
+            }
+            if (!(probabilities[i] >= 0 && probabilities[i] <= 1)) {
+                throw new InvalidRecordException("header " + RecordHeaders.SPEECH_PROB + " has " + values[i]
+                        + ", not a probability");
+            }
+        }
+        return probabilities;
     }
 
     public byte[] value(FeatureChunk chunk) {
@@ -81,8 +112,11 @@ public final class FeatureChunkSerde {
         long firstFrame = RecordHeaders.requiredLong(headers, RecordHeaders.FIRST_FRAME);
         float[][] frames = new float[value.length / (2 * melBins)][melBins];
         readFrames(value, melBins, 0, frames.length, frames, 0);
+        String speech = RecordHeaders.text(headers, RecordHeaders.SPEECH_PROB);
         return new FeatureChunk(stream, RecordHeaders.requiredLong(headers, RecordHeaders.SEQUENCE), firstFrame, melBins,
                 RecordHeaders.requiredLong(headers, RecordHeaders.STREAM_SAMPLES),
-                RecordHeaders.flag(headers, RecordHeaders.END_OF_STREAM), frames);
+                RecordHeaders.flag(headers, RecordHeaders.END_OF_STREAM), frames,
+                speech == null ? 0 : RecordHeaders.requiredLong(headers, RecordHeaders.VAD_WINDOW),
+                speech == null ? null : probabilities(speech));
     }
 }

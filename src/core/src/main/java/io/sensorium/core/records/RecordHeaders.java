@@ -21,6 +21,8 @@ public final class RecordHeaders {
     public static final String FIRST_FRAME = "sensorium.first-frame";
     public static final String MEL_BINS = "sensorium.mel-bins";
     public static final String STREAM_SAMPLES = "sensorium.stream-samples";
+    public static final String VAD_WINDOW = "sensorium.vad-window";
+    public static final String SPEECH_PROB = "sensorium.speech-prob";
     public static final String SOURCE = "sensorium.source";
     public static final String TIMESTAMP_US = "sensorium.timestamp-us";
     public static final String WIDTH = "sensorium.width";

@@ -40,6 +40,28 @@ class FeatureChunkSerdeTest {
     }
 
     @Test
+    void carriesSpeechProbabilitiesWhenThereAreAny() {
+        FeatureChunk chunk = new FeatureChunk("s", 1, 100, 80, 32_000, false, new float[100][80], 31,
+                new float[] {0.00004f, 0.5f, 0.98766f});
+        Headers headers = new RecordHeaders();
+        serde.writeHeaders(chunk, headers);
+        assertThat(new String(headers.lastHeader("sensorium.speech-prob").value())).isEqualTo("0.0000,0.5000,0.9877");
+        FeatureChunk read = serde.read("s", serde.value(chunk), headers);
+        assertThat(read.vadWindow()).isEqualTo(31);
+        assertThat(read.speechProbabilities()).containsExactly(0f, 0.5f, 0.9877f);
+
+        Headers none = new RecordHeaders();
+        serde.writeHeaders(new FeatureChunk("s", 1, 100, 80, 32_000, false, new float[1][80]), none);
+        assertThat(none.lastHeader("sensorium.speech-prob")).isNull();
+        assertThat(serde.read("s", new byte[160], none).speechProbabilities()).isNull();
+
+        headers.remove("sensorium.speech-prob");
+        headers.add("sensorium.speech-prob", "0.2,1.5".getBytes());
+        assertThatThrownBy(() -> serde.read("s", new byte[160], headers))
+                .isInstanceOf(InvalidRecordException.class).hasMessageContaining("not a probability");
+    }
+
+    @Test
     void rejectsPartialFrame() {
         FeatureChunk chunk = new FeatureChunk("s", 0, 0, 80, 16_000, false, new float[2][80]);
         Headers headers = new RecordHeaders();
