@@ -51,7 +51,9 @@ class AudioDecoderTest {
     @Test
     void rejectsMissingCorruptAndAudiolessFiles(@TempDir Path dir) throws Exception {
         assertThatThrownBy(() -> AudioDecoder.decodeAll(dir.resolve("absent.wav"), 16_000))
-                .isInstanceOf(AudioDecodingException.class).hasMessageContaining("no such audio file");
+                .isInstanceOf(AudioDecodingException.class).hasMessage("no such file: " + dir.resolve("absent.wav"));
+        assertThatThrownBy(() -> AudioDecoder.decodeAll(dir, 16_000))
+                .isInstanceOf(AudioDecodingException.class).hasMessage(dir + " is a directory, not an audio file");
         Path text = Files.writeString(dir.resolve("notes.wav"), "this is not audio at all\n".repeat(50));
         assertThatThrownBy(() -> AudioDecoder.decodeAll(text, 16_000)).isInstanceOf(AudioDecodingException.class);
         Path empty = Files.write(dir.resolve("empty.mp3"), new byte[0]);
