@@ -47,8 +47,13 @@ final class TestPipeline {
         return settings;
     }
 
-    /** What a command printed on stdout, and its exit code. */
-    record CliRun(int exit, String stdout) {}
+    /** What a command printed on stdout and stderr (its log lines included), and its exit code. */
+    record CliRun(int exit, String stdout, String stderr) {
+        /** The command's own messages on stderr ({@code sensorium: ...}), without the log lines. */
+        List<String> messages() {
+            return stderr.lines().filter(line -> line.startsWith("sensorium: ")).toList();
+        }
+    }
 
     /** Runs the {@code sensorium} command in this JVM with {@code settings} as {@code --set} options. */
     static CliRun cli(List<String> command, Map<String, String> settings, List<String> operands) {
@@ -56,13 +61,19 @@ final class TestPipeline {
         settings.forEach((key, value) -> args.addAll(List.of("--set", key + "=" + value)));
         args.addAll(operands);
         PrintStream stdout = System.out;
+        PrintStream stderr = System.err;
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        ByteArrayOutputStream complained = new ByteArrayOutputStream();
         System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(complained, true, StandardCharsets.UTF_8));
         try {
             int exit = Sensorium.run(args.toArray(String[]::new));
-            return new CliRun(exit, printed.toString(StandardCharsets.UTF_8));
+            return new CliRun(exit, printed.toString(StandardCharsets.UTF_8), complained.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(stdout);
+            System.setErr(stderr);
+            // Still in the test's output, for whoever reads a failure.
+            stderr.print(complained.toString(StandardCharsets.UTF_8));
         }
     }
 
