@@ -39,8 +39,9 @@ final class FrameEncoder {
         try {
             return scaledJpeg(frame);
         } catch (FrameSourceException e) {
-            throw e;
+            throw e; // says what failed already
         } catch (RuntimeException e) {
+            // What OpenCV throws: a frame that cannot be scaled or encoded is that frame failing, not the whole ingest.
             Mat image = frame.image();
             throw FrameSourceException.openCv("cannot scale and encode a " + image.cols() + "x" + image.rows() + " frame", e);
         }
