@@ -56,8 +56,7 @@ final class ImageFolderSource implements FrameSource {
             throw new FrameSourceException("cannot read " + file + ": " + e.getMessage(), e);
         }
         current = decoder.decode(file, bytes);
-        boolean jpeg = bytes.length > 2 && (bytes[0] & 0xff) == 0xFF && (bytes[1] & 0xff) == 0xD8;
-        return new VideoFrame(current, 0, jpeg ? bytes : null);
+        return new VideoFrame(current, 0, ImageSize.isBaselineColourJpeg(bytes) ? bytes : null);
     }
 
     @Override

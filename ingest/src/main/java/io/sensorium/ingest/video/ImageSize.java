@@ -53,11 +53,33 @@ record ImageSize(long width, long height) {
         return startsWith(b, 0, 'G', 'I', 'F', '8');
     }
 
+    /**
+     * Whether a JPEG is what a frame record may carry as it is: baseline, 8-bit, 3 components. A grey, CMYK,
+     * 12-bit or progressive one is decoded and encoded again.
+     */
+    static boolean isBaselineColourJpeg(byte[] b) {
+        if (!startsWith(b, 0, 0xFF, 0xD8)) {
+            return false;
+        }
+        try {
+            int frame = jpegStartOfFrame(b);
+            return frame >= 0 && (b[frame + 1] & 0xff) == 0xC0 && b[frame + 4] == 8 && b[frame + 9] == 3;
+        } catch (ArrayIndexOutOfBoundsException e) {
+            return false; // cut short: no frame header to go by
+        }
+    }
+
     private static Optional<ImageSize> jpeg(byte[] b) {
+        int frame = jpegStartOfFrame(b);
+        return frame < 0 ? Optional.empty() : Optional.of(new ImageSize(u16be(b, frame + 7), u16be(b, frame + 5)));
+    }
+
+    /** @return the offset of a JPEG's start-of-frame marker, or -1 where the marker chain breaks */
+    private static int jpegStartOfFrame(byte[] b) {
         int pos = 2;
         while (true) {
             if ((b[pos] & 0xff) != 0xFF) {
-                return Optional.empty();
+                return -1;
             }
             int marker = b[pos + 1] & 0xff;
             if (marker == 0xFF) {
@@ -65,7 +87,7 @@ record ImageSize(long width, long height) {
                 continue;
             }
             if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) {
-                return Optional.of(new ImageSize(u16be(b, pos + 7), u16be(b, pos + 5)));
+                return pos;
             }
             pos += 2 + u16be(b, pos + 2);
         }

@@ -2,22 +2,27 @@ package io.sensorium.ingest.video;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_PROGRESSIVE;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_WEBP_QUALITY;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Scalar;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The header layouts {@link StillImageDecoderTest}'s files do not reach: lossless and extended WebP, big-endian TIFF,
- * sizes past 16 bits; and headers cut short or of no known format, which have no size.
+ * sizes past 16 bits; and headers cut short or of no known format, which have no size. Which JPEGs a frame record
+ * may carry as they are.
  */
 class ImageSizeTest {
 
@@ -63,6 +68,27 @@ class ImageSizeTest {
         assertThat(ImageSize.read(ascii("GIF8"))).isEmpty();
         assertThat(ImageSize.read(ascii("P6\n100 100\n255\n"))).as("PPM: not a format ingest reads as a still").isEmpty();
         assertThat(ImageSize.read(new byte[0])).isEmpty();
+    }
+
+    @Test
+    void onlyABaselineColourJpegGoesOutAsItIs(@TempDir Path dir) throws Exception {
+        TestImages.writeReadable(dir);
+        assertThat(ImageSize.isBaselineColourJpeg(jpeg(new Scalar(1, 2, 3, 0), CV_8UC3, 0))).isTrue();
+        assertThat(ImageSize.isBaselineColourJpeg(jpeg(new Scalar(1, 2, 3, 0), CV_8UC3, 1))).as("progressive").isFalse();
+        assertThat(ImageSize.isBaselineColourJpeg(Files.readAllBytes(dir.resolve("f-grey.jpg")))).isFalse();
+        assertThat(ImageSize.isBaselineColourJpeg(Files.readAllBytes(dir.resolve("j-cmyk.jpg")))).isFalse();
+        assertThat(ImageSize.isBaselineColourJpeg(Files.readAllBytes(dir.resolve("e-grey.png")))).isFalse();
+        assertThat(ImageSize.isBaselineColourJpeg(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF})).isFalse();
+    }
+
+    private static byte[] jpeg(Scalar colour, int type, int progressive) {
+        try (Mat image = new Mat(30, 40, type, colour); BytePointer out = new BytePointer();
+             IntPointer params = new IntPointer(IMWRITE_JPEG_PROGRESSIVE, progressive)) {
+            assertThat(imencode(".jpg", image, out, params)).isTrue();
+            byte[] jpeg = new byte[(int) out.limit()];
+            out.get(jpeg);
+            return jpeg;
+        }
     }
 
     private static byte[] ascii(String text) {
