@@ -1,5 +1,6 @@
 package io.sensorium.ingest.video;
 
+import io.sensorium.ingest.FfmpegLogging;
 import java.util.Locale;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
@@ -13,6 +14,10 @@ final class GrabberSource implements FrameSource {
     static final long NETWORK_TIMEOUT_MICROS = 5_000_000;
 
     private static final int BGR_CHANNELS = 3;
+
+    static {
+        FfmpegLogging.routeThroughLogging();
+    }
 
     private final String location;
     private final FFmpegFrameGrabber grabber;
