@@ -41,7 +41,7 @@ final class GrabberSource implements FrameSource {
             if (grabber.getImageWidth() <= 0 || grabber.getImageHeight() <= 0) {
                 throw new FrameSourceException(location + " has no pictures: FFmpeg finds no video stream in it");
             }
-            StillImageDecoder.checkSize(location, new ImageSize(grabber.getImageWidth(), grabber.getImageHeight()), maxPixels);
+            new ImageSize(grabber.getImageWidth(), grabber.getImageHeight()).requireWithin(maxPixels, location);
         } catch (FrameGrabber.Exception e) {
             release();
             throw new FrameSourceException("cannot open " + location + ": " + FfmpegErrors.describe(e), e);

@@ -14,6 +14,17 @@ record ImageSize(long width, long height) {
         return width * height;
     }
 
+    /** @throws FrameSourceException naming {@code source} when the size is empty or over {@code maxPixels} */
+    void requireWithin(long maxPixels, String source) {
+        if (width <= 0 || height <= 0) {
+            throw new FrameSourceException(source + " declares an impossible size " + this);
+        }
+        if (pixels() > maxPixels) {
+            throw new FrameSourceException(source + " declares " + this + " = " + pixels() + " pixels, over the limit of "
+                    + maxPixels + " (video.max-source-pixels); refused before decoding");
+        }
+    }
+
     @Override
     public String toString() {
         return width + "x" + height;

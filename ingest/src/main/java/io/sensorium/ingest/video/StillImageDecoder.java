@@ -30,24 +30,13 @@ final class StillImageDecoder {
         }
         ImageSize size = ImageSize.read(bytes).orElseThrow(() -> new FrameSourceException(file
                 + " is not a decodable image: it does not start with a complete " + ImageSize.FORMATS + " header"));
-        checkSize(file.toString(), size, maxPixels);
+        size.requireWithin(maxPixels, file.toString());
         Mat image = ImageSize.isGif(bytes) ? firstFrame(file) : openCv(file, bytes);
         if (image.empty()) {
             image.close();
             throw new FrameSourceException(file + " is not a decodable image: its data is corrupt or cut short");
         }
         return image;
-    }
-
-    /** Refuses a source whose frames would be over the pixel limit, from the size it declares. */
-    static void checkSize(String source, ImageSize size, long maxPixels) {
-        if (size.width() <= 0 || size.height() <= 0) {
-            throw new FrameSourceException(source + " declares an impossible size " + size);
-        }
-        if (size.pixels() > maxPixels) {
-            throw new FrameSourceException(source + " declares " + size + " = " + size.pixels() + " pixels, over the limit of "
-                    + maxPixels + " (video.max-source-pixels); refused before decoding");
-        }
     }
 
     private static Mat openCv(Path file, byte[] bytes) {
