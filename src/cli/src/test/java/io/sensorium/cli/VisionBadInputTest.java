@@ -26,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The bad-input matrix of {@code sensorium detect}, as the README runs it: the in-process broker, no bootstrap
  * servers configured. Among good inputs, every class of bad one — an empty file, a garbage file, a truncated image,
- * a PNG declaring 60000x60000 pixels (alone and in a folder), a truncated and a garbage video, a folder without
- * images — is one line on stderr naming the file and the reason, the run exits 1, and everything readable still
+ * a PNG declaring 60000x60000 pixels (alone and in a folder), a truncated and a garbage video, a sound file, a folder
+ * without images — is one line on stderr naming the file and the reason, the run exits 1, and everything readable still
  * comes out, in order: every still-image format and layout (BMP, TIFF, WebP, 16-bit, grey, alpha, GIF of normal
  * size and 2x2, CMYK JPEG). On the shared test broker, where the dead-letter topic outlives the run, each of those
  * lines is a dead letter of ingest whose reason starts with the same words.
@@ -128,11 +128,13 @@ class VisionBadInputTest {
         new Random(7).nextBytes(noise);
         Path garbage = Files.write(dir.resolve("garbage.mp4"), noise);
         refusals.put("garbage.mp4", "cannot open " + garbage + ": avformat_open_input(): Invalid data found when processing input");
+        Path sound = Files.copy(TestPipeline.fixture("audio/jfk.wav"), dir.resolve("jfk.wav"));
+        refusals.put("jfk.wav", sound + " has no pictures: FFmpeg finds no video stream in it");
         Path noImages = Files.createDirectory(dir.resolve("no-images"));
         refusals.put("no-images", noImages + " holds no image files (jpg, jpeg, png, gif, bmp, tif, tiff, webp)");
         Path astronaut = Files.copy(TestPipeline.fixture("images/astronaut.png"), dir.resolve("astronaut.png"));
 
-        List<String> operands = List.of(chelsea, mixed, bomb, empty, tiny, truncated, garbage, whole, noImages, astronaut)
+        List<String> operands = List.of(chelsea, mixed, bomb, empty, tiny, truncated, garbage, whole, sound, noImages, astronaut)
                 .stream().map(Path::toString).toList();
         return new Inputs(operands, folderImages, folderRefusals, refusals);
     }
