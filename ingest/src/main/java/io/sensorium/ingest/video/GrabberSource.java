@@ -8,7 +8,10 @@ import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
 import org.bytedeco.javacv.OpenCVFrameConverter;
 
-/** A video file or a live URL (RTSP, HTTP, UDP...) read with FFmpeg through JavaCV; image frames only. */
+/**
+ * A video file, a GIF or a live URL (RTSP, HTTP, UDP...) read with FFmpeg through JavaCV; image frames only, as
+ * 8-bit BGR.
+ */
 final class GrabberSource implements FrameSource {
     /** A camera that sends nothing for this long counts as dropped, rather than blocking ingest for ever. */
     static final long NETWORK_TIMEOUT_MICROS = 5_000_000;

@@ -9,8 +9,9 @@ import java.util.stream.Stream;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * Still images as a stream: one file, or a folder's image files in name order. A file that does not decode (or
- * declares a size over the limit) is reported and skipped; the rest of the folder goes on. Frames have time 0: stills have no time of their own.
+ * Still images as a stream: one file, or a folder's image files in name order. A file of the folder that does not
+ * decode (or declares a size over the limit) is reported and skipped; the rest of the folder goes on. Frames have
+ * time 0: stills have no time of their own.
  */
 final class ImageFolderSource implements FrameSource {
     static final List<String> EXTENSIONS = List.of("jpg", "jpeg", "png", "gif", "bmp", "tif", "tiff", "webp");
