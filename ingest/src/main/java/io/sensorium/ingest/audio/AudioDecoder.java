@@ -2,10 +2,9 @@ package io.sensorium.ingest.audio;
 
 import io.sensorium.ingest.InputPaths;
 import java.nio.file.Path;
+import io.sensorium.ingest.FfmpegLogging;
 import java.util.function.Consumer;
-import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
-import org.bytedeco.javacv.FFmpegLogCallback;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
 
@@ -16,9 +15,7 @@ import org.bytedeco.javacv.FrameGrabber;
  */
 public final class AudioDecoder {
     static {
-        // FFmpeg prints to the process's stderr by itself; route it through our logging level instead.
-        avutil.av_log_set_level(avutil.AV_LOG_ERROR);
-        FFmpegLogCallback.set();
+        FfmpegLogging.routeThroughLogging();
     }
 
     private AudioDecoder() {}

@@ -36,6 +36,18 @@ final class FrameEncoder {
 
     /** The frame's JPEG: the source's own bytes when it had them and no scaling is needed, else encoded here. */
     byte[] encode(VideoFrame frame) {
+        try {
+            return scaledJpeg(frame);
+        } catch (FrameSourceException e) {
+            throw e; // says what failed already
+        } catch (RuntimeException e) {
+            // What OpenCV throws: a frame that cannot be scaled or encoded is that frame failing, not the whole ingest.
+            Mat image = frame.image();
+            throw FrameSourceException.openCv("cannot scale and encode a " + image.cols() + "x" + image.rows() + " frame", e);
+        }
+    }
+
+    private byte[] scaledJpeg(VideoFrame frame) {
         Mat image = frame.image();
         int[] size = publishedSize(image.cols(), image.rows());
         boolean scale = size[0] != image.cols() || size[1] != image.rows();

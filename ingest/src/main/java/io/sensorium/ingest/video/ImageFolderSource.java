@@ -1,33 +1,32 @@
 package io.sensorium.ingest.video;
 
-import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_IGNORE_ORIENTATION;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.stream.Stream;
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * Still images as a stream: one file, or a folder's image files in name order. A file that does not decode is
- * reported and skipped; the rest of the folder goes on. Frames have time 0: stills have no time of their own.
+ * Still images as a stream: one file, or a folder's image files in name order. A file of the folder that does not
+ * decode (or declares a size over the limit) is reported and skipped; the rest of the folder goes on. Frames have
+ * time 0: stills have no time of their own.
  */
 final class ImageFolderSource implements FrameSource {
-    static final Set<String> EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "tif", "tiff", "webp");
+    static final List<String> EXTENSIONS = List.of("jpg", "jpeg", "png", "gif", "bmp", "tif", "tiff", "webp");
 
     private final List<Path> files;
+    private final boolean folder;
+    private final StillImageDecoder decoder;
     private int next;
     private Mat current;
 
-    ImageFolderSource(Path path) {
-        this.files = Files.isDirectory(path) ? list(path) : List.of(path);
+    /** @param maxPixels images declaring more pixels than this are refused before decoding */
+    ImageFolderSource(Path path, long maxPixels) {
+        this.folder = Files.isDirectory(path);
+        this.files = folder ? list(path) : List.of(path);
+        this.decoder = new StillImageDecoder(maxPixels);
     }
 
     static boolean isImage(Path file) {
@@ -57,15 +56,8 @@ final class ImageFolderSource implements FrameSource {
         } catch (IOException e) {
             throw new FrameSourceException("cannot read " + file + ": " + e.getMessage(), e);
         }
-        try (Mat buffer = new Mat(1, bytes.length, opencv_core.CV_8UC1, new BytePointer(bytes))) {
-            // EXIF orientation is ignored, as Pillow (and so transformers) does: the model sees the pixels as stored.
-            current = imdecode(buffer, IMREAD_COLOR | IMREAD_IGNORE_ORIENTATION);
-        }
-        if (current == null || current.empty()) {
-            throw new FrameSourceException(file + " is not a decodable image");
-        }
-        boolean jpeg = bytes.length > 2 && (bytes[0] & 0xff) == 0xFF && (bytes[1] & 0xff) == 0xD8;
-        return new VideoFrame(current, 0, jpeg ? bytes : null);
+        current = decoder.decode(file, bytes);
+        return new VideoFrame(current, 0, ImageSize.isBaselineColourJpeg(bytes) ? bytes : null);
     }
 
     @Override
@@ -73,9 +65,10 @@ final class ImageFolderSource implements FrameSource {
         return false;
     }
 
+    /** A folder goes on past a broken image; a single image that is broken is the source failing. */
     @Override
     public boolean skipsBrokenFrames() {
-        return true;
+        return folder;
     }
 
     private void releaseCurrent() {

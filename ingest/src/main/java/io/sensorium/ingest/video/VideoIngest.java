@@ -7,6 +7,8 @@ import io.sensorium.core.records.RecordHeaders;
 import io.sensorium.ingest.IngestRecords;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -53,20 +55,26 @@ public final class VideoIngest {
     /**
      * What became of one source.
      *
-     * @param frames     frames published
-     * @param skipped    images of a folder that could not be decoded (each a dead letter)
-     * @param reconnects times a live source was reconnected
-     * @param error      why the source ended early, or null
+     * @param frames      frames published
+     * @param skipped     why each image of a folder that could not be decoded was skipped (each a dead letter)
+     * @param attempts    times a live source was opened or tried: the first time and every reconnection
+     * @param connections how many of those attempts connected
+     * @param error       why the source ended early, or null
      */
-    public record Result(String streamId, String source, long frames, int skipped, int reconnects, boolean streamClosed,
-                         String error) {
+    public record Result(String streamId, String source, long frames, List<String> skipped, int attempts, int connections,
+                         boolean streamClosed, String error) {
         public boolean ok() {
-            return problem() == null;
+            return problems().isEmpty();
         }
 
-        /** What went wrong, for a person: the error that ended the source, else the images skipped; null if none. */
-        public String problem() {
-            return error != null ? error : skipped > 0 ? skipped + " image(s) could not be decoded" : null;
+        /** What went wrong, for a person, one line each: the error that ended the source, then each image skipped. */
+        public List<String> problems() {
+            List<String> problems = new ArrayList<>();
+            if (error != null) {
+                problems.add(error);
+            }
+            problems.addAll(skipped);
+            return problems;
         }
     }
 
@@ -90,9 +98,10 @@ public final class VideoIngest {
         }
         producer.flush();
         IngestRecords.await(run.last, streamId);
-        LOG.info("{} as stream '{}': {} frames, {} skipped, {} reconnects{}", source, streamId, run.sequence, run.skipped,
-                run.reconnects, error == null ? "" : "; " + error);
-        return new Result(streamId, source, run.sequence, run.skipped, run.reconnects, close, error);
+        LOG.info("{} as stream '{}': {} frames, {} skipped{}{}", source, streamId, run.sequence, run.skipped.size(),
+                live ? ", " + run.connections + " connections in " + run.attempts + " attempts" : "",
+                error == null ? "" : "; " + error);
+        return new Result(streamId, source, run.sequence, List.copyOf(run.skipped), run.attempts, run.connections, close, error);
     }
 
     /** The state of one source's publication. */
@@ -101,8 +110,9 @@ public final class VideoIngest {
         final String source;
         final FrameSampler sampler = new FrameSampler(video.fps());
         long sequence;
-        int skipped;
-        int reconnects;
+        final List<String> skipped = new ArrayList<>();
+        int attempts;
+        int connections;
         long timeOffset;
         long lastTimestamp = -1;
         Future<RecordMetadata> last;
@@ -118,9 +128,17 @@ public final class VideoIngest {
             if (!Files.exists(path)) {
                 return fail(new FrameSourceException("no such file or folder: " + source));
             }
-            try (FrameSource frames = Files.isDirectory(path) || ImageFolderSource.isImage(path)
-                    ? new ImageFolderSource(path) : new GrabberSource(source)) {
+            boolean folder = Files.isDirectory(path);
+            try (FrameSource frames = folder || ImageFolderSource.isImage(path)
+                    ? new ImageFolderSource(path, video.maxSourcePixels()) : new GrabberSource(source, video.maxSourcePixels())) {
                 drain(frames);
+                if (sequence == 0 && skipped.isEmpty() && !stopping()) {
+                    // Nothing came out and nothing was skipped: a file that opens but decodes to nothing (a video cut
+                    // short), or a folder without images, would otherwise pass for a success.
+                    throw new FrameSourceException(folder
+                            ? source + " holds no image files (" + String.join(", ", ImageFolderSource.EXTENSIONS) + ")"
+                            : source + " has no frame that FFmpeg can decode");
+                }
                 return null;
             } catch (FrameSourceException e) {
                 return fail(e);
@@ -130,14 +148,14 @@ public final class VideoIngest {
         /** Reads until stopped or the reconnect attempts run out; @return the error that ended it, or null */
         String live() {
             Backoff backoff = new Backoff(video.reconnectMinSeconds(), video.reconnectMaxSeconds(), video.reconnectAttempts());
-            boolean connected = false;
+            String lastFailure = null;
             while (!stopping()) {
-                try (GrabberSource frames = new GrabberSource(source)) {
-                    if (connected) {
-                        reconnects++;
-                        LOG.info("{}: reconnected", source);
+                attempts++;
+                try (GrabberSource frames = new GrabberSource(source, video.maxSourcePixels())) {
+                    connections++;
+                    if (connections > 1) {
+                        LOG.info("{}: reconnected ({} connections in {} attempts)", source, connections, attempts);
                     }
-                    connected = true;
                     timeOffset = lastTimestamp + 1;
                     backoff.reset();
                     drain(frames);
@@ -145,15 +163,16 @@ public final class VideoIngest {
                         LOG.warn("{}: the stream ended; reconnecting", source);
                     }
                 } catch (FrameSourceException e) {
-                    LOG.warn("{}: {}", source, e.getMessage());
+                    lastFailure = e.getMessage();
+                    LOG.warn("{}: attempt {} failed ({} connections so far): {}", source, attempts, connections, lastFailure);
                 }
                 if (stopping()) {
                     break;
                 }
                 long wait = backoff.nextWaitMillis();
                 if (wait < 0) {
-                    return fail(new FrameSourceException(source + " stayed unreachable after "
-                            + video.reconnectAttempts() + " reconnect attempts"));
+                    return fail(new FrameSourceException("gave up on " + source + " after " + attempts + " attempts, "
+                            + connections + " connections; the last: " + lastFailure));
                 }
                 try {
                     sleeper.sleep(wait);
@@ -168,28 +187,30 @@ public final class VideoIngest {
         /** Publishes the source's frames until it ends or ingest is stopped. */
         void drain(FrameSource frames) {
             while (!stopping()) {
-                VideoFrame frame;
+                ImageFrame published;
                 try {
-                    frame = frames.next();
+                    VideoFrame frame = frames.next();
+                    if (frame == null) {
+                        return;
+                    }
+                    long timestamp = timeOffset + frame.timestampMicros();
+                    if (frames.timed() && !sampler.keep(timestamp)) {
+                        continue;
+                    }
+                    byte[] jpeg = encoder.encode(frame);
+                    int[] size = encoder.publishedSize(frame.image().cols(), frame.image().rows());
+                    published = new ImageFrame(streamId, sequence, timestamp, size[0], size[1], false, jpeg);
                 } catch (FrameSourceException e) {
                     if (!frames.skipsBrokenFrames()) {
                         throw e;
                     }
-                    skipped++;
+                    skipped.add(e.getMessage());
                     deadLetter(e);
                     continue;
                 }
-                if (frame == null) {
-                    return;
-                }
-                long timestamp = timeOffset + frame.timestampMicros();
-                if (frames.timed() && !sampler.keep(timestamp)) {
-                    continue;
-                }
-                byte[] jpeg = encoder.encode(frame);
-                int[] size = encoder.publishedSize(frame.image().cols(), frame.image().rows());
-                last = send(new ImageFrame(streamId, sequence++, timestamp, size[0], size[1], false, jpeg), source);
-                lastTimestamp = timestamp;
+                last = send(published, source);
+                sequence++;
+                lastTimestamp = published.timestampMicros();
             }
         }
 

@@ -90,9 +90,7 @@ final class DetectCommand implements Callable<Integer> {
                 signal.onStop(ingest::stop);
                 return PipelineRun.run(watcher, List.of(preprocess, vision), failures -> streams.forEach((id, source) -> {
                     VideoIngest.Result result = ingest.publish(id, source);
-                    if (!result.ok()) {
-                        failures.failed(id, result.problem(), result.streamClosed());
-                    }
+                    result.problems().forEach(problem -> failures.failed(id, problem, result.streamClosed()));
                 }), value -> {
                     System.out.println(JsonRecords.writeString(value));
                     System.out.flush();

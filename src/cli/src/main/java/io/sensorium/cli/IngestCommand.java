@@ -88,8 +88,8 @@ final class IngestCommand {
                 signal.onStop(ingest::stop);
                 for (Map.Entry<String, String> stream : streams.entrySet()) {
                     VideoIngest.Result result = ingest.publish(stream.getKey(), stream.getValue());
+                    result.problems().forEach(problem -> System.err.println("sensorium: " + stream.getKey() + ": " + problem));
                     if (!result.ok()) {
-                        System.err.println("sensorium: " + stream.getValue() + ": " + result.problem());
                         failures++;
                     }
                 }

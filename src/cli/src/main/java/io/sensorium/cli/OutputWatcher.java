@@ -16,8 +16,8 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Follows an output topic (transcripts, detections) and the dead-letter topic from the moment it is created and
- * reports, for a set of streams, each output record and each dead letter as it arrives, until every stream's end
- * marker has come.
+ * reports, for a set of streams, each output record and each stage's dead letter as it arrives, until every stream's
+ * end marker has come.
  */
 final class OutputWatcher implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
@@ -80,7 +80,9 @@ final class OutputWatcher implements AutoCloseable {
                 } else {
                     onRecord.accept(value);
                 }
-            } else {
+            } else if (record.headers().lastHeader(DeadLetters.SOURCE_TOPIC) != null) {
+                // Only the stages' dead letters name a source record. Ingest reports its own failures as it publishes;
+                // counting its dead letters here too would report them twice (or once, depending on when they came).
                 problems.add(record.key() + ": " + RecordHeaders.text(record.headers(), DeadLetters.STAGE) + " dead-lettered a record: "
                         + RecordHeaders.text(record.headers(), DeadLetters.ERROR));
             }

@@ -4,8 +4,6 @@ import io.sensorium.core.config.ConfigLoader;
 import io.sensorium.core.config.SensoriumConfig;
 import io.sensorium.core.kafka.TestKafka;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -49,8 +47,13 @@ final class TestPipeline {
         return settings;
     }
 
-    /** What a command printed on stdout and stderr, and its exit code. */
-    record CliRun(int exit, String stdout, String stderr) {}
+    /** What a command printed on stdout and stderr (its log lines included), and its exit code. */
+    record CliRun(int exit, String stdout, String stderr) {
+        /** The command's own messages on stderr ({@code sensorium: ...}), without the log lines. */
+        List<String> messages() {
+            return stderr.lines().filter(line -> line.startsWith("sensorium: ")).toList();
+        }
+    }
 
     /** Runs the {@code sensorium} command in this JVM with {@code settings} as {@code --set} options. */
     static CliRun cli(List<String> command, Map<String, String> settings, List<String> operands) {
@@ -60,39 +63,17 @@ final class TestPipeline {
         PrintStream stdout = System.out;
         PrintStream stderr = System.err;
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        ByteArrayOutputStream complained = new ByteArrayOutputStream();
         System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-        // The logs keep going to the real stderr: only the command's own lines are wanted here.
-        System.setErr(new PrintStream(new TeeStream(errors, stderr), true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(complained, true, StandardCharsets.UTF_8));
         try {
             int exit = Sensorium.run(args.toArray(String[]::new));
-            return new CliRun(exit, printed.toString(StandardCharsets.UTF_8), errors.toString(StandardCharsets.UTF_8));
+            return new CliRun(exit, printed.toString(StandardCharsets.UTF_8), complained.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(stdout);
             System.setErr(stderr);
-        }
-    }
-
-    /** Writes to a buffer and on to the stream it stands in for. */
-    private static final class TeeStream extends OutputStream {
-        private final OutputStream copy;
-        private final OutputStream through;
-
-        TeeStream(OutputStream copy, OutputStream through) {
-            this.copy = copy;
-            this.through = through;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            copy.write(b);
-            through.write(b);
-        }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) throws IOException {
-            copy.write(bytes, offset, length);
-            through.write(bytes, offset, length);
+            // Still in the test's output, for whoever reads a failure.
+            stderr.print(complained.toString(StandardCharsets.UTF_8));
         }
     }
 

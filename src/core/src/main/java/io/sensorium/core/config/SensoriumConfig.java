@@ -104,9 +104,11 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
      * @param reconnectMinSeconds first wait before reconnecting to a live source that dropped
      * @param reconnectMaxSeconds the wait doubles after each failed attempt up to this
      * @param reconnectAttempts   failed attempts in a row before ingest gives a live source up; 0 never gives up
+     * @param maxSourcePixels     images and videos declaring more pixels per frame than this are refused from their
+     *                            header, before a decoder allocates for them
      */
     public record Video(double fps, int maxSide, int jpegQuality, double reconnectMinSeconds,
-                        double reconnectMaxSeconds, int reconnectAttempts) {}
+                        double reconnectMaxSeconds, int reconnectAttempts, long maxSourcePixels) {}
 
     /**
      * @param model          vision model directory (Hugging Face ONNX layout: onnx/model.onnx, config.json,
