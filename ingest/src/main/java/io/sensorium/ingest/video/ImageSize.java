@@ -1,5 +1,6 @@
 package io.sensorium.ingest.video;
 
+import io.sensorium.core.records.JpegMarkers;
 import java.util.Optional;
 
 /**
@@ -72,36 +73,14 @@ record ImageSize(long width, long height) {
         if (!startsWith(b, 0, 0xFF, 0xD8)) {
             return false;
         }
-        try {
-            int frame = jpegStartOfFrame(b);
-            return frame >= 0 && (b[frame + 1] & 0xff) == 0xC0 && b[frame + 4] == 8 && b[frame + 9] == 3;
-        } catch (ArrayIndexOutOfBoundsException e) {
-            return false; // cut short: no frame header to go by
-        }
+        int frame = JpegMarkers.startOfFrame(b, b.length);
+        return frame >= 0 && frame + 10 <= b.length
+                && (b[frame + 1] & 0xff) == 0xC0 && b[frame + 4] == 8 && b[frame + 9] == 3;
     }
 
     private static Optional<ImageSize> jpeg(byte[] b) {
-        int frame = jpegStartOfFrame(b);
+        int frame = JpegMarkers.startOfFrame(b, b.length);
         return frame < 0 ? Optional.empty() : Optional.of(new ImageSize(u16be(b, frame + 7), u16be(b, frame + 5)));
-    }
-
-    /** @return the offset of a JPEG's start-of-frame marker, or -1 where the marker chain breaks */
-    private static int jpegStartOfFrame(byte[] b) {
-        int pos = 2;
-        while (true) {
-            if ((b[pos] & 0xff) != 0xFF) {
-                return -1;
-            }
-            int marker = b[pos + 1] & 0xff;
-            if (marker == 0xFF) {
-                pos++; // fill byte
-                continue;
-            }
-            if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) {
-                return pos;
-            }
-            pos += 2 + u16be(b, pos + 2);
-        }
     }
 
     private static Optional<ImageSize> webp(byte[] b) {

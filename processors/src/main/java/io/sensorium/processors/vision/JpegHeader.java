@@ -1,6 +1,7 @@
 package io.sensorium.processors.vision;
 
 import io.sensorium.core.records.InvalidRecordException;
+import io.sensorium.core.records.JpegMarkers;
 
 /**
  * The size a JPEG declares, read from its start-of-frame marker without decoding, so that a frame claiming to be
@@ -21,34 +22,15 @@ public record JpegHeader(int width, int height) {
         if ((jpeg[end - 2] & 0xff) != 0xFF || (jpeg[end - 1] & 0xff) != 0xD9) {
             throw new InvalidRecordException("truncated JPEG: no end-of-image marker after " + jpeg.length + " bytes");
         }
-        int pos = 2;
-        while (pos + 4 <= end) {
-            if ((jpeg[pos] & 0xff) != 0xFF) {
-                throw new InvalidRecordException("corrupt JPEG: no marker at byte " + pos);
-            }
-            int marker = jpeg[pos + 1] & 0xff;
-            if (marker == 0xFF) {
-                pos++; // fill byte
-                continue;
-            }
-            int length = ((jpeg[pos + 2] & 0xff) << 8) | (jpeg[pos + 3] & 0xff);
-            boolean startOfFrame = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
-            if (startOfFrame) {
-                if (pos + 9 > end) {
-                    break;
-                }
-                int height = ((jpeg[pos + 5] & 0xff) << 8) | (jpeg[pos + 6] & 0xff);
-                int width = ((jpeg[pos + 7] & 0xff) << 8) | (jpeg[pos + 8] & 0xff);
-                if (width == 0 || height == 0) {
-                    throw new InvalidRecordException("JPEG declares a zero size " + width + "x" + height);
-                }
-                return new JpegHeader(width, height);
-            }
-            if (length < 2) {
-                throw new InvalidRecordException("corrupt JPEG: marker segment of length " + length + " at byte " + pos);
-            }
-            pos += 2 + length;
+        int frame = JpegMarkers.startOfFrame(jpeg, end);
+        if (frame < 0) {
+            throw new InvalidRecordException("corrupt JPEG: no start-of-frame marker");
         }
-        throw new InvalidRecordException("corrupt JPEG: no start-of-frame marker");
+        int height = JpegMarkers.u16(jpeg, frame + 5);
+        int width = JpegMarkers.u16(jpeg, frame + 7);
+        if (width == 0 || height == 0) {
+            throw new InvalidRecordException("JPEG declares a zero size " + width + "x" + height);
+        }
+        return new JpegHeader(width, height);
     }
 }
