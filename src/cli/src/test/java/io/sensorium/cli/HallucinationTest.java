@@ -7,12 +7,6 @@ import io.sensorium.core.records.TranscriptSegment;
 import io.sensorium.ingest.audio.AudioDecoder;
 import io.sensorium.processors.speech.EnglishTextNormalizer;
 import io.sensorium.processors.speech.WordErrorRate;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,10 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import javax.sound.sampled.AudioFileFormat;
-import javax.sound.sampled.AudioFormat;
-import javax.sound.sampled.AudioInputStream;
-import javax.sound.sampled.AudioSystem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,29 +45,18 @@ class HallucinationTest {
         audio.put("clip01.wav", Arrays.copyOf(jfk, RATE / 10));
         audio.put("silence60-jfk.wav", silenceThenJfk);
 
-        PrintStream stdout = System.out;
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-        int pulled;
-        int transcribed;
-        try {
-            pulled = Sensorium.run("models", "pull", "tiny.en");
-            String model = printed.toString(StandardCharsets.UTF_8).strip();
-            printed.reset();
-            List<String> args = new ArrayList<>(List.of("transcribe", "--set", "speech.model=" + model,
-                    "--set", "speech.threads=2"));
-            for (Map.Entry<String, short[]> file : audio.entrySet()) {
-                args.add(writeWav(dir.resolve(file.getKey()), file.getValue()).toString());
-            }
-            transcribed = Sensorium.run(args.toArray(String[]::new));
-        } finally {
-            System.setOut(stdout);
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("speech.model", TestPipeline.realTinyEn());
+        settings.put("speech.threads", "2");
+        List<String> files = new ArrayList<>();
+        for (Map.Entry<String, short[]> file : audio.entrySet()) {
+            files.add(TestPipeline.writeWav(dir.resolve(file.getKey()), file.getValue()).toString());
         }
-        assertThat(pulled).isZero();
-        assertThat(transcribed).isZero();
+        TestPipeline.CliRun run = TestPipeline.cli(List.of("transcribe"), settings, files);
+        assertThat(run.exit()).as(run.stderr()).isZero();
 
         Map<String, StringBuilder> texts = new LinkedHashMap<>();
-        String out = printed.toString(StandardCharsets.UTF_8).strip();
+        String out = run.stdout().strip();
         for (String line : out.isEmpty() ? new String[0] : out.split("\n")) {
             TranscriptSegment segment = (TranscriptSegment) TranscriptJson.read(line.getBytes(StandardCharsets.UTF_8));
             double duration = (double) audio.get(segment.stream()).length / RATE;
@@ -88,15 +67,5 @@ class HallucinationTest {
         EnglishTextNormalizer normalizer = new EnglishTextNormalizer();
         String heard = texts.get("silence60-jfk.wav").toString();
         assertThat(WordErrorRate.of(normalizer.normalize(JFK), normalizer.normalize(heard)).errors()).as(heard).isZero();
-    }
-
-    private static Path writeWav(Path file, short[] pcm) throws IOException {
-        ByteBuffer bytes = ByteBuffer.allocate(pcm.length * 2).order(ByteOrder.LITTLE_ENDIAN);
-        bytes.asShortBuffer().put(pcm);
-        AudioFormat format = new AudioFormat(RATE, 16, 1, true, false);
-        try (AudioInputStream in = new AudioInputStream(new ByteArrayInputStream(bytes.array()), format, pcm.length)) {
-            AudioSystem.write(in, AudioFileFormat.Type.WAVE, file.toFile());
-        }
-        return file;
     }
 }

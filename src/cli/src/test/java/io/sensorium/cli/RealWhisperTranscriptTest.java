@@ -6,8 +6,6 @@ import io.sensorium.core.records.TranscriptJson;
 import io.sensorium.core.records.TranscriptSegment;
 import io.sensorium.processors.speech.EnglishTextNormalizer;
 import io.sensorium.processors.speech.WordErrorRate;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,33 +29,19 @@ class RealWhisperTranscriptTest {
 
     @Test
     void transcribesJfkWithoutAWordWrong() {
-        PrintStream stdout = System.out;
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-        int pulled;
-        int transcribed;
-        try {
-            pulled = Sensorium.run("models", "pull", "tiny.en");
-            String model = printed.toString(StandardCharsets.UTF_8).strip();
-            printed.reset();
-            Map<String, String> settings = TestPipeline.isolatedSettings();
-            settings.put("speech.model", model);
-            settings.put("speech.threads", "2");
-            List<String> args = new ArrayList<>(List.of("transcribe"));
-            settings.forEach((key, value) -> args.addAll(List.of("--set", key + "=" + value)));
-            for (String file : new String[] {"jfk.wav", "jfk.mp3", "jfk.flac"}) {
-                args.add(TestPipeline.fixture("audio/" + file).toString());
-            }
-            transcribed = Sensorium.run(args.toArray(String[]::new));
-        } finally {
-            System.setOut(stdout);
+        Map<String, String> settings = TestPipeline.isolatedSettings();
+        settings.put("speech.model", TestPipeline.realTinyEn());
+        settings.put("speech.threads", "2");
+        List<String> files = new ArrayList<>();
+        for (String file : new String[] {"jfk.wav", "jfk.mp3", "jfk.flac"}) {
+            files.add(TestPipeline.fixture("audio/" + file).toString());
         }
-        assertThat(pulled).isZero();
-        assertThat(transcribed).isZero();
+        TestPipeline.CliRun run = TestPipeline.cli(List.of("transcribe"), settings, files);
+        assertThat(run.exit()).as(run.stderr()).isZero();
 
         Map<String, StringBuilder> texts = new LinkedHashMap<>();
         List<TranscriptSegment> wav = new ArrayList<>();
-        for (String line : printed.toString(StandardCharsets.UTF_8).strip().split("\n")) {
+        for (String line : run.stdout().strip().split("\n")) {
             TranscriptSegment segment = (TranscriptSegment) TranscriptJson.read(line.getBytes(StandardCharsets.UTF_8));
             texts.computeIfAbsent(segment.stream(), s -> new StringBuilder()).append(segment.text());
             if (segment.stream().equals("jfk.wav")) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
@@ -23,10 +22,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.sound.sampled.AudioFileFormat;
-import javax.sound.sampled.AudioFormat;
-import javax.sound.sampled.AudioInputStream;
-import javax.sound.sampled.AudioSystem;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,17 +43,11 @@ class RunLifecycleTest {
     static void longAudio() throws Exception {
         assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "needs Linux's /proc");
         // Two minutes of a tone: long enough to be stopped in the middle of.
-        int rate = 16_000;
-        byte[] pcm = new byte[rate * 120 * 2];
-        for (int i = 0; i < pcm.length / 2; i++) {
-            short sample = (short) (8000 * Math.sin(2 * Math.PI * 440 * i / rate));
-            pcm[2 * i] = (byte) sample;
-            pcm[2 * i + 1] = (byte) (sample >> 8);
+        short[] tone = new short[16_000 * 120];
+        for (int i = 0; i < tone.length; i++) {
+            tone[i] = (short) (8000 * Math.sin(2 * Math.PI * 440 * i / 16_000.0));
         }
-        longAudio = inputs.resolve("tone.wav");
-        AudioFormat format = new AudioFormat(rate, 16, 1, true, false);
-        AudioSystem.write(new AudioInputStream(new ByteArrayInputStream(pcm), format, pcm.length / 2),
-                AudioFileFormat.Type.WAVE, longAudio.toFile());
+        longAudio = TestPipeline.writeWav(inputs.resolve("tone.wav"), tone);
     }
 
     @Test

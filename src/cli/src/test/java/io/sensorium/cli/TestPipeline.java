@@ -3,9 +3,13 @@ package io.sensorium.cli;
 import io.sensorium.core.config.ConfigLoader;
 import io.sensorium.core.config.SensoriumConfig;
 import io.sensorium.core.kafka.TestKafka;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +19,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
+import javax.sound.sampled.AudioFileFormat;
+import javax.sound.sampled.AudioFormat;
+import javax.sound.sampled.AudioInputStream;
+import javax.sound.sampled.AudioSystem;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -75,6 +83,26 @@ final class TestPipeline {
             // Still in the test's output, for whoever reads a failure.
             stderr.print(complained.toString(StandardCharsets.UTF_8));
         }
+    }
+
+    /** Whisper tiny.en's real weights as {@code models pull tiny.en} gets them (cached after the first run). */
+    static String realTinyEn() {
+        CliRun pull = cli(List.of("models", "pull"), Map.of(), List.of("tiny.en"));
+        if (pull.exit() != 0) {
+            throw new IllegalStateException("models pull tiny.en failed: " + pull.stderr());
+        }
+        return pull.stdout().strip();
+    }
+
+    /** Writes 16 kHz mono PCM16 samples as a WAV file. */
+    static Path writeWav(Path file, short[] pcm) throws IOException {
+        ByteBuffer bytes = ByteBuffer.allocate(pcm.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asShortBuffer().put(pcm);
+        AudioFormat format = new AudioFormat(16_000, 16, 1, true, false);
+        try (AudioInputStream in = new AudioInputStream(new ByteArrayInputStream(bytes.array()), format, pcm.length)) {
+            AudioSystem.write(in, AudioFileFormat.Type.WAVE, file.toFile());
+        }
+        return file;
     }
 
     /** {@link #isolatedSettings()} plus the vision path's topics and the random-weight {@code model} fixture. */

@@ -12,9 +12,6 @@ import io.sensorium.ingest.audio.AudioDecoder;
 import io.sensorium.processors.features.LogMelSpectrogram;
 import io.sensorium.processors.speech.SpeechEngine;
 import io.sensorium.processors.speech.WhisperTranscriber;
-import java.io.ByteArrayInputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,10 +20,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import javax.sound.sampled.AudioFileFormat;
-import javax.sound.sampled.AudioFormat;
-import javax.sound.sampled.AudioInputStream;
-import javax.sound.sampled.AudioSystem;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
@@ -43,7 +36,7 @@ class TranscribeEndToEndTest {
     @Test
     void twoStreamsAtOnceGiveTheirSegmentsInOrderExactlyOnce(@TempDir Path dir) throws Exception {
         Path short_ = TestPipeline.fixture("audio/jfk.wav");
-        Path long_ = writeWav(dir.resolve("jfk-x3.wav"), repeat(AudioDecoder.decodeAll(short_, 16_000), 3));
+        Path long_ = TestPipeline.writeWav(dir.resolve("jfk-x3.wav"), repeat(AudioDecoder.decodeAll(short_, 16_000), 3));
         Map<String, String> settings = TestPipeline.isolatedSettings();
         // The offline transcription below has no VAD gate, which drops the random model's text after the audio's
         // end (HallucinationTest covers the gate).
@@ -139,15 +132,5 @@ class TranscribeEndToEndTest {
             System.arraycopy(pcm, 0, out, i * pcm.length, pcm.length);
         }
         return out;
-    }
-
-    static Path writeWav(Path file, short[] pcm) throws Exception {
-        ByteBuffer bytes = ByteBuffer.allocate(pcm.length * 2).order(ByteOrder.LITTLE_ENDIAN);
-        bytes.asShortBuffer().put(pcm);
-        AudioFormat format = new AudioFormat(16_000, 16, 1, true, false);
-        try (AudioInputStream in = new AudioInputStream(new ByteArrayInputStream(bytes.array()), format, pcm.length)) {
-            AudioSystem.write(in, AudioFileFormat.Type.WAVE, file.toFile());
-        }
-        return file;
     }
 }
