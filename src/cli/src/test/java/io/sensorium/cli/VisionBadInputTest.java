@@ -106,6 +106,29 @@ class VisionBadInputTest {
         assertThat(run.messages()).containsExactly("sensorium: no such file or folder: " + missing);
     }
 
+    @Test
+    void aMissingBrokenOrForeignModelIsNamedWithWhatIsWrong(@TempDir Path dir) throws Exception {
+        Path detr = TestPipeline.fixture("detr-tiny-random");
+        Path broken = Files.createDirectories(dir.resolve("broken/onnx")).getParent();
+        for (String file : List.of("config.json", "preprocessor_config.json")) {
+            Files.copy(detr.resolve(file), broken.resolve(file));
+        }
+        Files.write(broken.resolve("onnx/model.onnx"), Arrays.copyOf(Files.readAllBytes(detr.resolve("onnx/model.onnx")), 1000));
+        String image = TestPipeline.fixture("images/chelsea.jpg").toString();
+        Map<Path, String> models = new LinkedHashMap<>();
+        models.put(dir.resolve("absent"), "sensorium: no vision model at " + dir.resolve("absent"));
+        models.put(broken, "sensorium: " + broken.resolve("onnx/model.onnx") + " is not a loadable ONNX graph");
+        models.put(TestPipeline.fixture("whisper-tiny-random"), "sensorium: " + TestPipeline.fixture("whisper-tiny-random")
+                .resolve("config.json") + ": model_type 'whisper'");
+        for (Map.Entry<Path, String> model : models.entrySet()) {
+            TestPipeline.CliRun run = TestPipeline.cli(List.of("detect"), Map.of("vision.model", model.getKey().toString()),
+                    List.of(image));
+            assertThat(run.exit()).as(run.stderr()).isNotZero();
+            assertThat(run.stdout()).isEmpty();
+            assertThat(run.messages()).singleElement().asString().startsWith(model.getValue());
+        }
+    }
+
     private static Inputs inputs(Path dir) throws Exception {
         Path chelsea = Files.copy(TestPipeline.fixture("images/chelsea.jpg"), dir.resolve("chelsea.jpg"));
         Path mixed = Files.createDirectory(dir.resolve("mixed"));
