@@ -1,0 +1,39 @@
+package io.sensorium.processors.speech.live;
+
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * One word of a hypothesis, in stream time (seconds from the stream's start).
+ *
+ * @param start when the word begins
+ * @param end   when it ends, not before {@code start}
+ * @param text  as Whisper gives it, leading space included, so that a stream's text is its words concatenated
+ */
+public record TimedWord(double start, double end, String text) {
+    private static final Pattern NOT_WORD = Pattern.compile("[^\\p{L}\\p{N}]+");
+
+    public TimedWord {
+        if (text == null) {
+            throw new IllegalArgumentException("a word needs its text");
+        }
+        if (!(start >= 0) || !(end >= start)) {
+            throw new IllegalArgumentException("word '" + text + "' has start " + start + " and end " + end);
+        }
+    }
+
+    /** This word with times relative to a buffer that begins at {@code offset} made stream times. */
+    public TimedWord shifted(double offset) {
+        return new TimedWord(start + offset, end + offset, text);
+    }
+
+    /**
+     * What two renderings of the same spoken word share: Whisper writes a word again as {@code " Country,"} where it
+     * first wrote {@code " country."}. A word of punctuation alone is its own key, so that it is not equal to
+     * every other such word.
+     */
+    public String key() {
+        String letters = NOT_WORD.matcher(text).replaceAll("").toLowerCase(Locale.ROOT);
+        return letters.isEmpty() ? text.strip() : letters;
+    }
+}

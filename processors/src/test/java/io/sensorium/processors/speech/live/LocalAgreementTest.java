@@ -1,0 +1,251 @@
+package io.sensorium.processors.speech.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LocalAgreementTest {
+    private static final LocalAgreement.Options DEFAULT = LocalAgreement.Options.DEFAULT;
+
+    /** The words of {@code sentence}, 0.4 s each and 0.1 s apart, the first at {@code start}. */
+    private static List<TimedWord> words(double start, String sentence) {
+        List<TimedWord> words = new ArrayList<>();
+        for (String text : sentence.strip().split(" ")) {
+            words.add(new TimedWord(start, start + 0.4, " " + text));
+            start += 0.5;
+        }
+        return words;
+    }
+
+    private static List<String> texts(List<TimedWord> words) {
+        return words.stream().map(TimedWord::text).toList();
+    }
+
+    @Test
+    void agreementOfTwoHypothesesCommitsOnlyTheirCommonPrefix() {
+        LocalAgreement state = new LocalAgreement(DEFAULT);
+
+        Commit first = state.insert(words(0, "I am gone"));
+        Commit second = state.insert(words(0, "I am going to"));
+
+        assertThat(first.committed()).isEmpty();
+        assertThat(first.pendingText()).isEqualTo(" I am gone");
+        assertThat(second.committedText()).isEqualTo(" I am");
+        assertThat(second.pendingText()).isEqualTo(" going to");
+        assertThat(state.committedEnd()).isEqualTo(0.9);
+        assertThat(second.revision()).isGreaterThan(first.revision());
+    }
+
+    @Test
+    void aThirdHypothesisThatRevisesTheTailDoesNotReviseWhatWasCommitted() {
+        LocalAgreement state = new LocalAgreement(DEFAULT);
+        state.insert(words(0, "I am gone"));
+        Commit second = state.insert(words(0, "I am going to"));
+
+        Commit third = state.insert(words(0, "I was going to the"));
+
+        assertThat(second.committedText()).isEqualTo(" I am");
+        assertThat(third.committedText()).isEqualTo(" going to");
+        assertThat(third.pendingText()).isEqualTo(" the");
+        assertThat(texts(third.committed())).doesNotContain(" was", " I");
+    }
+
+    @Test
+    void wordsAreNeverRepeatedAcrossCommitsWhenTheSeamRepeatsConfirmedWords() {
+        LocalAgreement state = new LocalAgreement(DEFAULT);
+        state.insert(words(0, "I am"));
+        Commit confirmed = state.insert(words(0, "I am"));
+        // " am" transcribed again, written differently and with a start that slipped past the tolerance.
+        List<TimedWord> slipped = List.of(new TimedWord(0.85, 1.0, " Am,"), new TimedWord(1.0, 1.4, " going"));
+
+        Commit first = state.insert(slipped);
+        Commit second = state.insert(slipped);
+
+        assertThat(confirmed.committedText()).isEqualTo(" I am");
+        assertThat(first.pendingText()).isEqualTo(" going");
+        assertThat(second.committedText()).isEqualTo(" going");
+    }
+
+    @Test
+    void aRepeatIsKeptOnceTheConfirmedWordsHaveLeftTheBuffer() {
+        LocalAgreement state = new LocalAgreement(DEFAULT);
+        state.insert(words(0, "yes"));
+        state.flush(0.5);
+        // The buffer no longer holds the first " yes", so this one is the speaker saying it again.
+        List<TimedWord> again = words(0.6, "yes");
+
+        state.insert(again);
+        Commit repeat = state.insert(again);
+
+        assertThat(repeat.committedText()).isEqualTo(" yes");
+    }
+
+    @Test
+    void wordsBeforeTheCommittedTimeAreIgnored() {
+        LocalAgreement state = new LocalAgreement(DEFAULT);
+        state.insert(words(0, "I am"));
+        state.insert(words(0, "I am"));
+        // The confirmed words transcribed again, with a word that was not heard the first time among them.
+        List<TimedWord> retranscribed = new ArrayList<>(words(0, "I am going"));
+        retranscribed.add(1, new TimedWord(0.45, 0.5, " uh"));
+
+        Commit commit = state.insert(retranscribed);
+
+        assertThat(state.committedEnd()).isEqualTo(0.9);
+        assertThat(commit.committed()).isEmpty();
+        assertThat(commit.pendingText()).isEqualTo(" going");
+    }
+
+    @Test
+    void flushAtUtteranceEndCommitsEverythingPendingAndLeavesNothing() {
+        LocalAgreement state = new LocalAgreement(DEFAULT);
+        state.insert(words(0, "ask not"));
+        state.insert(words(0, "ask not what your"));
+
+        Commit flushed = state.flush(3);
+        List<TimedWord> leftPending = state.pending();
+        Commit again = state.flush(4);
+        Commit next = state.insert(words(4.2, "ask what"));
+
+        assertThat(flushed.committedText()).isEqualTo(" what your");
+        assertThat(flushed.pending()).isEmpty();
+        assertThat(leftPending).isEmpty();
+        assertThat(state.bufferStart()).isEqualTo(4);
+        assertThat(again.committed()).isEmpty();
+        assertThat(again.revision()).isEqualTo(flushed.revision());
+        assertThat(next.committed()).as("a new utterance needs agreement again").isEmpty();
+        assertThat(state.prompt()).isEqualTo(" ask not what your");
+    }
+
+    @Test
+    void aTrimCutsAtTheLastConfirmedSegmentEndOnceTheBufferIsLong() {
+        LocalAgreement state = new LocalAgreement(DEFAULT);
+        List<TimedWord> hypothesis = words(0, "a b c d e f g h i j k l m n o p q r s t u v w x y z");
+        state.insert(hypothesis.subList(0, 20));
+        state.insert(hypothesis);
+        // Confirmed to t's end, 9.9 s; pending from u at 10 s.
+        List<Double> segmentEnds = List.of(4.9, 9.9, 11.9, 12.9);
+
+        double early = state.trim(14, segmentEnds);
+        double trimmed = state.trim(16, segmentEnds);
+
+        assertThat(early).as("a buffer of 14 s is not trimmed").isZero();
+        assertThat(trimmed).isEqualTo(9.9);
+        assertThat(state.bufferStart()).isEqualTo(9.9);
+    }
+
+    @Test
+    void aTrimNeverCutsAWordStillPending() {
+        LocalAgreement state = new LocalAgreement(DEFAULT);
+        List<TimedWord> confirmed = words(0, "a b c d e f g h i j k l m n o p q r s t");
+        state.insert(confirmed);
+        state.insert(confirmed);
+        // The pending word starts within the tolerance before the confirmed end, at 9.85 s.
+        state.insert(List.of(new TimedWord(9.85, 10.3, " u")));
+
+        double trimmed = state.trim(16, List.of(4.9, 9.9, 12.9));
+
+        assertThat(trimmed).isEqualTo(4.9);
+        assertThat(state.pending()).allSatisfy(word -> assertThat(word.start()).isGreaterThanOrEqualTo(trimmed));
+    }
+
+    @Test
+    void theBufferNeverExceedsThirtySecondsAndTheCapNeverCutsAPendingWord() {
+        LocalAgreement state = new LocalAgreement(DEFAULT);
+        List<TimedWord> spoken = words(0, String.join(" ", Collections.nCopies(100, "w")));
+        List<TimedWord> finals = new ArrayList<>();
+        for (int end = 1; end <= 50; end++) {
+            finals.addAll(state.makeRoom(end).committed());
+            double start = state.bufferStart();
+            assertThat(end - start).isLessThanOrEqualTo(30);
+            assertThat(state.pending()).allSatisfy(word -> assertThat(word.start()).isGreaterThanOrEqualTo(start));
+            // Hypotheses that never agree: each renders every word its own way.
+            List<TimedWord> hypothesis = new ArrayList<>();
+            for (TimedWord word : spoken) {
+                if (word.start() >= start && word.end() <= end) {
+                    hypothesis.add(new TimedWord(word.start(), word.end(), " w" + word.start() + "/" + end));
+                }
+            }
+            finals.addAll(state.insert(hypothesis).committed());
+        }
+
+        assertThat(finals).as("forced out by the cap").hasSize(40);
+        for (int i = 0; i < finals.size(); i++) {
+            assertThat(finals.get(i).start()).isEqualTo(spoken.get(i).start());
+        }
+    }
+
+    @Test
+    void promptIsTheLastAtMost200CharactersOfConfirmedTextOutOfTheBuffer() {
+        LocalAgreement state = new LocalAgreement(DEFAULT);
+        StringBuilder sentence = new StringBuilder();
+        for (int i = 0; i < 80; i++) {
+            sentence.append(" word").append(i);
+        }
+        List<TimedWord> hypothesis = words(0, sentence.toString());
+        state.insert(hypothesis);
+        state.insert(hypothesis);
+
+        String whileInBuffer = state.prompt();
+        state.flush(40);
+        String prompt = state.prompt();
+
+        assertThat(whileInBuffer).as("the decoder hears those words again").isEmpty();
+        String all = Commit.text(hypothesis);
+        assertThat(prompt).hasSizeLessThanOrEqualTo(200).startsWith(" word");
+        assertThat(all).endsWith(prompt);
+        String before = all.substring(0, all.length() - prompt.length());
+        assertThat(prompt.length() + before.length() - before.lastIndexOf(' ')).isGreaterThan(200);
+    }
+
+    @Test
+    void localAgreementThreeNeedsThreeAgreeingHypotheses() {
+        LocalAgreement state = new LocalAgreement(new LocalAgreement.Options(3, 15, 30, 200));
+
+        Commit first = state.insert(words(0, "to be or"));
+        Commit second = state.insert(words(0, "to be or not"));
+        Commit third = state.insert(words(0, "to be, or not to"));
+
+        assertThat(first.committed()).isEmpty();
+        assertThat(second.committed()).isEmpty();
+        assertThat(third.committedText()).isEqualTo(" to");
+        assertThat(third.pendingText()).isEqualTo(" be, or not to");
+    }
+
+    @Test
+    void snapshotAndRestoreMidStreamGiveWhatAnUninterruptedRunGives() {
+        SyntheticStream stream = new SyntheticStream(11, 180);
+
+        SyntheticStream.Run uninterrupted = stream.run(new LocalAgreement(DEFAULT), 5, state -> state);
+        SyntheticStream.Run restarted = stream.run(new LocalAgreement(DEFAULT), 5,
+                state -> LocalAgreement.restore(DEFAULT, state.snapshot()));
+
+        assertThat(restarted.trace()).isEqualTo(uninterrupted.trace());
+        assertThat(restarted.finals()).isEqualTo(uninterrupted.finals()).isNotEmpty();
+    }
+
+    @Test
+    void aTenMinuteStreamWithJitteringTailsCommitsEveryWordExactlyOnceInOrderInStreamTime() {
+        SyntheticStream stream = new SyntheticStream(3, 600);
+        List<TimedWord> truth = stream.truth();
+
+        List<TimedWord> finals = stream.run(new LocalAgreement(DEFAULT), 9, state -> state).finals();
+
+        assertThat(truth).hasSizeGreaterThan(800);
+        assertThat(texts(finals)).containsExactlyElementsOf(texts(truth));
+        for (int i = 0; i < finals.size(); i++) {
+            TimedWord word = finals.get(i);
+            assertThat(word.start()).as("start of %s", word.text())
+                    .isCloseTo(truth.get(i).start(), within(SyntheticStream.JITTER + 1e-9));
+            assertThat(word.end()).isGreaterThanOrEqualTo(word.start());
+            if (i > 0) {
+                assertThat(word.start()).as("%s after its predecessor", word.text())
+                        .isGreaterThanOrEqualTo(finals.get(i - 1).end());
+            }
+        }
+    }
+}
