@@ -20,12 +20,15 @@ import java.util.List;
  * <ol>
  *   <li>{@link #makeRoom(double) makeRoom(end)}, which moves the buffer's start so that it holds at most
  *       {@code maxBuffer} seconds, confirming the words that would be cut;</li>
- *   <li>transcribe the audio from {@link #bufferStart()} to {@code end} with {@link #prompt()} as the previous text;</li>
+ *   <li>transcribe the audio from {@link #bufferStart()} to {@code end}, with {@link #prompt()} as the previous
+ *       text;</li>
  *   <li>{@link #insert(List)} its words (stream time: {@link TimedWord#shifted} by the buffer's start);</li>
  *   <li>{@link #trim(double, List) trim(end, segment ends)}, then drop the audio before {@link #bufferStart()}.</li>
  * </ol>
- * At a pause the VAD calls the end of an utterance, and at the stream's end, {@link #flush(double)} confirms what
- * is pending. Deterministic, and {@link #snapshot()} holds all of it, so a restarted task resumes exactly.
+ * At a pause the VAD calls the end of an utterance, and at the stream's end, a last step over all the audio and then
+ * {@link #flush(double)} confirm what is pending: the flush takes the newest hypothesis as it stands, so it should be
+ * one made after the speaker stopped. Deterministic, and {@link #snapshot()} holds all of it, so a restarted task
+ * resumes exactly.
  */
 public final class LocalAgreement {
     private static final int VERSION = 1;
@@ -103,7 +106,7 @@ public final class LocalAgreement {
      * decoder transcribes their audio again.
      */
     public String prompt() {
-        int end = inBuffer();
+        int end = firstInBuffer();
         int first = end;
         int length = 0;
         for (int i = end - 1; i >= 0; i--) {
@@ -150,7 +153,7 @@ public final class LocalAgreement {
         if (fresh.isEmpty() || Math.abs(fresh.get(0).start() - committedEnd) >= SEAM_WINDOW) {
             return;
         }
-        int repeatable = committed.size() - inBuffer();
+        int repeatable = committed.size() - firstInBuffer();
         for (int n = Math.min(SEAM_WORDS, Math.min(repeatable, fresh.size())); n > 0; n--) {
             if (sameKeys(committed.subList(committed.size() - n, committed.size()), fresh.subList(0, n))) {
                 fresh.subList(0, n).clear();
@@ -322,7 +325,8 @@ public final class LocalAgreement {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot))) {
             int version = in.readByte();
             if (version != VERSION) {
-                throw new IllegalStateException("live commit state of version " + version + " is not readable by this build");
+                throw new IllegalStateException("live commit state of version " + version
+                        + " is not readable by this build");
             }
             state.bufferStart = in.readDouble();
             state.committedEnd = in.readDouble();
@@ -359,7 +363,7 @@ public final class LocalAgreement {
     }
 
     /** Index of the first confirmed word still in the buffer. */
-    private int inBuffer() {
+    private int firstInBuffer() {
         int i = committed.size();
         while (i > 0 && committed.get(i - 1).end() > bufferStart) {
             i--;
@@ -369,7 +373,7 @@ public final class LocalAgreement {
 
     /** Drops the confirmed words the prompt no longer reaches. */
     private void forgetPrompted() {
-        int keep = inBuffer();
+        int keep = firstInBuffer();
         int length = 0;
         while (keep > 0 && length + committed.get(keep - 1).text().length() <= options.promptChars()) {
             length += committed.get(--keep).text().length();

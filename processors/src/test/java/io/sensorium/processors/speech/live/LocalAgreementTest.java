@@ -221,8 +221,12 @@ class LocalAgreementTest {
         SyntheticStream stream = new SyntheticStream(11, 180);
 
         SyntheticStream.Run uninterrupted = stream.run(new LocalAgreement(DEFAULT), 5, state -> state);
-        SyntheticStream.Run restarted = stream.run(new LocalAgreement(DEFAULT), 5,
-                state -> LocalAgreement.restore(DEFAULT, state.snapshot()));
+        SyntheticStream.Run restarted = stream.run(new LocalAgreement(DEFAULT), 5, state -> {
+            byte[] snapshot = state.snapshot();
+            LocalAgreement restored = LocalAgreement.restore(DEFAULT, snapshot);
+            assertThat(restored.snapshot()).isEqualTo(snapshot);
+            return restored;
+        });
 
         assertThat(restarted.trace()).isEqualTo(uninterrupted.trace());
         assertThat(restarted.finals()).isEqualTo(uninterrupted.finals()).isNotEmpty();
