@@ -233,6 +233,17 @@ class LocalAgreementTest {
     }
 
     @Test
+    void restoredUnderASmallerDepthTheStateComparesOnlyItsNewestHypotheses() {
+        LocalAgreement three = new LocalAgreement(new LocalAgreement.Options(3, 15, 30, 200));
+        three.insert(words(0, "a stale guess"));
+        three.insert(words(0, "to be or"));
+
+        Commit commit = LocalAgreement.restore(DEFAULT, three.snapshot()).insert(words(0, "to be or not"));
+
+        assertThat(commit.committedText()).isEqualTo(" to be or");
+    }
+
+    @Test
     void aTenMinuteStreamWithJitteringTailsCommitsEveryWordExactlyOnceInOrderInStreamTime() {
         SyntheticStream stream = new SyntheticStream(3, 600);
         List<TimedWord> truth = stream.truth();
