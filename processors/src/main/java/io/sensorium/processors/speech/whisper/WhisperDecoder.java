@@ -23,7 +23,9 @@ import java.util.concurrent.TimeUnit;
  * token at a time, each step's scores shaped by the generation config's rules and the best one taken, until
  * end-of-text or the length limit. With the KV cache each step feeds only the new token and the keys/values of the
  * steps before; without it each step runs the decoder over the whole sequence (slower; kept to prove the cache
- * changes nothing).
+ * changes nothing). The windows of one encoder batch are decoded together, one decoder run per step for all of
+ * them; they share the prompt because the exported graphs take no attention mask, so sequences in one run must be
+ * aligned position by position.
  */
 public final class WhisperDecoder {
     // Where inference time goes, for the operator's dashboards and for the benchmark's breakdown.
@@ -83,8 +85,24 @@ public final class WhisperDecoder {
         return prompt.stream().mapToInt(Integer::intValue).toArray();
     }
 
+    /** Decodes the one window {@code encoded} holds. */
     public Result decode(WhisperEncoder.EncoderOutput encoded, int[] prompt, boolean timestamps, int maxNewTokens,
                          boolean useCache) {
+        if (encoded.batch() != 1) {
+            throw new IllegalArgumentException("decode takes one window, not " + encoded.batch() + "; see decodeBatch");
+        }
+        return decodeBatch(encoded, prompt, timestamps, maxNewTokens, useCache).get(0);
+    }
+
+    /**
+     * Decodes every window of an encoder batch, each from {@code prompt}, in one decoder run per step. Each sequence
+     * ends on its own; one that has ended is fed end-of-text while the others go on, and what the decoder makes of
+     * it is ignored.
+     *
+     * @return one result per window, in the batch's order
+     */
+    public List<Result> decodeBatch(WhisperEncoder.EncoderOutput encoded, int[] prompt, boolean timestamps,
+                                    int maxNewTokens, boolean useCache) {
         List<LogitsFilter> filters = new ArrayList<>();
         // transformers' order: the timestamp rules' probability-mass test sees the suppressed scores.
         filters.add(new SuppressTokensAtBegin(config.beginSuppressTokens()));
@@ -94,39 +112,61 @@ public final class WhisperDecoder {
         }
         int limit = Math.min(prompt.length + maxNewTokens, config.maxLength());
         long started = System.nanoTime();
-        Result result = greedy(encoded, prompt, filters, limit, useCache);
+        List<Result> results = greedy(encoded, prompt, filters, limit, useCache);
         DECODER_TIME.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-        DECODED_TOKENS.increment(result.tokens().length - prompt.length);
-        return result;
+        DECODED_TOKENS.increment(results.stream().mapToInt(r -> r.tokens().length - prompt.length).sum());
+        return results;
     }
 
-    private Result greedy(WhisperEncoder.EncoderOutput encoded, int[] prompt, List<LogitsFilter> filters, int limit,
-                          boolean useCache) {
-        int[] sequence = Arrays.copyOf(prompt, limit);
+    private List<Result> greedy(WhisperEncoder.EncoderOutput encoded, int[] prompt, List<LogitsFilter> filters,
+                                int limit, boolean useCache) {
+        int batch = encoded.batch();
+        int[][] sequences = new int[batch][];
+        double[] sumLogprob = new double[batch];
+        double[] noSpeechProb = new double[batch];
+        // The length at which each sequence took end-of-text; 0 while it goes on.
+        int[] endedAt = new int[batch];
+        for (int item = 0; item < batch; item++) {
+            sequences[item] = Arrays.copyOf(prompt, limit);
+        }
+        Arrays.fill(noSpeechProb, Double.NaN);
         int length = prompt.length;
-        double sumLogprob = 0;
-        double noSpeechProb = Double.NaN;
+        int running = batch;
         try (Steps steps = useCache ? new CachedSteps(encoded) : new FullSteps(encoded)) {
-            while (length < limit) {
-                float[] scores = steps.next(sequence, length);
-                if (length == prompt.length) {
-                    // The start-of-transcript token is the prompt's first: its row predicts what follows it.
-                    noSpeechProb = Math.exp(logSoftmaxAt(steps.firstStepRow(0), noSpeechToken));
+            while (length < limit && running > 0) {
+                float[][] scores = steps.next(sequences, length);
+                for (int item = 0; item < batch; item++) {
+                    if (endedAt[item] > 0) {
+                        sequences[item][length] = config.eosTokenId();
+                        continue;
+                    }
+                    if (length == prompt.length) {
+                        // The start-of-transcript token is the prompt's first: its row predicts what follows it.
+                        noSpeechProb[item] = Math.exp(logSoftmaxAt(steps.firstStepRow(item, 0), noSpeechToken));
+                    }
+                    for (LogitsFilter filter : filters) {
+                        filter.apply(sequences[item], length, prompt.length, scores[item]);
+                    }
+                    int best = argmax(scores[item]);
+                    sumLogprob[item] += logSoftmaxAt(scores[item], best);
+                    sequences[item][length] = best;
+                    if (best == config.eosTokenId()) {
+                        endedAt[item] = length + 1;
+                        running--;
+                    }
                 }
-                for (LogitsFilter filter : filters) {
-                    filter.apply(sequence, length, prompt.length, scores);
-                }
-                int best = argmax(scores);
-                sumLogprob += logSoftmaxAt(scores, best);
-                sequence[length++] = best;
-                if (best == config.eosTokenId()) {
-                    return new Result(Arrays.copyOf(sequence, length), prompt.length, sumLogprob, true, noSpeechProb);
-                }
+                length++;
             }
         } catch (OrtException e) {
             throw new IllegalStateException("decoder of " + model.name() + " failed: " + e.getMessage(), e);
         }
-        return new Result(Arrays.copyOf(sequence, length), prompt.length, sumLogprob, false, noSpeechProb);
+        List<Result> results = new ArrayList<>(batch);
+        for (int item = 0; item < batch; item++) {
+            boolean endOfText = endedAt[item] > 0;
+            results.add(new Result(Arrays.copyOf(sequences[item], endOfText ? endedAt[item] : length), prompt.length,
+                    sumLogprob[item], endOfText, noSpeechProb[item]));
+        }
+        return results;
     }
 
     /** torch.argmax's choice: the first of equal maxima. */
@@ -149,67 +189,85 @@ public final class WhisperDecoder {
         return -Math.log(sum);
     }
 
-    /** The next token's scores, given the sequence so far. */
+    /** The next token's scores for every sequence of the batch, given the sequences so far. */
     private interface Steps extends AutoCloseable {
-        float[] next(int[] sequence, int length) throws OrtException;
+        /** @return {@code [item][vocab]} */
+        float[][] next(int[][] sequences, int length) throws OrtException;
 
-        /** The first step's scores at a prompt position, as the decoder gave them. */
-        float[] firstStepRow(int position);
+        /** The first step's scores of one sequence at a prompt position, as the decoder gave them. */
+        float[] firstStepRow(int item, int position);
 
         @Override
         void close();
     }
 
-    private static OnnxTensor ids(int[] sequence, int from, int to) throws OrtException {
-        long[] ids = new long[to - from];
-        for (int i = from; i < to; i++) {
-            ids[i - from] = sequence[i];
+    /** Positions {@code from} to {@code to} of every sequence, as the {@code [batch, positions]} input_ids. */
+    private static OnnxTensor ids(int[][] sequences, int from, int to) throws OrtException {
+        long[] ids = new long[sequences.length * (to - from)];
+        int at = 0;
+        for (int[] sequence : sequences) {
+            for (int i = from; i < to; i++) {
+                ids[at++] = sequence[i];
+            }
         }
-        return OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), LongBuffer.wrap(ids), new long[] {1, ids.length});
+        return OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), LongBuffer.wrap(ids),
+                new long[] {sequences.length, to - from});
     }
 
-    private static float[] lastRow(OrtSession.Result result) {
-        OnnxTensor logits = (OnnxTensor) result.get("logits").orElseThrow();
-        return row(result, (int) logits.getInfo().getShape()[1] - 1);
+    private static float[][] lastRows(OrtSession.Result result) {
+        long[] shape = logits(result).getInfo().getShape();
+        float[][] rows = new float[(int) shape[0]][];
+        for (int item = 0; item < rows.length; item++) {
+            rows[item] = row(result, item, (int) shape[1] - 1);
+        }
+        return rows;
     }
 
-    private static float[] row(OrtSession.Result result, int position) {
-        OnnxTensor logits = (OnnxTensor) result.get("logits").orElseThrow();
-        int vocab = (int) logits.getInfo().getShape()[2];
+    private static float[] row(OrtSession.Result result, int item, int position) {
+        OnnxTensor logits = logits(result);
+        long[] shape = logits.getInfo().getShape();
+        int vocab = (int) shape[2];
         FloatBuffer all = logits.getFloatBuffer();
         float[] row = new float[vocab];
-        all.position(position * vocab);
+        all.position((item * (int) shape[1] + position) * vocab);
         all.get(row);
         return row;
+    }
+
+    private static OnnxTensor logits(OrtSession.Result result) {
+        return (OnnxTensor) result.get("logits").orElseThrow();
     }
 
     /** Re-runs the decoder over the whole sequence at every step. */
     private final class FullSteps implements Steps {
         private final WhisperEncoder.EncoderOutput encoded;
         private final Map<String, OnnxTensor> emptyPast = new HashMap<>();
-        private float[][] firstStep;
+        /** {@code [item][position][vocab]}: the results are closed after each step, the first step's rows are kept. */
+        private float[][][] firstStep;
 
         FullSteps(WhisperEncoder.EncoderOutput encoded) {
             this.encoded = encoded;
         }
 
         @Override
-        public float[] next(int[] sequence, int length) throws OrtException {
-            try (OnnxTensor ids = ids(sequence, 0, length);
+        public float[][] next(int[][] sequences, int length) throws OrtException {
+            try (OnnxTensor ids = ids(sequences, 0, length);
                  OrtSession.Result result = model.decoderSession().run(wholeSequenceInputs(ids, encoded, emptyPast))) {
                 if (firstStep == null) {
-                    firstStep = new float[length][];
-                    for (int position = 0; position < length; position++) {
-                        firstStep[position] = row(result, position);
+                    firstStep = new float[sequences.length][length][];
+                    for (int item = 0; item < sequences.length; item++) {
+                        for (int position = 0; position < length; position++) {
+                            firstStep[item][position] = row(result, item, position);
+                        }
                     }
                 }
-                return lastRow(result);
+                return lastRows(result);
             }
         }
 
         @Override
-        public float[] firstStepRow(int position) {
-            return firstStep[position];
+        public float[] firstStepRow(int item, int position) {
+            return firstStep[item][position];
         }
 
         @Override
@@ -237,7 +295,7 @@ public final class WhisperDecoder {
                 if (entry.getKey().startsWith("past_key_values.")) {
                     long[] shape = ((ai.onnxruntime.TensorInfo) entry.getValue().getInfo()).getShape();
                     cache.put(entry.getKey(), OnnxTensor.createTensor(OrtEnvironment.getEnvironment(),
-                            FloatBuffer.allocate(0), new long[] {1, shape[1], 0, shape[3]}));
+                            FloatBuffer.allocate(0), new long[] {encoded.batch(), shape[1], 0, shape[3]}));
                 }
             }
             cache.put("use_cache_branch", OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), new boolean[] {false}));
@@ -261,17 +319,17 @@ public final class WhisperDecoder {
         }
 
         @Override
-        public float[] next(int[] sequence, int length) throws OrtException {
+        public float[][] next(int[][] sequences, int length) throws OrtException {
             if (first == null) {
-                try (OnnxTensor ids = ids(sequence, 0, length)) {
+                try (OnnxTensor ids = ids(sequences, 0, length)) {
                     first = model.decoderSession().run(wholeSequenceInputs(ids, encoded, firstStepExtras));
                 }
                 fed = length;
-                return lastRow(first);
+                return lastRows(first);
             }
             OrtSession.Result last = previous == null ? first : previous;
             Map<String, OnnxTensor> inputs = new HashMap<>();
-            try (OnnxTensor ids = ids(sequence, fed, length)) {
+            try (OnnxTensor ids = ids(sequences, fed, length)) {
                 inputs.put("input_ids", ids);
                 for (int layer = 0; layer < model.decoderLayers(); layer++) {
                     for (String kind : new String[] {"key", "value"}) {
@@ -293,13 +351,13 @@ public final class WhisperDecoder {
                 }
                 previous = result;
                 fed = length;
-                return lastRow(result);
+                return lastRows(result);
             }
         }
 
         @Override
-        public float[] firstStepRow(int position) {
-            return row(first, position);
+        public float[] firstStepRow(int item, int position) {
+            return row(first, item, position);
         }
 
         private OnnxTensor tensor(OrtSession.Result result, String name) {

@@ -5,9 +5,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Transcribes one 30 s window at a time and cuts the result into segments the way openai/whisper's transcribe
- * does, including where the next window should start (its seek). Holds no state between windows, so one
- * transcriber serves any number of streams and threads.
+ * Transcribes 30 s windows — one, or several ready at the same moment (of different streams) in one encoder run and
+ * one decoder run per step — and cuts each result into segments the way openai/whisper's transcribe does, including
+ * where the next window of its stream should start (its seek). Holds no state between windows, so one transcriber
+ * serves any number of streams and threads.
  */
 public final class WhisperTranscriber {
     /** Mel frames per second (10 ms hop). */
@@ -73,17 +74,37 @@ public final class WhisperTranscriber {
      * @param contentFrames    how many of the frames are the stream's (fewer than 3000 only at its end)
      */
     public WindowTranscript transcribeWindow(float[][] normalisedWindow, int contentFrames) {
-        return segments(decode(normalisedWindow), contentFrames);
+        return transcribeWindows(List.<float[][]>of(normalisedWindow), new int[] {contentFrames}).get(0);
     }
 
-    /** Encodes and decodes the window; no segmentation. */
-    public WhisperDecoder.Result decode(float[][] normalisedWindow) {
-        if (normalisedWindow.length != WhisperModel.WINDOW_FRAMES) {
-            throw new IllegalArgumentException("a window has " + WhisperModel.WINDOW_FRAMES + " frames, not "
-                    + normalisedWindow.length);
+    /**
+     * @param normalisedWindows windows as {@link #transcribeWindow} takes them, each from its own stream
+     * @param contentFrames     per window, how many of its frames are its stream's
+     * @return one transcript per window, in their order
+     */
+    public List<WindowTranscript> transcribeWindows(List<float[][]> normalisedWindows, int[] contentFrames) {
+        if (contentFrames.length != normalisedWindows.size()) {
+            throw new IllegalArgumentException(normalisedWindows.size() + " windows but " + contentFrames.length
+                    + " content lengths");
         }
-        try (WhisperEncoder.EncoderOutput encoded = encoder.encode(normalisedWindow)) {
-            return decoder.decode(encoded, prompt, timestamps, maxNewTokens, true);
+        List<WhisperDecoder.Result> decodings = decode(normalisedWindows);
+        List<WindowTranscript> transcripts = new ArrayList<>(decodings.size());
+        for (int i = 0; i < decodings.size(); i++) {
+            transcripts.add(segments(decodings.get(i), contentFrames[i]));
+        }
+        return transcripts;
+    }
+
+    /** Encodes and decodes the windows together; no segmentation. */
+    public List<WhisperDecoder.Result> decode(List<float[][]> normalisedWindows) {
+        for (float[][] window : normalisedWindows) {
+            if (window.length != WhisperModel.WINDOW_FRAMES) {
+                throw new IllegalArgumentException("a window has " + WhisperModel.WINDOW_FRAMES + " frames, not "
+                        + window.length);
+            }
+        }
+        try (WhisperEncoder.EncoderOutput encoded = encoder.encode(normalisedWindows)) {
+            return decoder.decodeBatch(encoded, prompt, timestamps, maxNewTokens, true);
         }
     }
 

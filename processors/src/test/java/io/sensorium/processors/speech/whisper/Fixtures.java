@@ -7,7 +7,9 @@ import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 
 /** The test fixtures made by models/tools, as the build copies them onto the test classpath. */
 final class Fixtures {
@@ -59,5 +61,22 @@ final class Fixtures {
             }
             return values;
         }
+    }
+
+    /** A copy of the random-weight fixture's model files (no references, no checkpoint) under {@code dir}, to alter. */
+    static Path copyFixture(Path dir) throws IOException {
+        Path source = Fixtures.randomWhisper();
+        Path target = dir.resolve("model");
+        try (Stream<Path> files = Files.walk(source)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Path to = target.resolve(source.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(to);
+                } else if (!file.toString().contains("reference") && !file.toString().contains("checkpoint")) {
+                    Files.copy(file, to);
+                }
+            }
+        }
+        return target;
     }
 }

@@ -9,7 +9,6 @@ import io.sensorium.processors.onnx.ModelException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +27,7 @@ class WhisperModelTest {
 
     @Test
     void loadsTheMergedDecoderAlone(@TempDir Path dir) throws Exception {
-        Path copy = copyFixture(dir);
+        Path copy = Fixtures.copyFixture(dir);
         Files.delete(copy.resolve("onnx/decoder_model.onnx"));
         Files.delete(copy.resolve("onnx/decoder_with_past_model.onnx"));
         try (WhisperModel model = WhisperModel.load(copy, CPU)) {
@@ -38,7 +37,7 @@ class WhisperModelTest {
 
     @Test
     void missingEncoderIsNamed(@TempDir Path dir) throws Exception {
-        Path copy = copyFixture(dir);
+        Path copy = Fixtures.copyFixture(dir);
         Files.delete(copy.resolve("onnx/encoder_model.onnx"));
         assertThatThrownBy(() -> WhisperModel.load(copy, CPU)).isInstanceOf(ModelException.class)
                 .hasMessageContaining("lacks onnx/encoder_model.onnx");
@@ -46,7 +45,7 @@ class WhisperModelTest {
 
     @Test
     void missingHalfOfThePairIsNamed(@TempDir Path dir) throws Exception {
-        Path copy = copyFixture(dir);
+        Path copy = Fixtures.copyFixture(dir);
         Files.delete(copy.resolve("onnx/decoder_with_past_model.onnx"));
         Files.delete(copy.resolve("onnx/decoder_model_merged.onnx"));
         assertThatThrownBy(() -> WhisperModel.load(copy, CPU)).isInstanceOf(ModelException.class)
@@ -55,7 +54,7 @@ class WhisperModelTest {
 
     @Test
     void corruptGraphIsNamed(@TempDir Path dir) throws Exception {
-        Path copy = copyFixture(dir);
+        Path copy = Fixtures.copyFixture(dir);
         Files.write(copy.resolve("onnx/decoder_model.onnx"), new byte[] {8, 1, 18, 3, 'x', 'y'});
         assertThatThrownBy(() -> WhisperModel.load(copy, CPU)).isInstanceOf(ModelException.class)
                 .hasMessageContaining("onnx/decoder_model.onnx is not a loadable ONNX graph");
@@ -63,7 +62,7 @@ class WhisperModelTest {
 
     @Test
     void badJsonIsNamed(@TempDir Path dir) throws Exception {
-        Path copy = copyFixture(dir);
+        Path copy = Fixtures.copyFixture(dir);
         Files.writeString(copy.resolve("generation_config.json"), "{\"decoder_start_token_id\": ");
         assertThatThrownBy(() -> WhisperModel.load(copy, CPU)).isInstanceOf(ModelException.class)
                 .hasMessageContaining("generation_config.json is not readable JSON");
@@ -71,7 +70,7 @@ class WhisperModelTest {
 
     @Test
     void melBinsMismatchWithThePreprocessorIsNamed(@TempDir Path dir) throws Exception {
-        Path copy = copyFixture(dir);
+        Path copy = Fixtures.copyFixture(dir);
         replace(copy.resolve("config.json"), "\"num_mel_bins\": 80", "\"num_mel_bins\": 128");
         assertThatThrownBy(() -> WhisperModel.load(copy, CPU)).isInstanceOf(ModelException.class)
                 .hasMessageContaining("preprocessor_config.json has feature_size 80 but config.json has num_mel_bins 128");
@@ -79,7 +78,7 @@ class WhisperModelTest {
 
     @Test
     void melBinsMismatchWithTheEncoderIsNamed(@TempDir Path dir) throws Exception {
-        Path copy = copyFixture(dir);
+        Path copy = Fixtures.copyFixture(dir);
         replace(copy.resolve("config.json"), "\"num_mel_bins\": 80", "\"num_mel_bins\": 128");
         replace(copy.resolve("preprocessor_config.json"), "\"feature_size\": 80", "\"feature_size\": 128");
         assertThatThrownBy(() -> WhisperModel.load(copy, CPU)).isInstanceOf(ModelException.class)
@@ -89,7 +88,7 @@ class WhisperModelTest {
 
     @Test
     void graphsWithOtherLayersThanTheConfigAreNamed(@TempDir Path dir) throws Exception {
-        Path copy = copyFixture(dir);
+        Path copy = Fixtures.copyFixture(dir);
         replace(copy.resolve("config.json"), "\"decoder_layers\": 2", "\"decoder_layers\": 3");
         assertThatThrownBy(() -> WhisperModel.load(copy, CPU)).isInstanceOf(ModelException.class)
                 .hasMessageContaining("onnx/decoder_model.onnx does not fit config.json (3 decoder layers)")
@@ -102,7 +101,7 @@ class WhisperModelTest {
 
     @Test
     void vocabularyMismatchIsNamed(@TempDir Path dir) throws Exception {
-        Path copy = copyFixture(dir);
+        Path copy = Fixtures.copyFixture(dir);
         replace(copy.resolve("config.json"), "\"vocab_size\": 51864", "\"vocab_size\": 51865");
         assertThatThrownBy(() -> WhisperModel.load(copy, CPU)).isInstanceOf(ModelException.class)
                 .hasMessageContaining("output logits of shape [-1, -1, 51864]");
@@ -126,21 +125,5 @@ class WhisperModelTest {
         String text = Files.readString(file);
         assertThat(text).contains(from);
         Files.writeString(file, text.replace(from, to));
-    }
-
-    static Path copyFixture(Path dir) throws IOException {
-        Path source = Fixtures.randomWhisper();
-        Path target = dir.resolve("model");
-        try (Stream<Path> files = Files.walk(source)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                Path to = target.resolve(source.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(to);
-                } else if (!file.toString().contains("reference") && !file.toString().contains("checkpoint")) {
-                    Files.copy(file, to);
-                }
-            }
-        }
-        return target;
     }
 }
