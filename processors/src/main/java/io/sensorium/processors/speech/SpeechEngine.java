@@ -4,6 +4,9 @@ import io.sensorium.core.config.SensoriumConfig;
 import io.sensorium.processors.features.LogMelSpectrogram;
 import io.sensorium.processors.features.WhisperNormalization;
 import io.sensorium.processors.onnx.SharedModels;
+import io.sensorium.processors.speech.whisper.WhisperModel;
+import io.sensorium.processors.speech.whisper.WhisperModels;
+import io.sensorium.processors.speech.whisper.WhisperTranscriber;
 
 /**
  * The speech stage's view of Whisper: the configured model, shared within the JVM (see {@link WhisperModels}), and

@@ -8,6 +8,7 @@ import io.sensorium.core.records.InvalidRecordException;
 import io.sensorium.core.records.JsonRecords;
 import io.sensorium.core.records.TranscriptEnd;
 import io.sensorium.core.records.TranscriptSegment;
+import io.sensorium.processors.speech.whisper.WhisperTranscriber;
 import io.sensorium.processors.vad.SpeechRegions;
 import java.util.Arrays;
 import org.apache.kafka.common.header.internals.RecordHeaders;

@@ -2,6 +2,9 @@ package io.sensorium.processors.vision;
 
 import io.sensorium.core.config.SensoriumConfig;
 import io.sensorium.core.kafka.StageTopology;
+import io.sensorium.processors.vision.model.ImageProcessorConfig;
+import io.sensorium.processors.vision.model.PixelPreparer;
+import io.sensorium.processors.vision.model.VisionModel;
 import java.util.List;
 import org.apache.kafka.streams.Topology;
 

@@ -8,6 +8,7 @@ import io.sensorium.core.records.ImageFrame;
 import io.sensorium.core.records.ImageFrameSerde;
 import io.sensorium.core.records.PixelFrame;
 import io.sensorium.core.records.PixelFrameSerde;
+import io.sensorium.processors.vision.model.PixelPreparer;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Record;
 

@@ -2,6 +2,8 @@ package io.sensorium.processors.vision;
 
 import io.sensorium.core.config.SensoriumConfig;
 import io.sensorium.core.kafka.StageTopology;
+import io.sensorium.processors.vision.model.VisionModel;
+import io.sensorium.processors.vision.model.VisionPostProcessor;
 import java.util.List;
 import org.apache.kafka.streams.Topology;
 

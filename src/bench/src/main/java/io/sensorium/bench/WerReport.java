@@ -1,7 +1,7 @@
 package io.sensorium.bench;
 
-import io.sensorium.processors.speech.EnglishTextNormalizer;
-import io.sensorium.processors.speech.WordErrorRate;
+import io.sensorium.processors.speech.text.EnglishTextNormalizer;
+import io.sensorium.processors.speech.text.WordErrorRate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

@@ -1,8 +1,8 @@
 package io.sensorium.bench;
 
-import io.sensorium.processors.speech.WhisperDecoder;
-import io.sensorium.processors.speech.WhisperEncoder;
-import io.sensorium.processors.speech.WhisperModel;
+import io.sensorium.processors.speech.whisper.WhisperDecoder;
+import io.sensorium.processors.speech.whisper.WhisperEncoder;
+import io.sensorium.processors.speech.whisper.WhisperModel;
 import java.nio.file.Path;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;

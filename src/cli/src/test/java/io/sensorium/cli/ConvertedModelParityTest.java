@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sensorium.processors.speech.WhisperDecoder;
-import io.sensorium.processors.speech.WhisperEncoder;
-import io.sensorium.processors.speech.WhisperModel;
+import io.sensorium.processors.speech.whisper.WhisperDecoder;
+import io.sensorium.processors.speech.whisper.WhisperEncoder;
+import io.sensorium.processors.speech.whisper.WhisperModel;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

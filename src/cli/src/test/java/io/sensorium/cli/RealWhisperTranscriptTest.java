@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sensorium.core.records.TranscriptJson;
 import io.sensorium.core.records.TranscriptSegment;
-import io.sensorium.processors.speech.EnglishTextNormalizer;
-import io.sensorium.processors.speech.WordErrorRate;
+import io.sensorium.processors.speech.text.EnglishTextNormalizer;
+import io.sensorium.processors.speech.text.WordErrorRate;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -11,7 +11,7 @@ import io.sensorium.core.records.TranscriptSegment;
 import io.sensorium.ingest.audio.AudioDecoder;
 import io.sensorium.processors.features.LogMelSpectrogram;
 import io.sensorium.processors.speech.SpeechEngine;
-import io.sensorium.processors.speech.WhisperTranscriber;
+import io.sensorium.processors.speech.whisper.WhisperTranscriber;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

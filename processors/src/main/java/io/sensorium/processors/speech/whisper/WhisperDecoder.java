@@ -1,0 +1,383 @@
+package io.sensorium.processors.speech.whisper;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
+import io.sensorium.processors.onnx.ModelException;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Greedy autoregressive decoding, the way transformers' {@code generate()} does it for Whisper: the prompt, then one
+ * token at a time, each step's scores shaped by the generation config's rules and the best one taken, until
+ * end-of-text or the length limit. With the KV cache each step feeds only the new token and the keys/values of the
+ * steps before; without it each step runs the decoder over the whole sequence (slower; kept to prove the cache
+ * changes nothing). The windows of one encoder batch are decoded together, one decoder run per step for all of
+ * them; they share the prompt because the exported graphs take no attention mask, so sequences in one run must be
+ * aligned position by position.
+ */
+public final class WhisperDecoder {
+    // Where inference time goes, for the operator's dashboards and for the benchmark's breakdown.
+    private static final Timer DECODER_TIME = Timer.builder("sensorium.speech.decoder").register(Metrics.globalRegistry);
+    private static final Counter DECODED_TOKENS = Counter.builder("sensorium.speech.decoded.tokens").register(Metrics.globalRegistry);
+
+    private final WhisperModel model;
+    private final GenerationConfig config;
+    private final int noSpeechToken;
+
+    public WhisperDecoder(WhisperModel model) {
+        this.model = model;
+        this.config = model.generationConfig();
+        // Named <|nocaptions|> in the English-only vocabularies and older multilingual ones, <|nospeech|> in later ones.
+        this.noSpeechToken = model.tokenizer().specialTokenId("<|nospeech|>")
+                .orElseGet(() -> model.tokenizer().specialTokenId("<|nocaptions|>")
+                        .orElseThrow(() -> new ModelException("the tokenizer of " + model.name()
+                                + " has neither <|nospeech|> nor <|nocaptions|>")));
+    }
+
+    /**
+     * @param tokens       all tokens, prompt first
+     * @param promptLength how many of them are the prompt
+     * @param sumLogprob   sum of the log-probabilities of the generated tokens (end-of-text included)
+     * @param endOfText    whether decoding stopped at end-of-text rather than at the length limit
+     * @param noSpeechProb the probability of the no-speech token right after {@code <|startoftranscript|>}, before
+     *                     any rule shapes the scores (openai's no_speech_prob)
+     */
+    public record Result(int[] tokens, int promptLength, double sumLogprob, boolean endOfText, double noSpeechProb) {
+        /** The generated tokens without the prompt and the end-of-text token. */
+        public int[] generated() {
+            int end = endOfText ? tokens.length - 1 : tokens.length;
+            return Arrays.copyOfRange(tokens, promptLength, end);
+        }
+
+        /** openai's avg_logprob: the sum over the generated tokens, divided by their count plus one. */
+        public double avgLogprob() {
+            return sumLogprob / (generated().length + 1);
+        }
+    }
+
+    /** The prompt for transcription: {@code <|startoftranscript|> [<|lang|> <|transcribe|>] [<|notimestamps|>]}. */
+    public int[] prompt(boolean timestamps, String language) {
+        List<Integer> prompt = new ArrayList<>(List.of(config.decoderStartTokenId()));
+        if (config.multilingual()) {
+            String code = language == null || language.isBlank() ? "en" : language;
+            Integer lang = config.langToId().get("<|" + code + "|>");
+            if (lang == null) {
+                throw new ModelException("model " + model.name() + " has no language '" + code + "'");
+            }
+            prompt.add(lang);
+            prompt.add(config.taskToId().getOrDefault("transcribe", model.tokenizer().transcribe()));
+        }
+        if (!timestamps) {
+            prompt.add(config.noTimestampsTokenId());
+        }
+        return prompt.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Decodes the one window {@code encoded} holds. */
+    public Result decode(WhisperEncoder.EncoderOutput encoded, int[] prompt, boolean timestamps, int maxNewTokens,
+                         boolean useCache) {
+        if (encoded.batch() != 1) {
+            throw new IllegalArgumentException("decode takes one window, not " + encoded.batch() + "; see decodeBatch");
+        }
+        return decodeBatch(encoded, prompt, timestamps, maxNewTokens, useCache).get(0);
+    }
+
+    /**
+     * Decodes every window of an encoder batch, each from {@code prompt}, in one decoder run per step. Each sequence
+     * ends on its own; one that has ended is fed end-of-text while the others go on, and what the decoder makes of
+     * it is ignored.
+     *
+     * @return one result per window, in the batch's order
+     */
+    public List<Result> decodeBatch(WhisperEncoder.EncoderOutput encoded, int[] prompt, boolean timestamps,
+                                    int maxNewTokens, boolean useCache) {
+        List<LogitsFilter> filters = new ArrayList<>();
+        // transformers' order: the timestamp rules' probability-mass test sees the suppressed scores.
+        filters.add(new SuppressTokensAtBegin(config.beginSuppressTokens()));
+        filters.add(new SuppressTokens(config.suppressTokens()));
+        if (timestamps) {
+            filters.add(new TimestampRules(config));
+        }
+        int limit = Math.min(prompt.length + maxNewTokens, config.maxLength());
+        long started = System.nanoTime();
+        List<Result> results = greedy(encoded, prompt, filters, limit, useCache);
+        DECODER_TIME.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        DECODED_TOKENS.increment(results.stream().mapToInt(r -> r.tokens().length - prompt.length).sum());
+        return results;
+    }
+
+    private List<Result> greedy(WhisperEncoder.EncoderOutput encoded, int[] prompt, List<LogitsFilter> filters,
+                                int limit, boolean useCache) {
+        int batch = encoded.batch();
+        int[][] sequences = new int[batch][];
+        double[] sumLogprob = new double[batch];
+        double[] noSpeechProb = new double[batch];
+        // The length at which each sequence took end-of-text; 0 while it goes on.
+        int[] endedAt = new int[batch];
+        for (int item = 0; item < batch; item++) {
+            sequences[item] = Arrays.copyOf(prompt, limit);
+        }
+        Arrays.fill(noSpeechProb, Double.NaN);
+        int length = prompt.length;
+        int running = batch;
+        try (Steps steps = useCache ? new CachedSteps(encoded) : new FullSteps(encoded)) {
+            while (length < limit && running > 0) {
+                float[][] scores = steps.next(sequences, length);
+                for (int item = 0; item < batch; item++) {
+                    if (endedAt[item] > 0) {
+                        sequences[item][length] = config.eosTokenId();
+                        continue;
+                    }
+                    if (length == prompt.length) {
+                        // The start-of-transcript token is the prompt's first: its row predicts what follows it.
+                        noSpeechProb[item] = Math.exp(logSoftmaxAt(steps.firstStepRow(item, 0), noSpeechToken));
+                    }
+                    for (LogitsFilter filter : filters) {
+                        filter.apply(sequences[item], length, prompt.length, scores[item]);
+                    }
+                    int best = argmax(scores[item]);
+                    sumLogprob[item] += logSoftmaxAt(scores[item], best);
+                    sequences[item][length] = best;
+                    if (best == config.eosTokenId()) {
+                        endedAt[item] = length + 1;
+                        running--;
+                    }
+                }
+                length++;
+            }
+        } catch (OrtException e) {
+            throw new IllegalStateException("decoder of " + model.name() + " failed: " + e.getMessage(), e);
+        }
+        List<Result> results = new ArrayList<>(batch);
+        for (int item = 0; item < batch; item++) {
+            boolean endOfText = endedAt[item] > 0;
+            results.add(new Result(Arrays.copyOf(sequences[item], endOfText ? endedAt[item] : length), prompt.length,
+                    sumLogprob[item], endOfText, noSpeechProb[item]));
+        }
+        return results;
+    }
+
+    /** torch.argmax's choice: the first of equal maxima. */
+    private static int argmax(float[] scores) {
+        int best = 0;
+        for (int i = 1; i < scores.length; i++) {
+            if (scores[i] > scores[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private static double logSoftmaxAt(float[] scores, int index) {
+        double max = scores[index];
+        double sum = 0;
+        for (float s : scores) {
+            sum += Math.exp(s - max);
+        }
+        return -Math.log(sum);
+    }
+
+    /** The next token's scores for every sequence of the batch, given the sequences so far. */
+    private interface Steps extends AutoCloseable {
+        /** @return {@code [item][vocab]} */
+        float[][] next(int[][] sequences, int length) throws OrtException;
+
+        /** The first step's scores of one sequence at a prompt position, as the decoder gave them. */
+        float[] firstStepRow(int item, int position);
+
+        @Override
+        void close();
+    }
+
+    /** Positions {@code from} to {@code to} of every sequence, as the {@code [batch, positions]} input_ids. */
+    private static OnnxTensor ids(int[][] sequences, int from, int to) throws OrtException {
+        long[] ids = new long[sequences.length * (to - from)];
+        int at = 0;
+        for (int[] sequence : sequences) {
+            for (int i = from; i < to; i++) {
+                ids[at++] = sequence[i];
+            }
+        }
+        return OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), LongBuffer.wrap(ids),
+                new long[] {sequences.length, to - from});
+    }
+
+    private static float[][] lastRows(OrtSession.Result result) {
+        long[] shape = logits(result).getInfo().getShape();
+        float[][] rows = new float[(int) shape[0]][];
+        for (int item = 0; item < rows.length; item++) {
+            rows[item] = row(result, item, (int) shape[1] - 1);
+        }
+        return rows;
+    }
+
+    private static float[] row(OrtSession.Result result, int item, int position) {
+        OnnxTensor logits = logits(result);
+        long[] shape = logits.getInfo().getShape();
+        int vocab = (int) shape[2];
+        FloatBuffer all = logits.getFloatBuffer();
+        float[] row = new float[vocab];
+        all.position((item * (int) shape[1] + position) * vocab);
+        all.get(row);
+        return row;
+    }
+
+    private static OnnxTensor logits(OrtSession.Result result) {
+        return (OnnxTensor) result.get("logits").orElseThrow();
+    }
+
+    /** Re-runs the decoder over the whole sequence at every step. */
+    private final class FullSteps implements Steps {
+        private final WhisperEncoder.EncoderOutput encoded;
+        private final Map<String, OnnxTensor> emptyPast = new HashMap<>();
+        /** {@code [item][position][vocab]}: the results are closed after each step, the first step's rows are kept. */
+        private float[][][] firstStep;
+
+        FullSteps(WhisperEncoder.EncoderOutput encoded) {
+            this.encoded = encoded;
+        }
+
+        @Override
+        public float[][] next(int[][] sequences, int length) throws OrtException {
+            try (OnnxTensor ids = ids(sequences, 0, length);
+                 OrtSession.Result result = model.decoderSession().run(wholeSequenceInputs(ids, encoded, emptyPast))) {
+                if (firstStep == null) {
+                    firstStep = new float[sequences.length][length][];
+                    for (int item = 0; item < sequences.length; item++) {
+                        for (int position = 0; position < length; position++) {
+                            firstStep[item][position] = row(result, item, position);
+                        }
+                    }
+                }
+                return lastRows(result);
+            }
+        }
+
+        @Override
+        public float[] firstStepRow(int item, int position) {
+            return firstStep[item][position];
+        }
+
+        @Override
+        public void close() {
+            emptyPast.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    /**
+     * Inputs for a run over the whole sequence without cache. The merged decoder also takes use_cache_branch false
+     * and zero-length past tensors shaped as the graph declares them, made once per decoding and kept in
+     * {@code cache}.
+     */
+    private Map<String, OnnxTensor> wholeSequenceInputs(OnnxTensor ids, WhisperEncoder.EncoderOutput encoded,
+                                                        Map<String, OnnxTensor> cache) throws OrtException {
+        Map<String, OnnxTensor> inputs = new HashMap<>();
+        inputs.put("input_ids", ids);
+        inputs.put("encoder_hidden_states", encoded.hiddenStates());
+        if (!model.merged()) {
+            return inputs;
+        }
+        if (cache.isEmpty()) {
+            OrtSession session = model.decoderSession();
+            for (var entry : session.getInputInfo().entrySet()) {
+                if (entry.getKey().startsWith("past_key_values.")) {
+                    long[] shape = ((ai.onnxruntime.TensorInfo) entry.getValue().getInfo()).getShape();
+                    cache.put(entry.getKey(), OnnxTensor.createTensor(OrtEnvironment.getEnvironment(),
+                            FloatBuffer.allocate(0), new long[] {encoded.batch(), shape[1], 0, shape[3]}));
+                }
+            }
+            cache.put("use_cache_branch", OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), new boolean[] {false}));
+        }
+        inputs.putAll(cache);
+        return inputs;
+    }
+
+    /** Feeds the new token and the previous step's keys and values. */
+    private final class CachedSteps implements Steps {
+        private final WhisperEncoder.EncoderOutput encoded;
+        private final Map<String, OnnxTensor> firstStepExtras = new HashMap<>();
+        /** The first step's result: it holds the cross-attention keys/values every later step reuses. */
+        private OrtSession.Result first;
+        private OrtSession.Result previous;
+        private OnnxTensor useCache;
+        private int fed;
+
+        CachedSteps(WhisperEncoder.EncoderOutput encoded) {
+            this.encoded = encoded;
+        }
+
+        @Override
+        public float[][] next(int[][] sequences, int length) throws OrtException {
+            if (first == null) {
+                try (OnnxTensor ids = ids(sequences, 0, length)) {
+                    first = model.decoderSession().run(wholeSequenceInputs(ids, encoded, firstStepExtras));
+                }
+                fed = length;
+                return lastRows(first);
+            }
+            OrtSession.Result last = previous == null ? first : previous;
+            Map<String, OnnxTensor> inputs = new HashMap<>();
+            try (OnnxTensor ids = ids(sequences, fed, length)) {
+                inputs.put("input_ids", ids);
+                for (int layer = 0; layer < model.decoderLayers(); layer++) {
+                    for (String kind : new String[] {"key", "value"}) {
+                        inputs.put("past_key_values." + layer + ".decoder." + kind, tensor(last, "present." + layer + ".decoder." + kind));
+                        inputs.put("past_key_values." + layer + ".encoder." + kind, tensor(first, "present." + layer + ".encoder." + kind));
+                    }
+                }
+                OrtSession session = model.merged() ? model.decoderSession() : model.decoderWithPastSession();
+                if (model.merged()) {
+                    if (useCache == null) {
+                        useCache = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), new boolean[] {true});
+                    }
+                    inputs.put("use_cache_branch", useCache);
+                    inputs.put("encoder_hidden_states", encoded.hiddenStates());
+                }
+                OrtSession.Result result = session.run(inputs);
+                if (previous != null) {
+                    previous.close();
+                }
+                previous = result;
+                fed = length;
+                return lastRows(result);
+            }
+        }
+
+        @Override
+        public float[] firstStepRow(int item, int position) {
+            return row(first, item, position);
+        }
+
+        private OnnxTensor tensor(OrtSession.Result result, String name) {
+            OnnxValue value = result.get(name).orElseThrow(() -> new ModelException(
+                    "decoder of " + model.name() + " gives no output " + name));
+            return (OnnxTensor) value;
+        }
+
+        @Override
+        public void close() {
+            for (AutoCloseable resource : new AutoCloseable[] {previous, first, useCache}) {
+                if (resource != null) {
+                    try {
+                        resource.close();
+                    } catch (Exception e) {
+                        throw new IllegalStateException("cannot release decoder tensors", e);
+                    }
+                }
+            }
+            firstStepExtras.values().forEach(OnnxTensor::close);
+        }
+    }
+}

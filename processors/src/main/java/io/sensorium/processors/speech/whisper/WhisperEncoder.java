@@ -1,0 +1,104 @@
+package io.sensorium.processors.speech.whisper;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
+import java.nio.FloatBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the encoder over 30 s windows, several in one ONNX Runtime run when several are ready at once: one call over a
+ * batch costs less than as many calls over one window each.
+ */
+public final class WhisperEncoder {
+    // Where inference time goes, for the operator's dashboards and for the benchmark's breakdown.
+    private static final Timer ENCODER_TIME = Timer.builder("sensorium.speech.encoder").register(Metrics.globalRegistry);
+    private final WhisperModel model;
+
+    public WhisperEncoder(WhisperModel model) {
+        this.model = model;
+    }
+
+    /**
+     * @param window normalised features, {@code [3000][melBins]}
+     * @return the encoder's hidden states; the caller closes them after decoding
+     */
+    public EncoderOutput encode(float[][] window) {
+        return encode(List.<float[][]>of(window));
+    }
+
+    /**
+     * @param windows normalised features, each {@code [3000][melBins]}
+     * @return the encoder's hidden states, one per window in their order; the caller closes them after decoding
+     */
+    public EncoderOutput encode(List<float[][]> windows) {
+        if (windows.isEmpty()) {
+            throw new IllegalArgumentException("no windows to encode");
+        }
+        int frames = windows.get(0).length;
+        int mels = model.melBins();
+        // The graph takes [batch, mel, frame]: transpose while copying.
+        FloatBuffer input = FloatBuffer.allocate(windows.size() * mels * frames);
+        for (float[][] window : windows) {
+            if (window.length != frames) {
+                throw new IllegalArgumentException("windows of one batch have " + frames + " frames, not " + window.length);
+            }
+            for (float[] frame : window) {
+                if (frame.length != mels) {
+                    throw new IllegalArgumentException("a frame has " + frame.length + " mel bins, model "
+                            + model.name() + " takes " + mels);
+                }
+            }
+            for (int m = 0; m < mels; m++) {
+                for (float[] frame : window) {
+                    input.put(frame[m]);
+                }
+            }
+        }
+        input.flip();
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OnnxTensor features = OnnxTensor.createTensor(env, input, new long[] {windows.size(), mels, frames})) {
+            long started = System.nanoTime();
+            OrtSession.Result result = model.encoderSession().run(Map.of("input_features", features));
+            ENCODER_TIME.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            return new EncoderOutput(result, windows.size());
+        } catch (OrtException e) {
+            throw new IllegalStateException("encoder of " + model.name() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The encoder's output, held in native memory until closed. */
+    public static final class EncoderOutput implements AutoCloseable {
+        private final OrtSession.Result result;
+        private final int batch;
+
+        EncoderOutput(OrtSession.Result result, int batch) {
+            this.result = result;
+            this.batch = batch;
+        }
+
+        /** How many windows were encoded together. */
+        public int batch() {
+            return batch;
+        }
+
+        OnnxTensor hiddenStates() {
+            return (OnnxTensor) result.get(0);
+        }
+
+        /** The hidden states as {@code [window][frame][d_model]} values, for checks against a reference. */
+        public float[] values() {
+            return hiddenStates().getFloatBuffer().array();
+        }
+
+        @Override
+        public void close() {
+            result.close();
+        }
+    }
+}

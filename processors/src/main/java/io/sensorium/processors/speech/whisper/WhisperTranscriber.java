@@ -1,0 +1,175 @@
+package io.sensorium.processors.speech.whisper;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Transcribes 30 s windows — one, or several ready at the same moment (of different streams) in one encoder run and
+ * one decoder run per step — and cuts each result into segments the way openai/whisper's transcribe does, including
+ * where the next window of its stream should start (its seek). Holds no state between windows, so one transcriber
+ * serves any number of streams and threads.
+ */
+public final class WhisperTranscriber {
+    /** Mel frames per second (10 ms hop). */
+    public static final int FRAMES_PER_SECOND = 100;
+    /** openai's default sample_len: half the decoder's 448-token context. */
+    public static final int DEFAULT_MAX_NEW_TOKENS = 224;
+    /** Mel frames per timestamp step (0.02 s): the encoder halves the frame rate. */
+    private static final int FRAMES_PER_TIMESTAMP = 2;
+    private static final double SECONDS_PER_TIMESTAMP = 0.02;
+
+    private final WhisperModel model;
+    private final WhisperEncoder encoder;
+    private final WhisperDecoder decoder;
+    private final boolean timestamps;
+    private final int[] prompt;
+    private final int maxNewTokens;
+    private final double noSpeechThreshold;
+    private final double logProbThreshold;
+
+    /**
+     * @param timestamps        decode with timestamps (segments at Whisper's own cuts) or without (one segment a
+     *                          window)
+     * @param language          language code for multilingual models; ignored by English-only ones
+     * @param maxNewTokens      most tokens decoded per window
+     * @param noSpeechThreshold openai's no-speech rule: a window whose no-speech probability is above this and
+     *                          whose average log-probability is below {@code logProbThreshold} gives no text
+     * @param logProbThreshold  see {@code noSpeechThreshold}
+     */
+    public WhisperTranscriber(WhisperModel model, boolean timestamps, String language, int maxNewTokens,
+                              double noSpeechThreshold, double logProbThreshold) {
+        this.model = model;
+        this.encoder = new WhisperEncoder(model);
+        this.decoder = new WhisperDecoder(model);
+        this.timestamps = timestamps;
+        this.prompt = decoder.prompt(timestamps, language);
+        this.maxNewTokens = maxNewTokens;
+        this.noSpeechThreshold = noSpeechThreshold;
+        this.logProbThreshold = logProbThreshold;
+    }
+
+    /**
+     * A transcript segment.
+     *
+     * @param start  seconds from the window's start
+     * @param end    seconds from the window's start
+     * @param tokens its text tokens: no timestamps, no special tokens
+     */
+    public record Segment(double start, double end, int[] tokens) {}
+
+    /**
+     * @param segments      the window's segments with text, in order
+     * @param advanceFrames how far the transcription moves on (Whisper's seek), 1 to the window's content frames
+     * @param decoding      the decoder's result the segments were cut from
+     */
+    public record WindowTranscript(List<Segment> segments, int advanceFrames, WhisperDecoder.Result decoding) {
+        public double avgLogprob() {
+            return decoding.avgLogprob();
+        }
+    }
+
+    /**
+     * @param normalisedWindow {@code [3000][melBins]} features, normalised as Whisper's feature extractor does
+     * @param contentFrames    how many of the frames are the stream's (fewer than 3000 only at its end)
+     */
+    public WindowTranscript transcribeWindow(float[][] normalisedWindow, int contentFrames) {
+        return transcribeWindows(List.<float[][]>of(normalisedWindow), new int[] {contentFrames}).get(0);
+    }
+
+    /**
+     * @param normalisedWindows windows as {@link #transcribeWindow} takes them, each from its own stream
+     * @param contentFrames     per window, how many of its frames are its stream's
+     * @return one transcript per window, in their order
+     */
+    public List<WindowTranscript> transcribeWindows(List<float[][]> normalisedWindows, int[] contentFrames) {
+        if (contentFrames.length != normalisedWindows.size()) {
+            throw new IllegalArgumentException(normalisedWindows.size() + " windows but " + contentFrames.length
+                    + " content lengths");
+        }
+        List<WhisperDecoder.Result> decodings = decode(normalisedWindows);
+        List<WindowTranscript> transcripts = new ArrayList<>(decodings.size());
+        for (int i = 0; i < decodings.size(); i++) {
+            transcripts.add(segments(decodings.get(i), contentFrames[i]));
+        }
+        return transcripts;
+    }
+
+    /** Encodes and decodes the windows together; no segmentation. */
+    public List<WhisperDecoder.Result> decode(List<float[][]> normalisedWindows) {
+        for (float[][] window : normalisedWindows) {
+            if (window.length != WhisperModel.WINDOW_FRAMES) {
+                throw new IllegalArgumentException("a window has " + WhisperModel.WINDOW_FRAMES + " frames, not "
+                        + window.length);
+            }
+        }
+        try (WhisperEncoder.EncoderOutput encoded = encoder.encode(normalisedWindows)) {
+            return decoder.decodeBatch(encoded, prompt, timestamps, maxNewTokens, true);
+        }
+    }
+
+    /**
+     * Splits a window's tokens at consecutive timestamp pairs, as openai/whisper's transcribe does: each pair closes
+     * a segment. If the tokens end on a single timestamp the last segment is closed too and the whole window is
+     * done; otherwise the last segment may be cut off, so it is dropped and the next window starts at the last
+     * timestamp, to decode that speech again in full. Without any pair the window is one segment up to its last
+     * timestamp (or its end). No segment reaches past the window's content. A window the no-speech rule takes for
+     * silence has no segments and is done.
+     */
+    WindowTranscript segments(WhisperDecoder.Result decoding, int contentFrames) {
+        if (contentFrames < 1 || contentFrames > WhisperModel.WINDOW_FRAMES) {
+            throw new IllegalArgumentException("content frames must be 1 to " + WhisperModel.WINDOW_FRAMES + ", not "
+                    + contentFrames);
+        }
+        if (decoding.noSpeechProb() > noSpeechThreshold && decoding.avgLogprob() < logProbThreshold) {
+            return new WindowTranscript(List.of(), contentFrames, decoding);
+        }
+        double contentEnd = (double) contentFrames / FRAMES_PER_SECOND;
+        int[] tokens = decoding.generated();
+        int timestampBegin = model.generationConfig().timestampBegin();
+        int n = tokens.length;
+        boolean singleTimestampEnding = n >= 2 && tokens[n - 2] < timestampBegin && tokens[n - 1] >= timestampBegin;
+        List<Integer> cuts = new ArrayList<>();
+        for (int i = 1; i < n; i++) {
+            if (tokens[i - 1] >= timestampBegin && tokens[i] >= timestampBegin) {
+                cuts.add(i);
+            }
+        }
+        List<Segment> segments = new ArrayList<>();
+        if (cuts.isEmpty()) {
+            double end = contentEnd;
+            for (int i = n - 1; i >= 0; i--) {
+                if (tokens[i] >= timestampBegin) {
+                    if (tokens[i] != timestampBegin) {
+                        end = (tokens[i] - timestampBegin) * SECONDS_PER_TIMESTAMP;
+                    }
+                    break;
+                }
+            }
+            addSegment(segments, 0, end, tokens, contentEnd);
+            return new WindowTranscript(segments, contentFrames, decoding);
+        }
+        if (singleTimestampEnding) {
+            cuts.add(n);
+        }
+        int last = 0;
+        for (int cut : cuts) {
+            int[] slice = Arrays.copyOfRange(tokens, last, cut);
+            addSegment(segments, (slice[0] - timestampBegin) * SECONDS_PER_TIMESTAMP,
+                    (slice[slice.length - 1] - timestampBegin) * SECONDS_PER_TIMESTAMP, slice, contentEnd);
+            last = cut;
+        }
+        int advance = singleTimestampEnding ? contentFrames : (tokens[last - 1] - timestampBegin) * FRAMES_PER_TIMESTAMP;
+        // A window whose only closed segment ends at <|0.00|> would be decoded again unchanged, forever: move on.
+        return new WindowTranscript(segments, advance <= 0 ? contentFrames : Math.min(advance, contentFrames), decoding);
+    }
+
+    /** Whisper may place timestamps in the silence it was padded with; the audio ends at {@code contentEnd}. */
+    private void addSegment(List<Segment> segments, double start, double end, int[] slice, double contentEnd) {
+        int eos = model.generationConfig().eosTokenId();
+        int[] text = Arrays.stream(slice).filter(t -> t < eos).toArray();
+        if (text.length > 0) {
+            segments.add(new Segment(Math.min(start, contentEnd), Math.min(end, contentEnd), text));
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.sensorium.processors.speech.whisper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The Java encoder and greedy decoder against transformers' {@code generate()} on the random-weight fixture
+ * (models/tools/export_whisper_fixture.py): the same token ids, exactly, for every reference input, with and
+ * without the KV cache, with and without timestamps, for the pair of decoder graphs and for the merged one.
+ */
+class WhisperDecoderParityTest {
+    private static WhisperModel pair;
+    private static WhisperModel merged;
+
+    @BeforeAll
+    static void load() {
+        pair = Fixtures.randomWhisper(WhisperModel.DecoderGraphs.PAIR);
+        merged = Fixtures.randomWhisper(WhisperModel.DecoderGraphs.MERGED);
+    }
+
+    @AfterAll
+    static void close() {
+        pair.close();
+        merged.close();
+    }
+
+    static Stream<Arguments> cases() throws Exception {
+        List<Arguments> cases = new ArrayList<>();
+        for (JsonNode c : Fixtures.referenceCases()) {
+            for (String layout : new String[] {"pair", "merged"}) {
+                for (boolean cache : new boolean[] {true, false}) {
+                    cases.add(Arguments.of(c.path("input").asText(), c.path("timestamps").asBoolean(),
+                            c.path("max_new_tokens").asInt(), cache, layout, Fixtures.ints(c.path("tokens"))));
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} timestamps={1} cache={3} decoder={4}")
+    @MethodSource("cases")
+    void greedyTokensEqualTransformersGenerate(String input, boolean timestamps, int maxNewTokens, boolean cache,
+                                               String layout, int[] expected) throws Exception {
+        WhisperModel model = layout.equals("merged") ? merged : pair;
+        assertThat(model.merged()).isEqualTo(layout.equals("merged"));
+        WhisperDecoder decoder = new WhisperDecoder(model);
+        try (WhisperEncoder.EncoderOutput encoded = new WhisperEncoder(model).encode(Fixtures.referenceWindow(input))) {
+            WhisperDecoder.Result result = decoder.decode(encoded, decoder.prompt(timestamps, null), timestamps,
+                    maxNewTokens, cache);
+            assertThat(result.tokens()).containsExactly(expected);
+            // End-of-text is reported exactly when the reference ends with it.
+            assertThat(result.endOfText()).isEqualTo(expected[expected.length - 1] == 50256);
+            assertThat(result.sumLogprob()).isNegative();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"noise", "smooth"})
+    void encoderOutputMatchesPyTorch(String input) throws Exception {
+        int width = pair.dModel();
+        float[][] expected = Fixtures.floats("whisper-tiny-random/reference/" + input + ".encoder.f32", 1500, width);
+        try (WhisperEncoder.EncoderOutput encoded = new WhisperEncoder(pair).encode(Fixtures.referenceWindow(input + ".f32"))) {
+            float[] actual = encoded.values();
+            double worst = 0;
+            for (int t = 0; t < 1500; t++) {
+                for (int d = 0; d < width; d++) {
+                    worst = Math.max(worst, Math.abs(actual[t * width + d] - expected[t][d]));
+                }
+            }
+            assertThat(worst).isLessThanOrEqualTo(1e-4);
+        }
+    }
+}
