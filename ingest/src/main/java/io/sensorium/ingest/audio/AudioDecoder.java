@@ -23,12 +23,13 @@ public final class AudioDecoder implements AutoCloseable {
     }
 
     /**
-     * What FFmpeg may read of a pipe or a stream before the first sample is handed on. Its defaults (5 MB, 5 s)
-     * are for guessing the streams of a container that does not list them; a pipe of WAV or raw PCM would wait
-     * seconds for them. 32 KB still finds the format of MP3, FLAC, Ogg or ADTS, whose first frames are well within.
+     * What FFmpeg may read of a pipe or a stream before the first sample is handed on. Its defaults (5 MB, 5 s) are
+     * for finding the streams of containers that do not list them; on a pipe of WAV they held the first chunk back by
+     * a second (the probe reads up to its size in audio before returning). A tenth of a second of packets and 32 KB
+     * still find MP3, FLAC, Ogg and ADTS, whose first frames say what they hold. (0 would mean FFmpeg's default.)
      */
     private static final String LIVE_PROBE_BYTES = "32768";
-    private static final String LIVE_ANALYZE_MICROS = "0";
+    private static final String LIVE_ANALYZE_MICROS = "100000";
 
     private final String source;
     private final FFmpegFrameGrabber grabber;
