@@ -70,8 +70,8 @@ public final class AudioIngest {
     /**
      * What became of one source.
      *
-     * @param attempts    times a live URL was opened or tried (the first time and every reconnection); 1 otherwise
-     * @param connections how many of those attempts connected
+     * @param attempts    times a URL was opened or tried: the first time and every reconnection (0 for a file or pipe)
+     * @param connections how many of those attempts connected (0 for a file or pipe)
      * @param error       why the source ended early or failed, or null when it was published whole (a live source:
      *                    until it was stopped)
      */
@@ -123,8 +123,8 @@ public final class AudioIngest {
         final RealtimePacer pacer;
         final AtomicReference<Exception> refused = new AtomicReference<>();
         long chunks;
-        int attempts = 1;
-        int connections = 1;
+        int attempts;
+        int connections;
 
         Publication(String streamId, String source) {
             this.streamId = streamId;
