@@ -5,9 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * What a path given as an input is, for the checks made before a run starts: a regular file or a named pipe (FIFO)
- * can be read as media; {@code -} is standard input; anything else gets a message that says what it is rather than
- * "no such file".
+ * What an operand given as an input is, for the checks made before a run starts: a regular file or a named pipe
+ * (FIFO) can be read as media; {@code -} is standard input; a URL (scheme://...) is a live source that FFmpeg
+ * opens; anything else gets a message that says what it is rather than "no such file".
  */
 public final class InputPaths {
     /** The operand that means standard input, as for most command-line tools. */
@@ -23,19 +23,34 @@ public final class InputPaths {
 
     private InputPaths() {}
 
-    public static boolean isStdin(Path path) {
-        return path.toString().equals(STDIN);
+    /** A URL (RTSP, HTTP, SRT, UDP...) rather than a path: a live source, reconnected when it drops. */
+    public static boolean isUrl(String source) {
+        return source.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*");
     }
 
     /**
-     * Why {@code path} cannot be read as a media stream, or null when it can (a regular file, a FIFO, {@code -}).
+     * A source with no end of its own — a URL, standard input, a named pipe — read as it arrives, whose stream ends
+     * when its writer closes it or the command is stopped.
+     */
+    public static boolean isLive(String source) {
+        if (isUrl(source) || source.equals(STDIN)) {
+            return true;
+        }
+        Path path = Path.of(source);
+        return Files.exists(path) && !Files.isRegularFile(path) && kind(path) == null;
+    }
+
+    /**
+     * Why operand {@code source} cannot be read as a media stream, or null when it can; a URL is taken as it is
+     * (whether it answers is known only once it is opened, and a live source may come back later).
      *
      * @param what what the command expects there, for the message: "an audio file"
      */
-    public static String problem(Path path, String what) {
-        if (isStdin(path)) {
+    public static String problem(String source, String what) {
+        if (isUrl(source) || source.equals(STDIN)) {
             return null;
         }
+        Path path = Path.of(source);
         if (!Files.exists(path)) {
             return "no such file: " + path;
         }

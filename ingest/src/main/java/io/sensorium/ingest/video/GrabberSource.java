@@ -1,7 +1,8 @@
 package io.sensorium.ingest.video;
 
+import io.sensorium.ingest.FfmpegErrors;
 import io.sensorium.ingest.FfmpegLogging;
-import java.util.Locale;
+import io.sensorium.ingest.FfmpegNetwork;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
@@ -13,9 +14,6 @@ import org.bytedeco.javacv.OpenCVFrameConverter;
  * 8-bit BGR.
  */
 final class GrabberSource implements FrameSource {
-    /** A camera that sends nothing for this long counts as dropped, rather than blocking ingest for ever. */
-    static final long NETWORK_TIMEOUT_MICROS = 5_000_000;
-
     private static final int BGR_CHANNELS = 3;
 
     static {
@@ -31,14 +29,7 @@ final class GrabberSource implements FrameSource {
         this.location = location;
         this.grabber = new FFmpegFrameGrabber(location);
         grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
-        if (isUrl(location)) {
-            grabber.setOption("rw_timeout", Long.toString(NETWORK_TIMEOUT_MICROS));
-            if (location.toLowerCase(Locale.ROOT).startsWith("rtsp")) {
-                // TCP: lost UDP packets would smear frames; and a socket timeout, which RTSP names "timeout".
-                grabber.setOption("rtsp_transport", "tcp");
-                grabber.setOption("timeout", Long.toString(NETWORK_TIMEOUT_MICROS));
-            }
-        }
+        FfmpegNetwork.configure(grabber, location);
         try {
             grabber.start();
             if (grabber.getImageWidth() <= 0 || grabber.getImageHeight() <= 0) {
@@ -52,10 +43,6 @@ final class GrabberSource implements FrameSource {
             release();
             throw e;
         }
-    }
-
-    static boolean isUrl(String source) {
-        return source.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*");
     }
 
     @Override

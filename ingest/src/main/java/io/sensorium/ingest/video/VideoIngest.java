@@ -4,14 +4,16 @@ import io.sensorium.core.config.SensoriumConfig;
 import io.sensorium.core.records.ImageFrame;
 import io.sensorium.core.records.ImageFrameSerde;
 import io.sensorium.core.records.RecordHeaders;
+import io.sensorium.ingest.Backoff;
 import io.sensorium.ingest.IngestRecords;
+import io.sensorium.ingest.InputPaths;
+import io.sensorium.ingest.Reconnector;
+import io.sensorium.ingest.StopLatch;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -34,22 +36,25 @@ public final class VideoIngest {
     private final SensoriumConfig.Video video;
     private final FrameEncoder encoder;
     private final ImageFrameSerde serde = new ImageFrameSerde(Integer.MAX_VALUE);
-    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final SensoriumConfig.Live live;
+    private final StopLatch stopped = new StopLatch();
     private final Backoff.Sleeper sleeper;
 
-    public VideoIngest(Producer<String, byte[]> producer, String topic, String deadLetterTopic, SensoriumConfig.Video video) {
-        this(producer, topic, deadLetterTopic, video, null);
+    public VideoIngest(Producer<String, byte[]> producer, String topic, String deadLetterTopic, SensoriumConfig.Video video,
+                       SensoriumConfig.Live live) {
+        this(producer, topic, deadLetterTopic, video, live, null);
     }
 
     /** @param sleeper how reconnect waits are spent; null waits on the clock, cut short by {@link #stop()} */
     VideoIngest(Producer<String, byte[]> producer, String topic, String deadLetterTopic, SensoriumConfig.Video video,
-                Backoff.Sleeper sleeper) {
+                SensoriumConfig.Live live, Backoff.Sleeper sleeper) {
         this.producer = producer;
         this.topic = topic;
         this.deadLetterTopic = deadLetterTopic;
         this.video = video;
+        this.live = live;
         this.encoder = new FrameEncoder(video.maxSide(), video.jpegQuality());
-        this.sleeper = sleeper != null ? sleeper : millis -> stopped.await(millis, TimeUnit.MILLISECONDS);
+        this.sleeper = sleeper != null ? sleeper : stopped;
     }
 
     /**
@@ -80,18 +85,18 @@ public final class VideoIngest {
 
     /** Asks every running {@link #publish} to finish: live sources stop and close their streams. */
     public void stop() {
-        stopped.countDown();
+        stopped.stop();
     }
 
     private boolean stopping() {
-        return stopped.getCount() == 0;
+        return stopped.stopped();
     }
 
     /** Publishes {@code source} as stream {@code streamId}; returns once Kafka has acknowledged it. */
     public Result publish(String streamId, String source) {
-        boolean live = GrabberSource.isUrl(source);
+        boolean isLive = InputPaths.isUrl(source);
         Publication run = new Publication(streamId, source);
-        String error = live ? run.live() : run.file();
+        String error = isLive ? run.live() : run.file();
         boolean close = error == null || run.sequence > 0;
         if (close) {
             run.last = send(ImageFrame.end(streamId, run.sequence), source);
@@ -99,7 +104,7 @@ public final class VideoIngest {
         producer.flush();
         IngestRecords.await(run.last, streamId);
         LOG.info("{} as stream '{}': {} frames, {} skipped{}{}", source, streamId, run.sequence, run.skipped.size(),
-                live ? ", " + run.connections + " connections in " + run.attempts + " attempts" : "",
+                isLive ? ", " + run.connections + " connections in " + run.attempts + " attempts" : "",
                 error == null ? "" : "; " + error);
         return new Result(streamId, source, run.sequence, List.copyOf(run.skipped), run.attempts, run.connections, close, error);
     }
@@ -147,41 +152,20 @@ public final class VideoIngest {
 
         /** Reads until stopped or the reconnect attempts run out; @return the error that ended it, or null */
         String live() {
-            Backoff backoff = new Backoff(video.reconnectMinSeconds(), video.reconnectMaxSeconds(), video.reconnectAttempts());
-            String lastFailure = null;
-            while (!stopping()) {
-                attempts++;
+            Reconnector reconnector = new Reconnector(source, live, sleeper, VideoIngest.this::stopping);
+            String gaveUp = reconnector.keepReading(connected -> {
                 try (GrabberSource frames = new GrabberSource(source, video.maxSourcePixels())) {
-                    connections++;
-                    if (connections > 1) {
-                        LOG.info("{}: reconnected ({} connections in {} attempts)", source, connections, attempts);
-                    }
+                    connected.run();
                     timeOffset = lastTimestamp + 1;
-                    backoff.reset();
                     drain(frames);
-                    if (!stopping()) {
-                        LOG.warn("{}: the stream ended; reconnecting", source);
-                    }
+                    return null;
                 } catch (FrameSourceException e) {
-                    lastFailure = e.getMessage();
-                    LOG.warn("{}: attempt {} failed ({} connections so far): {}", source, attempts, connections, lastFailure);
+                    return e.getMessage();
                 }
-                if (stopping()) {
-                    break;
-                }
-                long wait = backoff.nextWaitMillis();
-                if (wait < 0) {
-                    return fail(new FrameSourceException("gave up on " + source + " after " + attempts + " attempts, "
-                            + connections + " connections; the last: " + lastFailure));
-                }
-                try {
-                    sleeper.sleep(wait);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-            return null;
+            });
+            attempts = reconnector.attempts();
+            connections = reconnector.connections();
+            return gaveUp == null ? null : fail(new FrameSourceException(gaveUp));
         }
 
         /** Publishes the source's frames until it ends or ingest is stopped. */

@@ -2,6 +2,8 @@ package io.sensorium.ingest.video;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sensorium.core.config.SensoriumConfig;
+import io.sensorium.ingest.Backoff;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -38,7 +40,7 @@ class FrameSamplingTest {
 
     @Test
     void backoffDoublesUpToItsCapAndGivesUpAfterItsAttempts() {
-        Backoff backoff = new Backoff(0.5, 4, 6);
+        Backoff backoff = new Backoff(new SensoriumConfig.Live(0.5, 4, 6));
         List<Long> waits = new ArrayList<>();
         for (long wait = backoff.nextWaitMillis(); wait >= 0; wait = backoff.nextWaitMillis()) {
             waits.add(wait);
@@ -46,7 +48,7 @@ class FrameSamplingTest {
         assertThat(waits).containsExactly(500L, 1000L, 2000L, 4000L, 4000L, 4000L);
         backoff.reset();
         assertThat(backoff.nextWaitMillis()).isEqualTo(500);
-        Backoff forever = new Backoff(1, 2, 0);
+        Backoff forever = new Backoff(new SensoriumConfig.Live(1, 2, 0));
         for (int i = 0; i < 100; i++) {
             assertThat(forever.nextWaitMillis()).isPositive();
         }

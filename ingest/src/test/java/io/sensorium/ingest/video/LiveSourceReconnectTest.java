@@ -73,9 +73,10 @@ class LiveSourceReconnectTest {
         server.start();
         String topic = "live-" + UUID.randomUUID();
         TopicAdmin.ensureTopics(TestKafka.bootstrapServers(), List.of(topic, topic + ".dlq"), 1, (short) -1);
-        SensoriumConfig.Video video = new SensoriumConfig.Video(0, 0, 90, 0.05, 0.2, 0, 89_478_485);
+        SensoriumConfig.Video video = new SensoriumConfig.Video(0, 0, 90, 89_478_485);
+        SensoriumConfig.Live live = new SensoriumConfig.Live(0.05, 0.2, 0);
         try (KafkaProducer<String, byte[]> producer = producer()) {
-            VideoIngest ingest = new VideoIngest(producer, topic, topic + ".dlq", video);
+            VideoIngest ingest = new VideoIngest(producer, topic, topic + ".dlq", video, live);
             String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/camera.ts";
             CompletableFuture<VideoIngest.Result> running = CompletableFuture.supplyAsync(() -> ingest.publish("cam", url));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -114,11 +115,12 @@ class LiveSourceReconnectTest {
             port = closed.getLocalPort();
         }
         String url = "http://127.0.0.1:" + port + "/camera.ts";
-        SensoriumConfig.Video video = new SensoriumConfig.Video(0, 0, 90, 0.05, 0.2, 5, 89_478_485);
+        SensoriumConfig.Video video = new SensoriumConfig.Video(0, 0, 90, 89_478_485);
+        SensoriumConfig.Live live = new SensoriumConfig.Live(0.05, 0.2, 5);
         List<Long> waits = new ArrayList<>();
         MockProducer<String, byte[]> producer = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
 
-        VideoIngest.Result result = new VideoIngest(producer, "frames", "dead", video, waits::add).publish("cam", url);
+        VideoIngest.Result result = new VideoIngest(producer, "frames", "dead", video, live, waits::add).publish("cam", url);
 
         assertThat(result.attempts()).as("the first attempt and 5 reconnect attempts").isEqualTo(6);
         assertThat(result.connections()).isZero();

@@ -1,7 +1,6 @@
 package io.sensorium.cli;
 
 import io.sensorium.ingest.InputPaths;
-import java.nio.file.Path;
 import java.util.List;
 
 /** The checks made on audio operands before a command starts anything. */
@@ -9,16 +8,17 @@ final class AudioFiles {
     private AudioFiles() {}
 
     /**
-     * Each operand must be a readable file, a named pipe, or {@code -} (standard input, which can be read once).
+     * Each operand must be a readable file, a named pipe, {@code -} (standard input, which can be read once) or a
+     * URL (whether it answers is known once it is opened).
      *
      * @throws UserFacingError a usage error naming the first operand at fault and what it is
      */
-    static void requireReadable(List<Path> files) {
-        if (files.stream().filter(InputPaths::isStdin).count() > 1) {
+    static void requireReadable(List<String> sources) {
+        if (sources.stream().filter(InputPaths.STDIN::equals).count() > 1) {
             throw new UserFacingError("standard input (-) can be given once", UserFacingError.USAGE);
         }
-        for (Path file : files) {
-            String problem = InputPaths.problem(file, "an audio file");
+        for (String source : sources) {
+            String problem = InputPaths.problem(source, "an audio file");
             if (problem != null) {
                 throw new UserFacingError(problem, UserFacingError.USAGE);
             }

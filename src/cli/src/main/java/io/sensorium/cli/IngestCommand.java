@@ -1,11 +1,9 @@
 package io.sensorium.cli;
 
 import io.sensorium.core.config.SensoriumConfig;
-import io.sensorium.core.records.AudioChunkSerde;
 import io.sensorium.ingest.audio.AudioIngest;
 import io.sensorium.ingest.video.VideoIngest;
 import io.sensorium.processors.features.FeatureTopology;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -21,13 +19,17 @@ import picocli.CommandLine.Parameters;
 final class IngestCommand {
 
     @Command(name = "audio", mixinStandardHelpOptions = true,
-            description = "Decode audio files (any format FFmpeg reads) and publish them as 16 kHz PCM16 chunks.")
+            description = "Decode audio (any format FFmpeg reads) and publish it as 16 kHz PCM16 chunks as it arrives (live sources until stopped).")
     static final class Audio implements Callable<Integer> {
         @Mixin
         ConfigOptions options;
 
-        @Parameters(paramLabel = "FILE", arity = "1..*", description = "Audio files (any format FFmpeg reads), named pipes, or - for standard input.")
-        List<Path> files;
+        @Mixin
+        AudioInputOptions input;
+
+        @Parameters(paramLabel = "SOURCE", arity = "1..*", description = "Audio files (any format FFmpeg reads), named pipes,"
+                + " - for standard input, or live URLs (http, rtsp, srt, udp, rtmp...).")
+        List<String> sources;
 
         @Option(names = "--stream-id", paramLabel = "ID", description = "Stream id (record key) for a single file; default: the file name.")
         String streamId;
@@ -36,16 +38,17 @@ final class IngestCommand {
         public Integer call() throws Exception {
             SensoriumConfig config = options.load();
             FeatureTopology.requireSupported(config.audio());
-            AudioFiles.requireReadable(files);
-            Map<String, Path> streams = StreamIds.chosen(streamId, files, StreamIds::forFiles);
+            AudioIngest.Reading reading = input.reading();
+            AudioFiles.requireReadable(sources);
+            Map<String, String> streams = StreamIds.chosen(streamId, sources, StreamIds::forSources);
             int failures = 0;
             try (StopOnSignal signal = new StopOnSignal();
                  KafkaCluster cluster = KafkaCluster.connect(config, false);
                  KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.bootstrapServers())) {
                 cluster.ensureTopics(config, KafkaCluster.speechTopics(config));
-                AudioIngest ingest = audioIngest(config, producer);
+                AudioIngest ingest = audioIngest(config, producer, reading);
                 signal.onStop(ingest::stop);
-                for (Map.Entry<String, Path> stream : streams.entrySet()) {
+                for (Map.Entry<String, String> stream : streams.entrySet()) {
                     AudioIngest.Result result = ingest.publish(stream.getKey(), stream.getValue());
                     if (!result.ok()) {
                         System.err.println("sensorium: " + stream.getValue() + ": " + result.error());
@@ -99,12 +102,12 @@ final class IngestCommand {
     }
 
     static VideoIngest videoIngest(SensoriumConfig config, KafkaProducer<String, byte[]> producer) {
-        return new VideoIngest(producer, config.topics().frames(), config.topics().deadLetters(), config.video());
+        return new VideoIngest(producer, config.topics().frames(), config.topics().deadLetters(), config.video(),
+                config.live());
     }
 
-    static AudioIngest audioIngest(SensoriumConfig config, KafkaProducer<String, byte[]> producer) {
-        SensoriumConfig.Audio audio = config.audio();
-        return new AudioIngest(producer, config.topics().audio(), config.topics().deadLetters(),
-                new AudioChunkSerde(audio.maxRecordBytes()), audio.sampleRate(), audio.chunkSamples());
+    static AudioIngest audioIngest(SensoriumConfig config, KafkaProducer<String, byte[]> producer, AudioIngest.Reading reading) {
+        return new AudioIngest(producer, config.topics().audio(), config.topics().deadLetters(), config.audio(),
+                config.live(), reading);
     }
 }

@@ -9,20 +9,23 @@ import java.util.function.Function;
 
 /**
  * Stream ids for sources given on the command line: a file's or folder's name, a URL as it is, {@code stdin} for
- * audio on standard input ({@code -}); made unique when two share one (the second {@code jfk.wav} is {@code jfk.wav#2}), so every input is a
- * stream of its own.
+ * standard input ({@code -}); made unique when two share one (the second {@code jfk.wav} is {@code jfk.wav#2}), so
+ * every input is a stream of its own.
  */
 final class StreamIds {
     static final String STDIN = "stdin";
 
     private StreamIds() {}
 
-    static Map<String, Path> forFiles(List<Path> files) {
-        return unique(files, file -> InputPaths.isStdin(file) ? STDIN : file.getFileName().toString());
+    static Map<String, String> forSources(List<String> sources) {
+        return unique(sources, StreamIds::name);
     }
 
-    static Map<String, String> forSources(List<String> sources) {
-        return unique(sources, source -> source.contains("://") ? source : Path.of(source).getFileName().toString());
+    private static String name(String source) {
+        if (InputPaths.isUrl(source)) {
+            return source;
+        }
+        return InputPaths.STDIN.equals(source) ? STDIN : Path.of(source).getFileName().toString();
     }
 
     /**

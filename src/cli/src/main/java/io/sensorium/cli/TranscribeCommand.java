@@ -34,9 +34,12 @@ final class TranscribeCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;
 
-    @Parameters(paramLabel = "FILE", arity = "1..*",
-            description = "Audio files (WAV, FLAC, MP3, anything FFmpeg reads), named pipes, or - for standard input.")
-    List<Path> files;
+    @Mixin
+    AudioInputOptions input;
+
+    @Parameters(paramLabel = "SOURCE", arity = "1..*", description = "Audio files (WAV, FLAC, MP3, anything FFmpeg reads),"
+            + " named pipes, - for standard input, or live URLs (http, rtsp, srt, udp, rtmp...), read until stopped.")
+    List<String> sources;
 
     @Option(names = "--format", description = "json (default: one JSON object per segment) or text.")
     Format format = Format.json;
@@ -56,8 +59,9 @@ final class TranscribeCommand implements Callable<Integer> {
             throw new UserFacingError("no Whisper model at " + model + ": get one with `./sensorium models pull tiny.en`"
                     + " or give --model DIR", UserFacingError.USAGE);
         }
-        AudioFiles.requireReadable(files);
-        Map<String, Path> streams = StreamIds.forFiles(files);
+        AudioIngest.Reading reading = input.reading();
+        AudioFiles.requireReadable(sources);
+        Map<String, String> streams = StreamIds.forSources(sources);
         // The model loads while the broker starts and the topics are made: each takes about a second.
         CompletableFuture<SpeechEngine> loading = CompletableFuture.supplyAsync(() -> SpeechEngine.open(config.speech()));
         KafkaCluster connected;
@@ -77,10 +81,10 @@ final class TranscribeCommand implements Callable<Integer> {
                          config.topics().deadLetters(), TranscriptJson::read, TranscriptEnd.class);
                  KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.bootstrapServers())) {
                 watcher.expect(streams.keySet());
-                AudioIngest ingest = IngestCommand.audioIngest(withBins, producer);
+                AudioIngest ingest = IngestCommand.audioIngest(withBins, producer, reading);
                 signal.onStop(ingest::stop);
-                return PipelineRun.run(watcher, List.of(features, speech), failures -> streams.forEach((id, file) -> {
-                    AudioIngest.Result result = ingest.publish(id, file);
+                return PipelineRun.run(watcher, List.of(features, speech), failures -> streams.forEach((id, source) -> {
+                    AudioIngest.Result result = ingest.publish(id, source);
                     if (!result.ok()) {
                         failures.failed(id, result.error(), result.streamClosed());
                     }
@@ -94,7 +98,7 @@ final class TranscribeCommand implements Callable<Integer> {
             System.out.println(JsonRecords.writeString(segment));
         } else {
             System.out.printf("[%s --> %s] %s%s%n", clock(segment.start()), clock(segment.end()),
-                    files.size() > 1 ? segment.stream() + ": " : "", segment.text().strip());
+                    sources.size() > 1 ? segment.stream() + ": " : "", segment.text().strip());
         }
         System.out.flush();
     }

@@ -61,8 +61,8 @@ class DeadLetterEndToEndTest {
             Consumer<ProducerRecord<String, byte[]>> send = record -> producer.send(record);
 
             // A good stream, published as ingest does.
-            AudioIngest ingest = IngestCommand.audioIngest(config, producer);
-            assertThat(ingest.publish("good", TestPipeline.fixture("audio/jfk.wav")).ok()).isTrue();
+            AudioIngest ingest = IngestCommand.audioIngest(config, producer, AudioIngest.Reading.AS_IS);
+            assertThat(ingest.publish("good", TestPipeline.fixture("audio/jfk.wav").toString()).ok()).isTrue();
             // A stream whose middle chunk is truncated to an odd number of bytes.
             send.accept(chunk(audio, serde, new AudioChunk("holey", 0, 0, 16_000, false, Arrays.copyOfRange(jfk, 0, 16_000)), null));
             send.accept(chunk(audio, serde, new AudioChunk("holey", 1, 16_000, 16_000, false, Arrays.copyOfRange(jfk, 16_000, 32_000)), 3));
@@ -85,7 +85,7 @@ class DeadLetterEndToEndTest {
             send.accept(wideRecord);
             // A file that is not audio.
             Path garbage = Files.writeString(dir.resolve("garbage.wav"), "RIFF but then nothing of the sort ".repeat(20));
-            AudioIngest.Result failed = ingest.publish("garbage", garbage);
+            AudioIngest.Result failed = ingest.publish("garbage", garbage.toString());
             assertThat(failed.ok()).isFalse();
             producer.flush();
 

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sensorium.core.records.TranscriptJson;
 import io.sensorium.core.records.TranscriptSegment;
+import io.sensorium.ingest.audio.AudioDecoder;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -42,7 +45,7 @@ class TranscribeBadInputTest {
     private static Map<String, String> settings;
 
     @BeforeAll
-    static void inputs() throws IOException {
+    static void inputs() throws Exception {
         jfk = TestPipeline.fixture("audio/jfk.wav");
         settings = new LinkedHashMap<>();
         settings.put("speech.model", TestPipeline.fixture("whisper-tiny-random").toString());
@@ -51,6 +54,10 @@ class TranscribeBadInputTest {
         Files.write(dir.resolve("empty.mp3"), new byte[0]);
         byte[] wav = Files.readAllBytes(jfk);
         Files.write(dir.resolve("half.wav"), Arrays.copyOf(wav, wav.length / 2));
+        short[] pcm = AudioDecoder.decodeAll(jfk, 16_000);
+        ByteBuffer raw = ByteBuffer.allocate(pcm.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+        raw.asShortBuffer().put(pcm);
+        Files.write(dir.resolve("jfk.raw"), raw.array());
         for (String sub : List.of("a", "b", "c")) {
             Files.createDirectories(dir.resolve(sub));
         }
@@ -103,6 +110,17 @@ class TranscribeBadInputTest {
                         "/dev/null is a character device, not an audio file", Set.of()),
                 new Row("a missing file", List.of(file("missing.wav")), UserFacingError.USAGE,
                         "no such file: " + file("missing.wav"), Set.of()),
+                new Row("headerless PCM read as --input-format says", List.of("--input-format", "s16le", "--input-rate",
+                        "16000", file("jfk.raw")), 0, "", Set.of("jfk.raw")),
+                new Row("a raw input rate without its format", List.of("--input-rate", "16000", good), UserFacingError.USAGE,
+                        "--input-rate and --input-channels describe raw input: give --input-format with them", Set.of()),
+                new Row("a live URL that never answers is given up; the file beside it comes out", List.of("--set",
+                        "live.reconnect-attempts=1", "--set", "live.reconnect-min-seconds=0.05", "http://127.0.0.1:1/radio", good),
+                        UserFacingError.FAILED, "sensorium: http://127.0.0.1:1/radio: gave up on http://127.0.0.1:1/radio after 2"
+                        + " attempts, 0 connections; the last: cannot open http://127.0.0.1:1/radio: avformat_open_input():"
+                        + " Connection refused", Set.of("jfk.wav")),
+                new Row("a reconnect wait of zero", List.of("--set", "live.reconnect-min-seconds=0", good), UserFacingError.USAGE,
+                        "live.reconnect-min-seconds must be more than 0, not 0.0", Set.of()),
                 new Row("standard input twice", List.of("-", "-"), UserFacingError.USAGE,
                         "standard input (-) can be given once", Set.of()),
                 new Row("a value of the wrong type names its key", List.of("--set", "audio.chunk-seconds=abc", good),

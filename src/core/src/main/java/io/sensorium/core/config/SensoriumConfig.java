@@ -8,12 +8,13 @@ import java.util.Locale;
  * ({@code sensorium-defaults.yaml} beside this class), a YAML file, {@code SENSORIUM_*} environment variables and
  * command-line flags. Key names are those of the YAML file (kebab-case), e.g. {@code kafka.bootstrap-servers}.
  */
-public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech speech, Video video, Vision vision) {
+public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech speech, Video video, Vision vision,
+                              Live live) {
 
     /** The same configuration with the mel bins a model needs, so features and model cannot disagree. */
     public SensoriumConfig withMelBins(int melBins) {
         return new SensoriumConfig(kafka, topics,
-                new Audio(audio.chunkSeconds(), audio.sampleRate(), audio.maxRecordBytes(), melBins), speech, video, vision);
+                new Audio(audio.chunkSeconds(), audio.sampleRate(), audio.maxRecordBytes(), melBins), speech, video, vision, live);
     }
 
     /**
@@ -101,14 +102,10 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
      * @param maxSide             frames larger than this on their long side are scaled down before publishing; 0
      *                            keeps them as they are
      * @param jpegQuality         JPEG quality (1-100) of published frames
-     * @param reconnectMinSeconds first wait before reconnecting to a live source that dropped
-     * @param reconnectMaxSeconds the wait doubles after each failed attempt up to this
-     * @param reconnectAttempts   failed attempts in a row before ingest gives a live source up; 0 never gives up
      * @param maxSourcePixels     images and videos declaring more pixels per frame than this are refused from their
      *                            header, before a decoder allocates for them
      */
-    public record Video(double fps, int maxSide, int jpegQuality, double reconnectMinSeconds,
-                        double reconnectMaxSeconds, int reconnectAttempts, long maxSourcePixels) {}
+    public record Video(double fps, int maxSide, int jpegQuality, long maxSourcePixels) {}
 
     /**
      * @param model          vision model directory (Hugging Face ONNX layout: onnx/model.onnx, config.json,
@@ -122,4 +119,28 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
      */
     public record Vision(Path model, int threads, String device, double scoreThreshold, int topK,
                          boolean annotate, int maxRecordBytes) {}
+
+    /**
+     * How ingest keeps a live source (a camera, a radio stream: any URL) read, audio and video alike.
+     *
+     * @param reconnectMinSeconds first wait before reconnecting to a live source that dropped
+     * @param reconnectMaxSeconds the wait doubles after each failed attempt up to this
+     * @param reconnectAttempts   failed attempts in a row before ingest gives a live source up; 0 never gives up
+     */
+    public record Live(double reconnectMinSeconds, double reconnectMaxSeconds, int reconnectAttempts) {
+        public Live {
+            if (!(reconnectMinSeconds > 0)) {
+                throw new ConfigException("live.reconnect-min-seconds must be more than 0, not " + reconnectMinSeconds,
+                        "live.reconnect-min-seconds");
+            }
+            if (!(reconnectMaxSeconds >= reconnectMinSeconds)) {
+                throw new ConfigException("live.reconnect-max-seconds must be at least live.reconnect-min-seconds ("
+                        + reconnectMinSeconds + "), not " + reconnectMaxSeconds, "live.reconnect-max-seconds");
+            }
+            if (reconnectAttempts < 0) {
+                throw new ConfigException("live.reconnect-attempts must be 0 (never give up) or more, not "
+                        + reconnectAttempts, "live.reconnect-attempts");
+            }
+        }
+    }
 }

@@ -1,4 +1,4 @@
-package io.sensorium.ingest.video;
+package io.sensorium.ingest;
 
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
@@ -11,12 +11,12 @@ import org.bytedeco.javacv.FrameGrabber;
  * advice for the programmer ("Has setFormat() been called?"); a person needs the call and what the number means
  * ("Invalid data found when processing input", "Connection refused").
  */
-final class FfmpegErrors {
+public final class FfmpegErrors {
     private static final Pattern CALL_AND_CODE = Pattern.compile("^(\\w+\\(\\)) error (-?\\d+)");
 
     private FfmpegErrors() {}
 
-    static String describe(FrameGrabber.Exception e) {
+    public static String describe(FrameGrabber.Exception e) {
         String message = String.valueOf(e.getMessage());
         Matcher call = CALL_AND_CODE.matcher(message);
         if (!call.find()) {

@@ -1,0 +1,330 @@
+package io.sensorium.ingest.audio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sensorium.core.config.SensoriumConfig;
+import io.sensorium.core.records.AudioChunk;
+import io.sensorium.core.records.AudioChunkSerde;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Live audio: an HTTP radio stream that ends and is refused once is reconnected, its stream time running on from
+ * the audio received; a named pipe fed slowly (WAV or raw PCM) is published as it arrives; {@code --realtime}
+ * paces a file at 1x.
+ */
+class LiveAudioSourceTest {
+    private static final int RATE = 16_000;
+    private static final SensoriumConfig.Audio AUDIO = new SensoriumConfig.Audio(1.0, RATE, 1_000_000, 80);
+    private static final SensoriumConfig.Live LIVE = new SensoriumConfig.Live(0.05, 0.2, 0);
+    private static final AudioChunkSerde SERDE = new AudioChunkSerde(Integer.MAX_VALUE);
+    /** Writes per second into a pipe. */
+    private static final int PIECES = 20;
+
+    @Test
+    void aStreamThatDropsIsReconnectedAndItsSampleOffsetsRunOn() throws Exception {
+        // Request 1 gets 2.5 s and the connection is closed; the reconnection is refused (both of its requests: JavaCV
+        // opens a failed input again without its options); request 4 gets 2 s more and is closed; request 5 goes on
+        // for as long as it is read. Each serves the broadcast from where the last left off.
+        int first = 40_000;
+        int second = 32_000;
+        try (AudioServer server = new AudioServer(request -> switch (request) {
+            case 1 -> new Segment(0, first, false);
+            case 2, 3 -> null;
+            case 4 -> new Segment(first, second, false);
+            default -> new Segment(first + second, RATE / 10, true);
+        })) {
+            MockProducer<String, byte[]> producer = producer();
+            AudioIngest ingest = new AudioIngest(producer, "audio", "dead", AUDIO, LIVE, AudioIngest.Reading.AS_IS);
+            CompletableFuture<AudioIngest.Result> running = CompletableFuture.supplyAsync(() -> ingest.publish("radio", server.url()));
+            awaitChunks(producer, (first + second) / RATE + 2);
+            ingest.stop();
+            AudioIngest.Result result = running.get(30, TimeUnit.SECONDS);
+
+            assertThat(result.error()).isNull();
+            assertThat(result.connections()).isEqualTo(3);
+            assertThat(result.attempts()).as("one attempt refused").isEqualTo(4);
+            List<AudioChunk> chunks = chunks(producer);
+            assertThat(chunks).hasSize((int) result.chunks());
+            assertThat(chunks.get(chunks.size() - 1).endOfStream()).isTrue();
+            long offset = 0;
+            for (int i = 0; i < chunks.size(); i++) {
+                AudioChunk chunk = chunks.get(i);
+                assertThat(chunk.sequence()).isEqualTo(i);
+                assertThat(chunk.sampleOffset()).as("chunk %d starts where the last ended", i).isEqualTo(offset);
+                assertThat(chunk.endOfStream()).isEqualTo(i == chunks.size() - 1);
+                for (int s = 0; s < chunk.samples().length; s++) {
+                    assertThat(chunk.samples()[s]).as("sample %d", offset + s).isEqualTo(broadcast(offset + s));
+                }
+                offset += chunk.samples().length;
+            }
+            assertThat(offset).isEqualTo(result.samples()).isGreaterThan(first + second);
+        }
+    }
+
+    @Test
+    void aStreamThatStaysDownIsGivenUpAndStillGetsItsEndMarker() throws Exception {
+        try (AudioServer server = new AudioServer(request -> request == 1 ? new Segment(0, RATE, false) : null)) {
+            MockProducer<String, byte[]> producer = producer();
+            List<Long> waits = new ArrayList<>();
+            AudioIngest.Result result = new AudioIngest(producer, "audio", "dead", AUDIO,
+                    new SensoriumConfig.Live(0.05, 0.2, 3), AudioIngest.Reading.AS_IS, waits::add).publish("radio", server.url());
+
+            assertThat(result.attempts()).as("the first attempt and 3 reconnections").isEqualTo(4);
+            assertThat(result.connections()).isEqualTo(1);
+            assertThat(waits).as("the first wait follows the end of the connection").containsExactly(50L, 100L, 200L);
+            assertThat(result.error()).startsWith("gave up on " + server.url() + " after 4 attempts, 1 connections; the last: cannot open "
+                    + server.url() + ": avformat_open_input(): ");
+            assertThat(result.streamClosed()).isTrue();
+            List<AudioChunk> chunks = chunks(producer);
+            assertThat(chunks).extracting(AudioChunk::sampleOffset).containsExactly(0L, (long) RATE);
+            assertThat(chunks.get(1).endOfStream()).isTrue();
+            assertThat(producer.history()).filteredOn(record -> record.topic().equals("dead")).singleElement();
+        }
+    }
+
+    @Test
+    void aPipeFedSlowlyIsPublishedAsItArrives(@TempDir Path dir) throws Exception {
+        assertPublishedAsItArrives(dir, true, AudioIngest.Reading.AS_IS);
+    }
+
+    @Test
+    void rawPcmOnAPipeIsPublishedAsItArrives(@TempDir Path dir) throws Exception {
+        assertPublishedAsItArrives(dir, false, new AudioIngest.Reading(new RawFormat("s16le", RATE, 1), false));
+    }
+
+    /**
+     * Writes 4 s into a pipe at 1x, 50 ms at a time as a sound card's driver would, and times when each second comes out as a chunk. A
+     * WAV's first chunk waits for FFmpeg's WAV reader, which reads the first 64 KB (2 s) before it returns a sample
+     * to see whether they hide S/PDIF-wrapped AC-3 or DTS; from then on, and for raw PCM from the first, a chunk
+     * goes out once the packet holding its last sample is whole (FFmpeg reads 1024 or 2048 samples to a packet).
+     */
+    private static void assertPublishedAsItArrives(Path dir, boolean wav, AudioIngest.Reading reading) throws Exception {
+        Path fifo = dir.resolve("live.fifo");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor()).isZero();
+        int seconds = 4;
+        long[] written = new long[seconds];
+        CompletableFuture<Long> writer = CompletableFuture.supplyAsync(() -> {
+            try (OutputStream out = Files.newOutputStream(fifo)) {
+                if (wav) {
+                    out.write(wavHeader());
+                }
+                for (int piece = 0; piece < PIECES * seconds; piece++) {
+                    out.write(pcm((long) piece * RATE / PIECES, RATE / PIECES));
+                    out.flush();
+                    if (piece % PIECES == PIECES - 1) {
+                        written[piece / PIECES] = System.nanoTime();
+                    }
+                    Thread.sleep(1000 / PIECES);
+                }
+                return System.nanoTime();
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        MockProducer<String, byte[]> producer = producer();
+        AudioIngest ingest = new AudioIngest(producer, "audio", "dead", AUDIO, LIVE, reading);
+        CompletableFuture<AudioIngest.Result> running = CompletableFuture.supplyAsync(() -> ingest.publish("mic", fifo.toString()));
+        long[] sent = new long[seconds];
+        for (int k = 0; k < seconds; k++) {
+            sent[k] = awaitChunks(producer, k + 1);
+        }
+        long writerDone = writer.get(30, TimeUnit.SECONDS);
+        AudioIngest.Result result = running.get(30, TimeUnit.SECONDS);
+
+        StringBuilder delays = new StringBuilder();
+        for (int k = 0; k < seconds; k++) {
+            delays.append(String.format(" %.3f", (sent[k] - written[k]) / 1e9));
+        }
+        System.out.printf("%s pipe: each second published, after it was written (s):%s%n", wav ? "WAV" : "raw PCM", delays);
+        assertThat(sent[0]).as("the first chunk is sent before the writer is done").isLessThan(writerDone);
+        for (int k = 1; k < seconds; k++) {
+            assertThat((sent[k] - written[k]) / 1e9).as("delay of second %d", k).isLessThan(0.5);
+        }
+        if (!wav) {
+            assertThat((sent[0] - written[0]) / 1e9).as("delay of the first second").isLessThan(0.5);
+        }
+        assertThat(result.error()).isNull();
+        assertThat(chunks(producer)).extracting(chunk -> chunk.samples().length).containsExactly(RATE, RATE, RATE, RATE, 0);
+        assertThat(chunks(producer).get(2).samples()[5]).isEqualTo(broadcast(2 * RATE + 5));
+    }
+
+    @Test
+    void compressedAudioOnAPipeIsFoundWithinTheShortProbe(@TempDir Path dir) throws Exception {
+        for (String name : List.of("jfk.mp3", "jfk.flac")) {
+            Path file = AudioDecoderTest.fixture(name);
+            Path fifo = dir.resolve(name + ".fifo");
+            assertThat(new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor()).isZero();
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                try (OutputStream out = Files.newOutputStream(fifo)) {
+                    Files.copy(file, out);
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThat(AudioDecoder.decodeAll(fifo, RATE)).as(name).isEqualTo(AudioDecoder.decodeAll(file, RATE));
+            writer.get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void realtimePacesAFileAtOnceItsLength(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("three-seconds.wav");
+        try (OutputStream out = Files.newOutputStream(file)) {
+            out.write(wavHeader(3 * RATE));
+            out.write(pcm(0, 3 * RATE));
+        }
+        MockProducer<String, byte[]> producer = producer();
+        AudioIngest ingest = new AudioIngest(producer, "audio", "dead", AUDIO, LIVE, new AudioIngest.Reading(null, true));
+
+        long start = System.nanoTime();
+        AudioIngest.Result result = ingest.publish("demo", file.toString());
+        double seconds = (System.nanoTime() - start) / 1e9;
+
+        System.out.printf("--realtime: 3 s of audio published in %.3f s%n", seconds);
+        assertThat(result.error()).isNull();
+        assertThat(result.samples()).isEqualTo(3L * RATE);
+        assertThat(seconds).isBetween(2.0, 5.0);
+    }
+
+    private record Segment(long start, int samples, boolean repeat) {}
+
+    /**
+     * A radio station on 127.0.0.1: each request gets a WAV stream (no length: until the connection closes) of the
+     * broadcast from a segment's start, or a 404 where the plan has none; a repeating segment goes on at 1x, a
+     * segment's length at a time, until the listener hangs up.
+     */
+    private static final class AudioServer implements AutoCloseable {
+        private final ServerSocket socket = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
+        private final AtomicInteger requests = new AtomicInteger();
+        private final IntFunction<Segment> plan;
+        private final Thread thread = new Thread(this::serve, "audio-server");
+
+        AudioServer(IntFunction<Segment> plan) throws IOException {
+            this.plan = plan;
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + socket.getLocalPort() + "/radio.wav";
+        }
+
+        private void serve() {
+            while (!socket.isClosed()) {
+                try (Socket client = socket.accept()) {
+                    readRequest(client.getInputStream());
+                    Segment segment = plan.apply(requests.incrementAndGet());
+                    OutputStream out = client.getOutputStream();
+                    if (segment == null) {
+                        out.write("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                        continue;
+                    }
+                    out.write("HTTP/1.1 200 OK\r\nContent-Type: audio/wav\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.write(wavHeader());
+                    long start = segment.start();
+                    do {
+                        out.write(pcm(start, segment.samples()));
+                        out.flush();
+                        start += segment.samples();
+                        if (segment.repeat()) {
+                            Thread.sleep(segment.samples() * 1000L / RATE);
+                        }
+                    } while (segment.repeat());
+                } catch (IOException e) {
+                    // The listener hung up (a stop), or the test closed the socket.
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        private static void readRequest(InputStream in) throws IOException {
+            int matched = 0;
+            byte[] end = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+            for (int b = in.read(); b >= 0 && matched < end.length; b = in.read()) {
+                matched = b == end[matched] ? matched + 1 : (b == end[0] ? 1 : 0);
+                if (matched == end.length) {
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    /** The broadcast's sample n: a ramp, so a repeated or lost stretch shows as a wrong value where it starts. */
+    private static short broadcast(long n) {
+        return (short) (n % 20_011 - 10_000);
+    }
+
+    private static byte[] pcm(long start, int samples) {
+        ByteBuffer bytes = ByteBuffer.allocate(samples * 2).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < samples; i++) {
+            bytes.putShort(broadcast(start + i));
+        }
+        return bytes.array();
+    }
+
+    /** A header for a stream of unknown length, as ffmpeg writes to a pipe. */
+    private static byte[] wavHeader() {
+        return wavHeader(-1);
+    }
+
+    private static byte[] wavHeader(int samples) {
+        int data = samples < 0 ? -1 : samples * 2;
+        return ByteBuffer.allocate(44).order(ByteOrder.LITTLE_ENDIAN)
+                .put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(samples < 0 ? -1 : 36 + data)
+                .put("WAVEfmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1).putShort((short) 1)
+                .putInt(RATE).putInt(RATE * 2).putShort((short) 2).putShort((short) 16)
+                .put("data".getBytes(StandardCharsets.US_ASCII)).putInt(data).array();
+    }
+
+    private static MockProducer<String, byte[]> producer() {
+        return new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** Waits until {@code count} chunks were sent; @return when the last of them was seen (System.nanoTime) */
+    private static long awaitChunks(MockProducer<String, byte[]> producer, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (chunks(producer).size() < count) {
+            assertThat(System.nanoTime()).as("%d chunks within 30 s", count).isLessThan(deadline);
+            Thread.sleep(5);
+        }
+        return System.nanoTime();
+    }
+
+    private static List<AudioChunk> chunks(MockProducer<String, byte[]> producer) {
+        List<AudioChunk> chunks = new ArrayList<>();
+        for (ProducerRecord<String, byte[]> record : producer.history()) {
+            if (record.topic().equals("audio")) {
+                chunks.add(SERDE.read(record.key(), record.value(), record.headers()));
+            }
+        }
+        return chunks;
+    }
+}
