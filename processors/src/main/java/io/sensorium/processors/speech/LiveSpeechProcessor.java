@@ -150,7 +150,7 @@ final class LiveSpeechProcessor extends DeadLetteringProcessor {
     }
 
     private boolean holdsSpeech(LiveStreamState state, SpeechRegions regions, long end) {
-        return regions.nextSpeech(frame(state.agreement.bufferStart()) * HOP) < end * HOP;
+        return regions.knownSpeech(frame(state.agreement.bufferStart()) * HOP) < end * HOP;
     }
 
     /** One step of the commit policy: the buffer up to {@code end} transcribed as one window. */
