@@ -8,6 +8,7 @@ import io.sensorium.core.records.JsonRecords;
 import io.sensorium.core.records.TranscriptEnd;
 import io.sensorium.core.records.TranscriptPartial;
 import io.sensorium.core.records.TranscriptSegment;
+import io.sensorium.processors.features.LogMelSpectrogram;
 import io.sensorium.processors.speech.live.Commit;
 import io.sensorium.processors.speech.live.LocalAgreement;
 import io.sensorium.processors.speech.live.SegmentWords;
@@ -36,6 +37,7 @@ final class LiveSpeechProcessor extends DeadLetteringProcessor {
     private static final long HOP = SpeechEngine.HOP_SAMPLES;
     /** Frame positions computed from word times land a rounding error below a whole frame. */
     private static final double FRAME_EPSILON = 1e-6;
+    private static final int FFT_LAG_FRAMES = -Math.floorDiv(-LogMelSpectrogram.N_FFT / 2, LogMelSpectrogram.HOP);
 
     private final SpeechEngine engine;
     private final FeatureChunkSerde serde;
@@ -51,7 +53,9 @@ final class LiveSpeechProcessor extends DeadLetteringProcessor {
         this.engine = engine;
         this.serde = new FeatureChunkSerde(maxRecordBytes);
         this.vad = vad;
-        this.stepFrames = Math.max(1, Math.round(stepSeconds * SpeechEngine.FRAMES_PER_SECOND));
+        // A frame is published once the half FFT window after its centre has come, so a chunk of k seconds brings
+        // a couple of frames fewer than k x 100: without the allowance a 1 s step would wait for a second chunk.
+        this.stepFrames = Math.max(1, Math.round(stepSeconds * SpeechEngine.FRAMES_PER_SECOND) - FFT_LAG_FRAMES);
     }
 
     @Override
