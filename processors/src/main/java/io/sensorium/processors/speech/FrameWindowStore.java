@@ -1,6 +1,8 @@
 package io.sensorium.processors.speech;
 
+import io.sensorium.core.records.FeatureChunk;
 import io.sensorium.core.records.FeatureChunkSerde;
+import io.sensorium.core.records.InvalidRecordException;
 import io.sensorium.processors.features.LogMelSpectrogram;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,8 +27,26 @@ final class FrameWindowStore {
         this.melBins = melBins;
     }
 
-    void put(String stream, long firstFrame, byte[] frames) {
-        store.put(key(stream, firstFrame), frames);
+    /** A chunk that starts before {@code framesReceived} was seen already: the record is a replay. */
+    static void checkNew(FeatureChunk chunk, long framesReceived) {
+        if (chunk.firstFrame() < framesReceived) {
+            throw new InvalidRecordException("features of stream '" + chunk.streamId() + "' from frame "
+                    + chunk.firstFrame() + " were already received (up to " + framesReceived + "): a replayed record");
+        }
+    }
+
+    /**
+     * Keeps a chunk's frames.
+     *
+     * @param value the feature record's value, kept as it came
+     * @return frames of the stream received with this chunk
+     */
+    long append(FeatureChunk chunk, byte[] value) {
+        int count = chunk.frames().length;
+        if (count > 0) {
+            store.put(key(chunk.streamId(), chunk.firstFrame()), value);
+        }
+        return chunk.firstFrame() + count;
     }
 
     /** Frames {@code start .. start + length - 1} of the stream; missing ones are silence. */

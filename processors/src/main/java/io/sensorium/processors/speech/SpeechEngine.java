@@ -1,6 +1,8 @@
 package io.sensorium.processors.speech;
 
 import io.sensorium.core.config.SensoriumConfig;
+import io.sensorium.core.records.FeatureChunk;
+import io.sensorium.core.records.InvalidRecordException;
 import io.sensorium.processors.features.LogMelSpectrogram;
 import io.sensorium.processors.features.WhisperNormalization;
 import io.sensorium.processors.onnx.SharedModels;
@@ -47,8 +49,20 @@ public final class SpeechEngine implements AutoCloseable {
         return transcriber.transcribeWindow(window, contentFrames);
     }
 
+    /** Features of another mel size than the model's cannot be transcribed: the record is at fault. */
+    void checkFeatures(FeatureChunk chunk) {
+        if (chunk.melBins() != melBins()) {
+            throw new InvalidRecordException("features have " + chunk.melBins() + " mel bins, model " + modelName()
+                    + " takes " + melBins() + " (set audio.mel-bins for the feature processor)");
+        }
+    }
+
     public String text(int[] tokens) {
         return handle.model().tokenizer().decode(tokens);
+    }
+
+    public int[] tokens(String text) {
+        return handle.model().tokenizer().encode(text);
     }
 
     public int melBins() {

@@ -4,7 +4,6 @@ import io.sensorium.core.config.SensoriumConfig;
 import io.sensorium.core.kafka.DeadLetteringProcessor;
 import io.sensorium.core.records.FeatureChunk;
 import io.sensorium.core.records.FeatureChunkSerde;
-import io.sensorium.core.records.InvalidRecordException;
 import io.sensorium.core.records.JsonRecords;
 import io.sensorium.core.records.TranscriptEnd;
 import io.sensorium.core.records.TranscriptSegment;
@@ -34,7 +33,7 @@ final class SpeechProcessor extends DeadLetteringProcessor {
     /** Null when the stage runs without VAD. */
     private final SensoriumConfig.VadOptions vad;
     private KeyValueStore<String, byte[]> states;
-    private KeyValueStore<String, byte[]> regionStates;
+    private RegionStore regionStates;
     private FrameWindowStore frames;
 
     SpeechProcessor(SpeechEngine engine, int maxRecordBytes, SensoriumConfig.VadOptions vad) {
@@ -48,30 +47,21 @@ final class SpeechProcessor extends DeadLetteringProcessor {
     public void init(ProcessorContext<String, byte[]> context) {
         super.init(context);
         states = context.getStateStore(SpeechTopology.STATE_STORE);
-        regionStates = context.getStateStore(SpeechTopology.REGION_STORE);
+        regionStates = new RegionStore(context.getStateStore(SpeechTopology.REGION_STORE), vad);
         frames = new FrameWindowStore(context.getStateStore(SpeechTopology.FRAME_STORE), engine.melBins());
     }
 
     @Override
     protected void handle(Record<String, byte[]> record) {
         FeatureChunk chunk = serde.read(record.key(), record.value(), record.headers());
-        if (chunk.melBins() != engine.melBins()) {
-            throw new InvalidRecordException("features have " + chunk.melBins() + " mel bins, model " + engine.modelName()
-                    + " takes " + engine.melBins() + " (set audio.mel-bins for the feature processor)");
-        }
+        engine.checkFeatures(chunk);
         String stream = chunk.streamId();
         byte[] saved = states.get(stream);
         SpeechStreamState state = saved == null ? SpeechStreamState.NEW : SpeechStreamState.fromBytes(saved);
-        if (chunk.firstFrame() < state.framesReceived()) {
-            throw new InvalidRecordException("features of stream '" + stream + "' from frame " + chunk.firstFrame()
-                    + " were already received (up to " + state.framesReceived() + "): a replayed record");
-        }
-        SpeechRegions regions = vad == null ? null : regions(chunk);
-        int count = chunk.frames().length;
-        if (count > 0) {
-            frames.put(stream, chunk.firstFrame(), record.value());
-        }
-        state = skipSilence(state.withReceived(chunk.firstFrame() + count), regions);
+        FrameWindowStore.checkNew(chunk, state.framesReceived());
+        SpeechRegions regions = vad == null ? null : regionStates.update(chunk);
+        long received = frames.append(chunk, record.value());
+        state = skipSilence(state.withReceived(received), regions);
         while (state.framesReceived() - state.seekFrame() >= SpeechEngine.WINDOW_FRAMES) {
             state = skipSilence(transcribeWindow(record, stream, state, SpeechEngine.WINDOW_FRAMES, regions), regions);
         }
@@ -81,33 +71,9 @@ final class SpeechProcessor extends DeadLetteringProcessor {
             frames.dropBefore(stream, state.seekFrame());
             states.put(stream, state.toBytes());
             if (regions != null) {
-                regions.dropBefore(state.seekFrame() * SAMPLES_PER_FRAME);
-                regionStates.put(stream, regions.snapshot());
+                regionStates.save(stream, regions, state.seekFrame());
             }
         }
-    }
-
-    /** The stream's speech regions, with the chunk's probabilities taken in. */
-    private SpeechRegions regions(FeatureChunk chunk) {
-        if (chunk.speechProbabilities() == null) {
-            throw new InvalidRecordException("features of stream '" + chunk.streamId() + "' carry no speech "
-                    + "probabilities, which speech.vad needs: the feature stage must run with speech.vad on too");
-        }
-        SpeechRegions regions = restoreRegions(chunk.streamId());
-        if (chunk.vadWindow() != regions.windows()) {
-            throw new InvalidRecordException("speech probabilities of stream '" + chunk.streamId() + "' from window "
-                    + chunk.vadWindow() + " where window " + regions.windows() + " was expected");
-        }
-        regions.accept(chunk.speechProbabilities());
-        if (chunk.endOfStream()) {
-            regions.finish(chunk.streamSamples());
-        }
-        return regions;
-    }
-
-    private SpeechRegions restoreRegions(String stream) {
-        byte[] saved = regionStates.get(stream);
-        return saved == null ? new SpeechRegions(vad) : SpeechRegions.restore(vad, saved);
     }
 
     /** The stream's last features were dead-lettered: what it had before is transcribed and the stream closed. */
@@ -117,12 +83,7 @@ final class SpeechProcessor extends DeadLetteringProcessor {
         byte[] saved = states.get(stream);
         SpeechStreamState state = saved == null ? SpeechStreamState.NEW : SpeechStreamState.fromBytes(saved);
         long streamSamples = state.framesReceived() * SpeechEngine.HOP_SAMPLES;
-        SpeechRegions regions = null;
-        if (vad != null) {
-            regions = restoreRegions(stream);
-            regions.finish(streamSamples);
-        }
-        finish(last, stream, state, streamSamples, regions);
+        finish(last, stream, state, streamSamples, vad == null ? null : regionStates.ended(stream, streamSamples));
     }
 
     /** Moves the seek over frames that are known to hold no speech. */
@@ -159,7 +120,7 @@ final class SpeechProcessor extends DeadLetteringProcessor {
         for (WhisperTranscriber.Segment segment : transcript.segments()) {
             double start = offset + segment.start();
             double end = offset + segment.end();
-            if (regions != null && !regions.overlaps(samples(start), samples(end))) {
+            if (regions != null && !RegionStore.heard(regions, start, end)) {
                 continue;
             }
             TranscriptSegment out = TranscriptSegment.of(stream, index++, start, end,
@@ -168,10 +129,6 @@ final class SpeechProcessor extends DeadLetteringProcessor {
             forward(record, stream, JsonRecords.write(out));
         }
         return state.advanced(transcript.advanceFrames(), index - state.segments());
-    }
-
-    private static long samples(double seconds) {
-        return Math.round(seconds * SAMPLES_PER_FRAME * SpeechEngine.FRAMES_PER_SECOND);
     }
 
     private void forward(Record<String, byte[]> record, String stream, byte[] json) {

@@ -1,16 +1,24 @@
 package io.sensorium.processors.speech;
 
+import io.sensorium.core.config.ConfigException;
 import io.sensorium.core.config.SensoriumConfig;
 import io.sensorium.core.kafka.StageTopology;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
-/** The speech processor: features topic -> Whisper -> transcripts topic (JSON). */
+/**
+ * The speech processor: features topic -> Whisper -> transcripts topic (JSON), by whole windows
+ * ({@link SpeechProcessor}) or, with {@code speech.live}, as the audio comes ({@link LiveSpeechProcessor}).
+ */
 public final class SpeechTopology {
     public static final String STAGE = "speech";
     static final String STATE_STORE = "speech-stream-state";
+    /** Its own store, so that a state directory kept from a run in the other mode is never misread. */
+    static final String LIVE_STATE_STORE = "speech-live-state";
     static final String FRAME_STORE = "speech-pending-frames";
     static final String REGION_STORE = "speech-vad-regions";
 
@@ -18,12 +26,21 @@ public final class SpeechTopology {
 
     /** All tasks of the topology share {@code engine}: one ONNX Runtime session per model per JVM. */
     public static Topology build(SensoriumConfig config, SpeechEngine engine) {
+        SensoriumConfig.Speech speech = config.speech();
+        int maxRecordBytes = config.audio().maxRecordBytes();
+        if (speech.live() && !speech.vad()) {
+            // Without the VAD's pauses nothing would end an utterance, and silence would be decoded every step.
+            throw new ConfigException("speech.live needs speech.vad", "speech.live");
+        }
         return StageTopology.build(STAGE, config.topics().features(), config.topics().transcripts(),
                 config.topics().deadLetters(),
-                () -> new SpeechProcessor(engine, config.audio().maxRecordBytes(),
-                        config.speech().vad() ? config.speech().vadOptions() : null),
-                List.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATE_STORE), Serdes.String(), Serdes.ByteArray()),
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FRAME_STORE), Serdes.String(), Serdes.ByteArray()),
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REGION_STORE), Serdes.String(), Serdes.ByteArray())));
+                speech.live()
+                        ? () -> new LiveSpeechProcessor(engine, maxRecordBytes, speech.vadOptions(), speech.liveStepSeconds())
+                        : () -> new SpeechProcessor(engine, maxRecordBytes, speech.vad() ? speech.vadOptions() : null),
+                List.of(store(speech.live() ? LIVE_STATE_STORE : STATE_STORE), store(FRAME_STORE), store(REGION_STORE)));
+    }
+
+    private static StoreBuilder<KeyValueStore<String, byte[]>> store(String name) {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.ByteArray());
     }
 }

@@ -116,6 +116,17 @@ public final class SpeechRegions {
     }
 
     /**
+     * The first position at or after {@code from} that is known to be speech, in a region closed or still open;
+     * {@link Long#MAX_VALUE} when there is none so far. Unlike {@link #nextSpeech}, what has not been scored yet
+     * does not count: live transcription asks this before it decodes, and must not decode on a guess.
+     */
+    public long knownSpeech(long from) {
+        long next = nextSpeech(from);
+        boolean inRegion = triggered || !closed.isEmpty() && paddedEnd(closed.size() - 1) > from;
+        return inRegion ? next : UNKNOWN;
+    }
+
+    /**
      * Whether {@code [from, to]} touches speech, or what may yet turn out to be speech. Closed, so that a segment
      * Whisper gives no duration (two equal timestamps) is kept where it lies in speech.
      */

@@ -5,7 +5,9 @@ import io.sensorium.core.kafka.StreamsStage;
 import io.sensorium.core.records.JsonRecords;
 import io.sensorium.core.records.TranscriptEnd;
 import io.sensorium.core.records.TranscriptJson;
+import io.sensorium.core.records.TranscriptPartial;
 import io.sensorium.core.records.TranscriptSegment;
+import io.sensorium.ingest.InputPaths;
 import io.sensorium.ingest.audio.AudioIngest;
 import io.sensorium.processors.features.FeatureTopology;
 import io.sensorium.processors.speech.SpeechEngine;
@@ -24,10 +26,12 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code sensorium transcribe FILE...}: the whole speech path in one process — ingest, feature preprocessor and
- * speech processor as Kafka Streams applications — printing each segment as it reaches the transcripts topic.
+ * speech processor as Kafka Streams applications — printing each segment as it reaches the transcripts topic. With
+ * a live source or {@code --realtime} the speech stage runs live ({@code speech.live}): partial results, and finals
+ * as the words settle.
  */
 @Command(name = "transcribe", mixinStandardHelpOptions = true,
-        description = "Transcribe audio files through the Kafka pipeline; one JSON line per segment on stdout.")
+        description = "Transcribe audio files through the Kafka pipeline; one JSON line per record on stdout.")
 final class TranscribeCommand implements Callable<Integer> {
     enum Format { json, text }
 
@@ -41,8 +45,11 @@ final class TranscribeCommand implements Callable<Integer> {
             + " named pipes, - for standard input, or live URLs (http, rtsp, srt, udp, rtmp...), read until stopped.")
     List<String> sources;
 
-    @Option(names = "--format", description = "json (default: one JSON object per segment) or text.")
+    @Option(names = "--format", description = "json (default: one JSON object per record, partials included) or text"
+            + " (final segments as lines; on a terminal the latest partial too, on one line rewritten in place).")
     Format format = Format.json;
+
+    private final CaptionLine captions = new CaptionLine(System.console() != null);
 
     @Override
     public Integer call() throws Exception {
@@ -52,14 +59,17 @@ final class TranscribeCommand implements Callable<Integer> {
     }
 
     private int transcribe(StopOnSignal signal) throws Exception {
-        SensoriumConfig config = options.load();
+        AudioIngest.Reading reading = input.reading();
+        // A live caller would otherwise see nothing until a 30 s window filled.
+        boolean live = reading.realtime() || sources.stream().anyMatch(InputPaths::isLive);
+        SensoriumConfig loaded = options.load();
+        SensoriumConfig config = live ? loaded.withLiveSpeech(true) : loaded;
         FeatureTopology.requireSupported(config.audio());
         Path model = config.speech().model();
         if (!Files.isDirectory(model)) {
             throw new UserFacingError("no Whisper model at " + model + ": get one with `./sensorium models pull tiny.en`"
                     + " or give --model DIR", UserFacingError.USAGE);
         }
-        AudioIngest.Reading reading = input.reading();
         AudioFiles.requireReadable(sources);
         Map<String, String> streams = StreamIds.forSources(sources);
         // The model loads while the broker starts and the topics are made: each takes about a second.
@@ -88,19 +98,26 @@ final class TranscribeCommand implements Callable<Integer> {
                     if (!result.ok()) {
                         failures.failed(id, result.error(), result.streamClosed());
                     }
-                }), value -> print((TranscriptSegment) value));
+                }), this::print);
             }
         }
     }
 
-    private void print(TranscriptSegment segment) {
+    private void print(Object value) {
         if (format == Format.json) {
-            System.out.println(JsonRecords.writeString(segment));
-        } else {
-            System.out.printf("[%s --> %s] %s%s%n", clock(segment.start()), clock(segment.end()),
-                    sources.size() > 1 ? segment.stream() + ": " : "", segment.text().strip());
+            System.out.println(JsonRecords.writeString(value));
+        } else if (value instanceof TranscriptSegment segment) {
+            captions.clear();
+            System.out.printf("[%s --> %s] %s%s%n", clock(segment.start()), clock(segment.end()), prefix(segment.stream()),
+                    segment.text().strip());
+        } else if (value instanceof TranscriptPartial partial) {
+            captions.show(prefix(partial.stream()) + partial.text().strip());
         }
         System.out.flush();
+    }
+
+    private String prefix(String stream) {
+        return sources.size() > 1 ? stream + ": " : "";
     }
 
     private static String clock(double seconds) {

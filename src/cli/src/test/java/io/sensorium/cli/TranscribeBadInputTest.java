@@ -3,6 +3,7 @@ package io.sensorium.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sensorium.core.records.TranscriptJson;
+import io.sensorium.core.records.TranscriptPartial;
 import io.sensorium.core.records.TranscriptSegment;
 import io.sensorium.ingest.audio.AudioDecoder;
 import java.io.IOException;
@@ -192,8 +193,16 @@ class TranscribeBadInputTest {
     private static Set<String> streams(String stdout) {
         Set<String> streams = new TreeSet<>();
         stdout.lines().filter(line -> !line.isBlank())
-                .forEach(line -> streams.add(((TranscriptSegment) TranscriptJson.read(line.getBytes(StandardCharsets.UTF_8))).stream()));
+                .forEach(line -> streams.add(stream(TranscriptJson.read(line.getBytes(StandardCharsets.UTF_8)))));
         return streams;
+    }
+
+    /** A pipe is a live source, transcribed live: its stream gives partials as well as segments. */
+    private static String stream(Object record) {
+        if (record instanceof TranscriptPartial partial) {
+            return partial.stream();
+        }
+        return ((TranscriptSegment) record).stream();
     }
 
     private static Set<String> ownTempEntries() {

@@ -17,6 +17,11 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
                 new Audio(audio.chunkSeconds(), audio.sampleRate(), audio.maxRecordBytes(), melBins), speech, video, vision, live);
     }
 
+    /** The same configuration with the speech stage's live mode {@code on} or off. */
+    public SensoriumConfig withLiveSpeech(boolean on) {
+        return new SensoriumConfig(kafka, topics, audio, speech.withLive(on), video, vision, live);
+    }
+
     /**
      * @param bootstrapServers    the cluster to use; empty means "start an in-process broker"
      * @param applicationIdPrefix prefix of each stage's Kafka Streams application id (and consumer group)
@@ -77,9 +82,25 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
      * @param vad               gate Whisper with Silero VAD: windows without speech are not decoded and text
      *                          outside speech is dropped (faster-whisper's vad_filter)
      * @param vadOptions        the gate's parameters
+     * @param live              transcribe each stream's recent audio again as it arrives, giving partial results
+     *                          and confirming words as they settle, instead of waiting for full 30 s windows
+     * @param liveStepSeconds   in live mode, how much new audio makes a stream's buffer be transcribed again
      */
     public record Speech(Path model, int threads, String device, boolean timestamps, String language,
-                         double noSpeechThreshold, double logProbThreshold, boolean vad, VadOptions vadOptions) {}
+                         double noSpeechThreshold, double logProbThreshold, boolean vad, VadOptions vadOptions,
+                         boolean live, double liveStepSeconds) {
+        public Speech {
+            if (!(liveStepSeconds > 0)) {
+                throw new ConfigException("speech.live-step-seconds must be more than 0, not " + liveStepSeconds,
+                        "speech.live-step-seconds");
+            }
+        }
+
+        public Speech withLive(boolean on) {
+            return new Speech(model, threads, device, timestamps, language, noSpeechThreshold, logProbThreshold, vad,
+                    vadOptions, on, liveStepSeconds);
+        }
+    }
 
     /**
      * faster-whisper's VadOptions, by the same names.

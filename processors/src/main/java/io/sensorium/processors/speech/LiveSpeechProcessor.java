@@ -1,0 +1,218 @@
+package io.sensorium.processors.speech;
+
+import io.sensorium.core.config.SensoriumConfig;
+import io.sensorium.core.kafka.DeadLetteringProcessor;
+import io.sensorium.core.records.FeatureChunk;
+import io.sensorium.core.records.FeatureChunkSerde;
+import io.sensorium.core.records.JsonRecords;
+import io.sensorium.core.records.TranscriptEnd;
+import io.sensorium.core.records.TranscriptPartial;
+import io.sensorium.core.records.TranscriptSegment;
+import io.sensorium.processors.features.LogMelSpectrogram;
+import io.sensorium.processors.speech.live.Commit;
+import io.sensorium.processors.speech.live.LocalAgreement;
+import io.sensorium.processors.speech.live.SegmentWords;
+import io.sensorium.processors.speech.live.TimedWord;
+import io.sensorium.processors.speech.whisper.WhisperTranscriber;
+import io.sensorium.processors.vad.SpeechRegions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The speech stage in live mode ({@code speech.live}): each stream's audio since its last confirmed words (its
+ * buffer, at most one 30 s window) is transcribed again whenever {@code speech.live-step-seconds} of new audio have
+ * come and the VAD finds speech in it, and {@link LocalAgreement} confirms the words two transcriptions in a row
+ * agree on. Confirmed words go out as final {@code segment} records, the rest as the stream's {@code partial}.
+ *
+ * <p>Where the VAD closes a speech region (the speaker paused for {@code min-silence-duration-ms}), and at the
+ * stream's end, the buffer up to the region's end is transcribed once more and everything pending is confirmed, so
+ * an utterance's last words do not wait for the next one. Audio the VAD holds no speech in is never decoded.
+ */
+final class LiveSpeechProcessor extends DeadLetteringProcessor {
+    private static final long HOP = SpeechEngine.HOP_SAMPLES;
+    /** Frame positions computed from word times land a rounding error below a whole frame. */
+    private static final double FRAME_EPSILON = 1e-6;
+    private static final int FFT_LAG_FRAMES = -Math.floorDiv(-LogMelSpectrogram.N_FFT / 2, LogMelSpectrogram.HOP);
+
+    private final SpeechEngine engine;
+    private final FeatureChunkSerde serde;
+    private final SensoriumConfig.VadOptions vad;
+    private final long stepFrames;
+    private final LocalAgreement.Options policy = LocalAgreement.Options.DEFAULT;
+    private KeyValueStore<String, byte[]> states;
+    private RegionStore regionStates;
+    private FrameWindowStore frames;
+
+    LiveSpeechProcessor(SpeechEngine engine, int maxRecordBytes, SensoriumConfig.VadOptions vad, double stepSeconds) {
+        super(SpeechTopology.STAGE);
+        this.engine = engine;
+        this.serde = new FeatureChunkSerde(maxRecordBytes);
+        this.vad = vad;
+        // A frame is published once the half FFT window after its centre has come, so a chunk of k seconds brings
+        // a couple of frames fewer than k x 100: without the allowance a 1 s step would wait for a second chunk.
+        this.stepFrames = Math.max(1, Math.round(stepSeconds * SpeechEngine.FRAMES_PER_SECOND) - FFT_LAG_FRAMES);
+    }
+
+    @Override
+    public void init(ProcessorContext<String, byte[]> context) {
+        super.init(context);
+        states = context.getStateStore(SpeechTopology.LIVE_STATE_STORE);
+        regionStates = new RegionStore(context.getStateStore(SpeechTopology.REGION_STORE), vad);
+        frames = new FrameWindowStore(context.getStateStore(SpeechTopology.FRAME_STORE), engine.melBins());
+    }
+
+    @Override
+    protected void handle(Record<String, byte[]> record) {
+        FeatureChunk chunk = serde.read(record.key(), record.value(), record.headers());
+        engine.checkFeatures(chunk);
+        String stream = chunk.streamId();
+        LiveStreamState state = load(stream);
+        FrameWindowStore.checkNew(chunk, state.framesReceived);
+        SpeechRegions regions = regionStates.update(chunk);
+        state.framesReceived = frames.append(chunk, record.value());
+        if (chunk.endOfStream()) {
+            finish(record, stream, state, regions, chunk.streamSamples());
+            return;
+        }
+        long end = state.framesReceived;
+        endUtterances(record, stream, state, regions, end);
+        if (end - state.transcribedFrame >= stepFrames && holdsSpeech(state, regions, end)) {
+            transcribe(record, stream, state, regions, end);
+        }
+        long bufferStart = frame(state.agreement.bufferStart());
+        frames.dropBefore(stream, bufferStart);
+        regionStates.save(stream, regions, bufferStart);
+        states.put(stream, state.toBytes());
+    }
+
+    /** The stream's last features were dead-lettered: what came before is finalised and the stream closed. */
+    @Override
+    protected void endStream(Record<String, byte[]> last) {
+        String stream = last.key();
+        LiveStreamState state = load(stream);
+        long streamSamples = state.framesReceived * HOP;
+        finish(last, stream, state, regionStates.ended(stream, streamSamples), streamSamples);
+    }
+
+    private LiveStreamState load(String stream) {
+        byte[] saved = states.get(stream);
+        return saved == null ? LiveStreamState.fresh(policy) : LiveStreamState.fromBytes(saved, policy);
+    }
+
+    /** Confirms what is pending and emits the end marker; the stream's regions are all closed by now. */
+    private void finish(Record<String, byte[]> record, String stream, LiveStreamState state, SpeechRegions regions,
+                        long streamSamples) {
+        long end = streamSamples / HOP;
+        endUtterances(record, stream, state, regions, end);
+        if (!state.agreement.pending().isEmpty() || holdsSpeech(state, regions, end)) {
+            endUtterance(record, stream, state, regions, end);
+        }
+        double duration = (double) streamSamples / (HOP * SpeechEngine.FRAMES_PER_SECOND);
+        forward(record, stream, JsonRecords.write(TranscriptEnd.of(stream, state.segments, duration)));
+        frames.dropStream(stream);
+        states.delete(stream);
+        regionStates.delete(stream);
+    }
+
+    /**
+     * Finalises each utterance in the buffer the VAD has closed, up to {@code end}, and moves the buffer over the
+     * silence that follows, as far as it is known to be silence.
+     */
+    private void endUtterances(Record<String, byte[]> record, String stream, LiveStreamState state,
+                               SpeechRegions regions, long end) {
+        skipSilence(state, regions, end);
+        for (long[] region : regions.regions()) {
+            long regionEnd = Math.min(-Math.floorDiv(-region[1], HOP), end);
+            if (regionEnd > frame(state.agreement.bufferStart())) {
+                endUtterance(record, stream, state, regions, regionEnd);
+                skipSilence(state, regions, end);
+            }
+        }
+    }
+
+    /** One more transcription of the buffer up to {@code end}, made after the speaker stopped, then all confirmed. */
+    private void endUtterance(Record<String, byte[]> record, String stream, LiveStreamState state,
+                              SpeechRegions regions, long end) {
+        transcribe(record, stream, state, regions, end);
+        publish(record, stream, state, state.agreement.flush(seconds(end)));
+    }
+
+    private void skipSilence(LiveStreamState state, SpeechRegions regions, long end) {
+        if (!state.agreement.pending().isEmpty()) {
+            return;
+        }
+        long start = frame(state.agreement.bufferStart());
+        long speech = Math.min(regions.nextSpeech(start * HOP) / HOP, end);
+        if (speech > start) {
+            state.agreement.flush(seconds(speech));
+        }
+    }
+
+    private boolean holdsSpeech(LiveStreamState state, SpeechRegions regions, long end) {
+        return regions.knownSpeech(frame(state.agreement.bufferStart()) * HOP) < end * HOP;
+    }
+
+    /** One step of the commit policy: the buffer up to {@code end} transcribed as one window. */
+    private void transcribe(Record<String, byte[]> record, String stream, LiveStreamState state, SpeechRegions regions,
+                            long end) {
+        LocalAgreement agreement = state.agreement;
+        publish(record, stream, state, agreement.makeRoom(seconds(end)));
+        long start = Math.max(frame(agreement.bufferStart()), end - SpeechEngine.WINDOW_FRAMES);
+        if (start >= end) {
+            return;
+        }
+        float[][] window = frames.window(stream, start, SpeechEngine.WINDOW_FRAMES);
+        WhisperTranscriber.WindowTranscript transcript = engine.transcribe(window, (int) (end - start));
+        List<TimedWord> words = new ArrayList<>();
+        List<Double> segmentEnds = new ArrayList<>();
+        for (WhisperTranscriber.Segment segment : transcript.segments()) {
+            double segmentStart = seconds(start) + segment.start();
+            double segmentEnd = seconds(start) + segment.end();
+            if (RegionStore.heard(regions, segmentStart, segmentEnd)) {
+                words.addAll(SegmentWords.split(segmentStart, segmentEnd, engine.text(segment.tokens())));
+                segmentEnds.add(segmentEnd);
+            }
+        }
+        state.avgLogprob = transcript.avgLogprob();
+        state.transcribedFrame = end;
+        publish(record, stream, state, agreement.insert(words));
+        agreement.trim(seconds(end), segmentEnds);
+    }
+
+    /** The commit's confirmed words as one final segment, and its pending words as a partial if they changed. */
+    private void publish(Record<String, byte[]> record, String stream, LiveStreamState state, Commit commit) {
+        List<TimedWord> committed = commit.committed();
+        if (!committed.isEmpty()) {
+            String text = commit.committedText();
+            TranscriptSegment segment = TranscriptSegment.of(stream, state.segments++, committed.get(0).start(),
+                    committed.get(committed.size() - 1).end(), text, Arrays.stream(engine.tokens(text)).boxed().toList(),
+                    state.avgLogprob, engine.modelName(), engine.language());
+            forward(record, stream, JsonRecords.write(segment));
+        }
+        if (commit.revision() != state.partialRevision) {
+            List<TimedWord> pending = commit.pending();
+            double start = pending.isEmpty() ? state.agreement.committedEnd() : pending.get(0).start();
+            double end = pending.isEmpty() ? start : pending.get(pending.size() - 1).end();
+            forward(record, stream, JsonRecords.write(
+                    TranscriptPartial.of(stream, commit.revision(), start, end, commit.pendingText())));
+            state.partialRevision = commit.revision();
+        }
+    }
+
+    private static long frame(double seconds) {
+        return (long) Math.floor(seconds * SpeechEngine.FRAMES_PER_SECOND + FRAME_EPSILON);
+    }
+
+    private static double seconds(long frame) {
+        return (double) frame / SpeechEngine.FRAMES_PER_SECOND;
+    }
+
+    private void forward(Record<String, byte[]> record, String stream, byte[] json) {
+        emit(new Record<>(stream, json, record.timestamp(), new RecordHeaders()));
+    }
+}

@@ -1,0 +1,32 @@
+package io.sensorium.processors.speech;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sensorium.processors.speech.live.LocalAgreement;
+import io.sensorium.processors.speech.live.TimedWord;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What a restarted task reads back from the state store is where the stream stood, commit policy included. */
+class LiveStreamStateTest {
+    @Test
+    void readsBackWhatItWrote() {
+        LiveStreamState state = LiveStreamState.fresh(LocalAgreement.Options.DEFAULT);
+        state.framesReceived = 1200;
+        state.transcribedFrame = 1100;
+        state.segments = 3;
+        state.partialRevision = 7;
+        state.avgLogprob = -0.25;
+        state.agreement.insert(List.of(new TimedWord(0.5, 0.9, " ask"), new TimedWord(0.9, 1.2, " not")));
+
+        LiveStreamState read = LiveStreamState.fromBytes(state.toBytes(), LocalAgreement.Options.DEFAULT);
+
+        assertThat(read.framesReceived).isEqualTo(1200);
+        assertThat(read.transcribedFrame).isEqualTo(1100);
+        assertThat(read.segments).isEqualTo(3);
+        assertThat(read.partialRevision).isEqualTo(7);
+        assertThat(read.avgLogprob).isEqualTo(-0.25);
+        assertThat(read.agreement.snapshot()).isEqualTo(state.agreement.snapshot());
+        assertThat(read.agreement.pending()).extracting(TimedWord::text).containsExactly(" ask", " not");
+    }
+}

@@ -1,0 +1,38 @@
+package io.sensorium.processors.speech.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SegmentWordsTest {
+    @Test
+    void wordsKeepTheirLeadingSpaceAndShareTheSegmentsTimeByCharacters() {
+        List<TimedWord> words = SegmentWords.split(2.0, 4.0, " ask not,");
+
+        assertThat(words).extracting(TimedWord::text).containsExactly(" ask", " not,");
+        // 4 + 5 characters over 2 s: " ask" takes 4/9 of it.
+        assertThat(words.get(0).start()).isEqualTo(2.0);
+        assertThat(words.get(0).end()).isCloseTo(2.0 + 2.0 * 4 / 9, within(1e-12));
+        assertThat(words.get(1).start()).isEqualTo(words.get(0).end());
+        assertThat(words.get(1).end()).isEqualTo(4.0);
+        assertThat(Commit.text(words)).isEqualTo(" ask not,");
+    }
+
+    @Test
+    void aSegmentWithoutDurationGivesWordsWithoutDuration() {
+        List<TimedWord> words = SegmentWords.split(1.5, 1.5, " so, my");
+
+        assertThat(words).extracting(TimedWord::start).containsOnly(1.5);
+        assertThat(words).extracting(TimedWord::end).containsOnly(1.5);
+    }
+
+    @Test
+    void textWithoutLeadingSpaceAndBlankTextAreHandled() {
+        assertThat(SegmentWords.split(0, 1, "Hello world")).extracting(TimedWord::text)
+                .containsExactly("Hello", " world");
+        assertThat(SegmentWords.split(0, 1, " ")).isEmpty();
+        assertThat(SegmentWords.split(0, 1, "")).isEmpty();
+    }
+}
