@@ -17,13 +17,14 @@ import java.util.Locale;
  * directory goes at once. Where {@code onnxruntime.native.path} is set (the launcher unpacks the libraries once per
  * build) or the jar has no libraries for this platform, ONNX Runtime is left to load as it does.
  */
-final class OnnxRuntimeLibraries {
+public final class OnnxRuntimeLibraries {
     private static final String NATIVE_PATH = "onnxruntime.native.path";
     private static boolean loaded;
 
     private OnnxRuntimeLibraries() {}
 
-    static synchronized void load() {
+    /** Loads the libraries, once per JVM; call before the first ONNX Runtime object is made. */
+    public static synchronized void load() {
         if (loaded) {
             return;
         }

@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.micrometer.core.instrument.Metrics;
+import io.sensorium.processors.onnx.OnnxRuntimeLibraries;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,6 +34,7 @@ public final class SileroVad {
     private final OnnxTensor sampleRate;
 
     private SileroVad() {
+        OnnxRuntimeLibraries.load();
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (InputStream in = SileroVad.class.getResourceAsStream("silero_vad.onnx");
              OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
