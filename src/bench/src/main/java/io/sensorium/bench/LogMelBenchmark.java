@@ -34,13 +34,19 @@ public class LogMelBenchmark {
 
     @Setup
     public void audio() {
+        chunks = noiseChunks();
+    }
+
+    /** {@value #SECONDS} s of 16 kHz Gaussian noise in 1 s chunks, the same every run. */
+    static short[][] noiseChunks() {
         Random random = new Random(1);
-        chunks = new short[SECONDS][16_000];
+        short[][] chunks = new short[SECONDS][16_000];
         for (short[] chunk : chunks) {
             for (int i = 0; i < chunk.length; i++) {
                 chunk[i] = (short) (random.nextGaussian() * 3000);
             }
         }
+        return chunks;
     }
 
     @Benchmark

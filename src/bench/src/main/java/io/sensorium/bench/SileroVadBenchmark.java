@@ -2,7 +2,6 @@ package io.sensorium.bench;
 
 import io.sensorium.processors.vad.SileroVad;
 import io.sensorium.processors.vad.StreamingVad;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -35,13 +34,7 @@ public class SileroVadBenchmark {
 
     @Setup
     public void audio() {
-        Random random = new Random(1);
-        chunks = new short[LogMelBenchmark.SECONDS][16_000];
-        for (short[] chunk : chunks) {
-            for (int i = 0; i < chunk.length; i++) {
-                chunk[i] = (short) (random.nextGaussian() * 3000);
-            }
-        }
+        chunks = LogMelBenchmark.noiseChunks();
     }
 
     @Benchmark
