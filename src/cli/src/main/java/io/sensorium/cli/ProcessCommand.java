@@ -50,7 +50,7 @@ final class ProcessCommand {
         @Override
         public Integer call() throws Exception {
             SensoriumConfig config = options.load();
-            try (SpeechEngine engine = SpeechEngine.open(config.speech())) {
+            try (SpeechEngine engine = SpeechEngine.open(config)) {
                 SensoriumConfig withBins = config.withMelBins(engine.melBins());
                 return runUntilStopped(withBins, SpeechTopology.STAGE, SpeechTopology.build(withBins, engine),
                         KafkaCluster.speechTopics(config));

@@ -73,7 +73,7 @@ final class TranscribeCommand implements Callable<Integer> {
         AudioFiles.requireReadable(sources);
         Map<String, String> streams = StreamIds.forSources(sources);
         // The model loads while the broker starts and the topics are made: each takes about a second.
-        CompletableFuture<SpeechEngine> loading = CompletableFuture.supplyAsync(() -> SpeechEngine.open(config.speech()));
+        CompletableFuture<SpeechEngine> loading = CompletableFuture.supplyAsync(() -> SpeechEngine.open(config));
         KafkaCluster connected;
         try {
             connected = KafkaCluster.forRun(config, KafkaCluster.speechTopics(config));

@@ -29,9 +29,18 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
      * @param partitions          partitions of topics Sensorium creates
      * @param replicationFactor   replication of topics Sensorium creates; -1 takes the broker's default
      * @param stateDir            Kafka Streams state directory; empty means a fresh temporary one per run
+     * @param streamThreads       stream threads of each stage (Kafka Streams' num.stream.threads): one instance then
+     *                            works on that many partitions at once
      */
     public record Kafka(String bootstrapServers, String applicationIdPrefix, String processingGuarantee, int partitions,
-                        short replicationFactor, String stateDir) {
+                        short replicationFactor, String stateDir, int streamThreads) {
+        public Kafka {
+            if (streamThreads < 1) {
+                throw new ConfigException("kafka.stream-threads must be at least 1, not " + streamThreads,
+                        "kafka.stream-threads");
+            }
+        }
+
         public boolean embedded() {
             return bootstrapServers == null || bootstrapServers.isBlank();
         }
@@ -85,20 +94,30 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
      * @param live              transcribe each stream's recent audio again as it arrives, giving partial results
      *                          and confirming words as they settle, instead of waiting for full 30 s windows
      * @param liveStepSeconds   in live mode, how much new audio makes a stream's buffer be transcribed again
+     * @param batchSize         most windows of different streams transcribed in one model run
+     * @param batchWaitMs       how long a window ready for the model waits for others to join its batch; it waits
+     *                          only while other stream threads could still bring some
      */
     public record Speech(Path model, int threads, String device, boolean timestamps, String language,
                          double noSpeechThreshold, double logProbThreshold, boolean vad, VadOptions vadOptions,
-                         boolean live, double liveStepSeconds) {
+                         boolean live, double liveStepSeconds, int batchSize, int batchWaitMs) {
         public Speech {
             if (!(liveStepSeconds > 0)) {
                 throw new ConfigException("speech.live-step-seconds must be more than 0, not " + liveStepSeconds,
                         "speech.live-step-seconds");
             }
+            if (batchSize < 1) {
+                throw new ConfigException("speech.batch-size must be at least 1, not " + batchSize, "speech.batch-size");
+            }
+            if (batchWaitMs < 0) {
+                throw new ConfigException("speech.batch-wait-ms must not be negative: " + batchWaitMs,
+                        "speech.batch-wait-ms");
+            }
         }
 
         public Speech withLive(boolean on) {
             return new Speech(model, threads, device, timestamps, language, noSpeechThreshold, logProbThreshold, vad,
-                    vadOptions, on, liveStepSeconds);
+                    vadOptions, on, liveStepSeconds, batchSize, batchWaitMs);
         }
     }
 
