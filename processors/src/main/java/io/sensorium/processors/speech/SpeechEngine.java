@@ -57,7 +57,7 @@ public final class SpeechEngine implements AutoCloseable {
         SharedModels.Handle<WhisperModel> handle = WhisperModels.acquire(speech.model(),
                 WhisperModel.Options.forDevice(speech.device(), Math.max(1, speech.threads())));
         String language = speech.language() == null || speech.language().isBlank() ? "en" : speech.language();
-        return new SpeechEngine(handle, speech, language, config.kafka().streamThreads());
+        return new SpeechEngine(handle, speech, language, Math.max(1, config.kafka().streamThreads()));
     }
 
     /**

@@ -59,7 +59,7 @@ final class KafkaCluster implements AutoCloseable {
      * more tasks to start (half a second each of a short run's start-up).
      */
     void ensureTopics(SensoriumConfig config, List<String> topics) {
-        int partitions = embedded != null ? config.kafka().streamThreads() : config.kafka().partitions();
+        int partitions = embedded != null ? Math.max(1, config.kafka().streamThreads()) : config.kafka().partitions();
         TopicAdmin.ensureTopics(bootstrapServers, topics, partitions, config.kafka().replicationFactor());
     }
 

@@ -62,7 +62,7 @@ final class TranscribeCommand implements Callable<Integer> {
         AudioIngest.Reading reading = input.reading();
         // A live caller would otherwise see nothing until a 30 s window filled.
         boolean live = reading.realtime() || sources.stream().anyMatch(InputPaths::isLive);
-        SensoriumConfig loaded = options.load();
+        SensoriumConfig loaded = options.load().withThreadsPerSource(sources.size());
         SensoriumConfig config = live ? loaded.withLiveSpeech(true) : loaded;
         FeatureTopology.requireSupported(config.audio());
         Path model = config.speech().model();

@@ -17,6 +17,32 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
                 new Audio(audio.chunkSeconds(), audio.sampleRate(), audio.maxRecordBytes(), melBins), speech, video, vision, live);
     }
 
+    /** Most stream threads a one-shot run starts per stage on its own choice: each holds a transactional producer. */
+    static final int MAX_THREADS_PER_RUN = 8;
+
+    /**
+     * For a one-shot run over {@code sources} inputs ({@code transcribe}, {@code detect}): where
+     * {@code kafka.stream-threads} is 0, one thread per source, at most {@value #MAX_THREADS_PER_RUN}, so that streams
+     * ready at the same moment can share a model run.
+     */
+    public SensoriumConfig withThreadsPerSource(int sources) {
+        return withStreamThreads(Math.min(sources, MAX_THREADS_PER_RUN));
+    }
+
+    /** For a long-running stage ({@code process}): where {@code kafka.stream-threads} is 0, one thread per core. */
+    public SensoriumConfig withThreadsPerCore() {
+        return withStreamThreads(Runtime.getRuntime().availableProcessors());
+    }
+
+    private SensoriumConfig withStreamThreads(int threads) {
+        if (kafka.streamThreads() > 0) {
+            return this;
+        }
+        Kafka decided = new Kafka(kafka.bootstrapServers(), kafka.applicationIdPrefix(), kafka.processingGuarantee(),
+                kafka.partitions(), kafka.replicationFactor(), kafka.stateDir(), Math.max(1, threads));
+        return new SensoriumConfig(decided, topics, audio, speech, video, vision, live);
+    }
+
     /** The same configuration with the speech stage's live mode {@code on} or off. */
     public SensoriumConfig withLiveSpeech(boolean on) {
         return new SensoriumConfig(kafka, topics, audio, speech.withLive(on), video, vision, live);
@@ -30,13 +56,14 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
      * @param replicationFactor   replication of topics Sensorium creates; -1 takes the broker's default
      * @param stateDir            Kafka Streams state directory; empty means a fresh temporary one per run
      * @param streamThreads       stream threads of each stage (Kafka Streams' num.stream.threads): one instance then
-     *                            works on that many partitions at once
+     *                            works on that many partitions at once; 0 lets the command choose
+     *                            ({@link SensoriumConfig#withThreadsPerSource}, {@link SensoriumConfig#withThreadsPerCore})
      */
     public record Kafka(String bootstrapServers, String applicationIdPrefix, String processingGuarantee, int partitions,
                         short replicationFactor, String stateDir, int streamThreads) {
         public Kafka {
-            if (streamThreads < 1) {
-                throw new ConfigException("kafka.stream-threads must be at least 1, not " + streamThreads,
+            if (streamThreads < 0) {
+                throw new ConfigException("kafka.stream-threads must not be negative: " + streamThreads,
                         "kafka.stream-threads");
             }
         }
