@@ -49,6 +49,10 @@ final class TranscribeCommand implements Callable<Integer> {
             + " (final segments as lines; on a terminal the latest partial too, on one line rewritten in place).")
     Format format = Format.json;
 
+    @Option(names = "--vad", negatable = true, description = "Gate Whisper with Silero VAD, so that silence and noise"
+            + " are never decoded (default: speech.vad, on; the live mode needs it).")
+    Boolean vad;
+
     private final CaptionLine captions = new CaptionLine(System.console() != null);
 
     @Override
@@ -63,7 +67,8 @@ final class TranscribeCommand implements Callable<Integer> {
         // A live caller would otherwise see nothing until a 30 s window filled.
         boolean live = reading.realtime() || sources.stream().anyMatch(InputPaths::isLive);
         SensoriumConfig loaded = options.load().withThreadsPerSource(sources.size());
-        SensoriumConfig config = live ? loaded.withLiveSpeech(true) : loaded;
+        SensoriumConfig gated = vad == null ? loaded : loaded.withVad(vad);
+        SensoriumConfig config = live ? gated.withLiveSpeech(true) : gated;
         FeatureTopology.requireSupported(config.audio());
         Path model = config.speech().model();
         if (!Files.isDirectory(model)) {

@@ -43,6 +43,11 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
         return new SensoriumConfig(decided, topics, audio, speech, video, vision, live);
     }
 
+    /** The same configuration with the speech stage's VAD gate {@code on} or off. */
+    public SensoriumConfig withVad(boolean on) {
+        return new SensoriumConfig(kafka, topics, audio, speech.withVad(on), video, vision, live);
+    }
+
     /** The same configuration with the speech stage's live mode {@code on} or off. */
     public SensoriumConfig withLiveSpeech(boolean on) {
         return new SensoriumConfig(kafka, topics, audio, speech.withLive(on), video, vision, live);
@@ -140,6 +145,11 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
                 throw new ConfigException("speech.batch-wait-ms must not be negative: " + batchWaitMs,
                         "speech.batch-wait-ms");
             }
+        }
+
+        public Speech withVad(boolean on) {
+            return new Speech(model, threads, device, timestamps, language, noSpeechThreshold, logProbThreshold, on,
+                    vadOptions, live, liveStepSeconds, batchSize, batchWaitMs);
         }
 
         public Speech withLive(boolean on) {
