@@ -15,7 +15,9 @@ import java.util.concurrent.TimeUnit;
  * {@link WhisperTranscriber#transcribeWindows} call, as Triton's dynamic batcher does: a decoder step costs a batch of
  * eight little more than one window alone. Windows batch with others of their {@link WhisperTranscriber.BatchShape
  * shape} only. The first window of a batch waits up to {@code maxWait} for others, and no longer than it takes every
- * other thread to bring one; a full batch goes at once. The threads block until their own window is done.
+ * other thread to bring one; a full batch goes at once. The model runs one batch at a time — runs side by side on the
+ * same cores only contend, ONNX Runtime's threads spinning — and a batch waiting for it goes on taking windows. The
+ * threads block until their own window is done.
  */
 public final class WindowBatcher {
     private static final DistributionSummary BATCH_SIZE = DistributionSummary.builder("sensorium.speech.batch.size")
@@ -27,6 +29,8 @@ public final class WindowBatcher {
     /** Of the threads that submit, how many could join a batch besides its first: a batch never waits for more. */
     private final int others;
     private final Map<WhisperTranscriber.BatchShape, Batch> open = new HashMap<>();
+    /** Whether a batch is running: guarded by this batcher's lock, like {@link #open}. */
+    private boolean running;
 
     /**
      * @param maxBatch   most windows in one run
@@ -65,7 +69,14 @@ public final class WindowBatcher {
             }
         }
         if (first) {
-            run(batch);
+            try {
+                run(batch);
+            } finally {
+                synchronized (this) {
+                    running = false;
+                    notifyAll();
+                }
+            }
         }
         try {
             return result.join();
@@ -74,17 +85,32 @@ public final class WindowBatcher {
         }
     }
 
-    /** Called holding the lock, by the batch's first thread: the lock is released while waiting. */
+    /**
+     * Called holding the lock, by the batch's first thread, which returns holding the model: the batch takes windows
+     * until it is full, or the wait is over and the model free. The lock is released while waiting.
+     */
     private void awaitOthers(WhisperTranscriber.BatchShape shape, Batch batch) {
         long deadline = System.nanoTime() + maxWaitNanos;
-        try {
-            for (long left = maxWaitNanos; !batch.closed && left > 0; left = deadline - System.nanoTime()) {
-                TimeUnit.NANOSECONDS.timedWait(this, left);
+        boolean interrupted = false;
+        while (running || !batch.closed && System.nanoTime() < deadline) {
+            try {
+                long left = deadline - System.nanoTime();
+                if (running || left <= 0) {
+                    wait();
+                } else {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                }
+            } catch (InterruptedException e) {
+                // A stream thread is interrupted only when its application is shutting down: the windows of the
+                // batch still get their transcripts, and the thread keeps its interrupt status.
+                interrupted = true;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
         close(shape, batch);
+        running = true;
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void close(WhisperTranscriber.BatchShape shape, Batch batch) {
