@@ -72,6 +72,8 @@ final class AudioPublishing {
             threads.awaitTermination(STOP_SECONDS, TimeUnit.SECONDS);
             throw e;
         }
+        // Every lane has finished: this only waits for its thread to be gone, so that none outlives the call.
+        threads.awaitTermination(STOP_SECONDS, TimeUnit.SECONDS);
         if (failure != null) {
             // A lane runs no checked code: what it threw is unchecked.
             if (failure instanceof Error error) {
