@@ -247,7 +247,8 @@ class LiveTranscriptionTest {
             play(stdin, wav, STOP_AT, JFK_SECONDS);
             play(stdin, new byte[wav.length], 0, JFK_SECONDS);
         } catch (IOException closed) {
-            assertThat(closed).hasMessageContaining("Broken pipe");
+            // EPIPE once the command has let go of its end, or what the JDK puts in its place once the process ended.
+            assertThat(closed.getMessage()).isIn("Broken pipe", "Stream closed");
             return;
         }
         throw new AssertionError("the command still reads its source " + (2 * JFK_SECONDS - STOP_AT) + " s after the stop");
