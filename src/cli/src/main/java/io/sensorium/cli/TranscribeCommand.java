@@ -97,13 +97,13 @@ final class TranscribeCommand implements Callable<Integer> {
                  KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.bootstrapServers())) {
                 watcher.expect(streams.keySet());
                 AudioIngest ingest = IngestCommand.audioIngest(withBins, producer, reading);
-                signal.onStop(ingest::stop);
-                return PipelineRun.run(watcher, List.of(features, speech), failures -> streams.forEach((id, source) -> {
-                    AudioIngest.Result result = ingest.publish(id, source);
-                    if (!result.ok()) {
-                        failures.failed(id, result.error(), result.streamClosed());
-                    }
-                }), this::print);
+                AudioPublishing.stopOnSignal(signal, ingest, streams.values());
+                return PipelineRun.run(watcher, List.of(features, speech), failures -> AudioPublishing.publishAll(ingest,
+                        streams, reading.realtime(), result -> {
+                            if (!result.ok()) {
+                                failures.failed(result.streamId(), result.error(), result.streamClosed());
+                            }
+                        }), this::print);
             }
         }
     }
