@@ -35,7 +35,8 @@ public final class SpeechTopology {
         return StageTopology.build(STAGE, config.topics().features(), config.topics().transcripts(),
                 config.topics().deadLetters(),
                 speech.live()
-                        ? () -> new LiveSpeechProcessor(engine, maxRecordBytes, speech.vadOptions(), speech.liveStepSeconds())
+                        ? () -> new LiveSpeechProcessor(engine, maxRecordBytes,
+                                speech.vadOptions().withMinSilenceDurationMs(speech.livePauseMs()), speech.liveStepSeconds())
                         : () -> new SpeechProcessor(engine, maxRecordBytes, speech.vad() ? speech.vadOptions() : null),
                 List.of(store(speech.live() ? LIVE_STATE_STORE : STATE_STORE), store(FRAME_STORE), store(REGION_STORE)));
     }

@@ -126,17 +126,23 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
      * @param live              transcribe each stream's recent audio again as it arrives, giving partial results
      *                          and confirming words as they settle, instead of waiting for full 30 s windows
      * @param liveStepSeconds   in live mode, how much new audio makes a stream's buffer be transcribed again
+     * @param livePauseMs       in live mode, the pause that ends an utterance and makes all its words final at once
+     *                          (the VAD's min-silence-duration-ms there: offline, a pause only splits the audio)
      * @param batchSize         most windows of different streams transcribed in one model run
      * @param batchWaitMs       how long a window ready for the model waits for others to join its batch; it waits
      *                          only while other stream threads could still bring some
      */
     public record Speech(Path model, int threads, String device, boolean timestamps, String language,
                          double noSpeechThreshold, double logProbThreshold, boolean vad, VadOptions vadOptions,
-                         boolean live, double liveStepSeconds, int batchSize, int batchWaitMs) {
+                         boolean live, double liveStepSeconds, int livePauseMs, int batchSize, int batchWaitMs) {
         public Speech {
             if (!(liveStepSeconds > 0)) {
                 throw new ConfigException("speech.live-step-seconds must be more than 0, not " + liveStepSeconds,
                         "speech.live-step-seconds");
+            }
+            if (livePauseMs < 0) {
+                throw new ConfigException("speech.live-pause-ms must not be negative: " + livePauseMs,
+                        "speech.live-pause-ms");
             }
             if (batchSize < 1) {
                 throw new ConfigException("speech.batch-size must be at least 1, not " + batchSize, "speech.batch-size");
@@ -149,12 +155,12 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
 
         public Speech withVad(boolean on) {
             return new Speech(model, threads, device, timestamps, language, noSpeechThreshold, logProbThreshold, on,
-                    vadOptions, live, liveStepSeconds, batchSize, batchWaitMs);
+                    vadOptions, live, liveStepSeconds, livePauseMs, batchSize, batchWaitMs);
         }
 
         public Speech withLive(boolean on) {
             return new Speech(model, threads, device, timestamps, language, noSpeechThreshold, logProbThreshold, vad,
-                    vadOptions, on, liveStepSeconds, batchSize, batchWaitMs);
+                    vadOptions, on, liveStepSeconds, livePauseMs, batchSize, batchWaitMs);
         }
     }
 
@@ -169,6 +175,10 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
      */
     public record VadOptions(double threshold, Double negThreshold, int minSpeechDurationMs, int minSilenceDurationMs,
                              int speechPadMs) {
+        public VadOptions withMinSilenceDurationMs(int ms) {
+            return new VadOptions(threshold, negThreshold, minSpeechDurationMs, ms, speechPadMs);
+        }
+
         public double negThresholdOrDefault() {
             return negThreshold != null ? negThreshold : Math.max(threshold - 0.15, 0.01);
         }
