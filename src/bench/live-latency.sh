@@ -72,7 +72,7 @@ for system in ${systems//,/ }; do
   case "$system" in
     sensorium)
       "$sensorium" transcribe --format text --model "$int8" "$corpus/corpus.wav" 2>/dev/null \
-        | sed 's/^\[[^]]*\] [^:]*: //' > "$work/sensorium-offline.txt"
+        | sed 's/^\[[^]]*\] //' > "$work/sensorium-offline.txt"
       for n in ${streams//,/ }; do
         run "Sensorium int8" --system sensorium --streams "$n" --sensorium "$sensorium" --model "$int8" \
           --offline "$work/sensorium-offline.txt" --log "$work/sensorium-$n.log"
