@@ -77,8 +77,9 @@ for system in ${systems//,/ }; do
         run "Sensorium int8" --system sensorium --streams "$n" --sensorium "$sensorium" --model "$int8" \
           --offline "$work/sensorium-offline.txt" --log "$work/sensorium-$n.log"
       done
-      [ "$minutes" != 0 ] && run "Sensorium int8, long" --system sensorium --streams 1 --minutes "$minutes" \
-        --sensorium "$sensorium" --model "$int8" --log "$work/sensorium-long.log"
+      [ "$minutes" = 0 ] || run "Sensorium int8, long" --system sensorium --streams 1 --minutes "$minutes" \
+        --minutes-out "$work/minutes-sensorium.md" --sensorium "$sensorium" --model "$int8" \
+        --log "$work/sensorium-long.log"
       ;;
     whisperlivekit)
       wlk="$cache/bench/whisperlivekit"
@@ -102,8 +103,9 @@ for system in ${systems//,/ }; do
         run "WhisperLiveKit 0.2.26 (faster-whisper)" --system whisperlivekit --streams "$n" \
           --url "ws://127.0.0.1:$port/asr" --pid "$server" --offline "$work/fw-offline.txt"
       done
-      [ "$minutes" != 0 ] && run "WhisperLiveKit 0.2.26, long" --system whisperlivekit --streams 1 \
-        --minutes "$minutes" --url "ws://127.0.0.1:$port/asr" --pid "$server"
+      [ "$minutes" = 0 ] || run "WhisperLiveKit 0.2.26, long" --system whisperlivekit --streams 1 \
+        --minutes "$minutes" --minutes-out "$work/minutes-whisperlivekit.md" --url "ws://127.0.0.1:$port/asr" \
+        --pid "$server"
       kill "$server"; wait "$server" 2>/dev/null || true; server=""
       ;;
     *) echo "unknown system $system" >&2; exit 2 ;;
@@ -115,3 +117,10 @@ echo "audio: $seconds s per stream at 1x ($(nproc) cores); latency from a word's
 echo "| system | streams | audio | final p50 / p95 | first partial p50 / p95 | words timed | throughput | CPU (cores) | WER streaming | WER offline |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 printf '%s\n' "${rows[@]}"
+for table in "$work"/minutes-*.md; do
+  [ -f "$table" ] || continue
+  name="${table##*/minutes-}"
+  echo
+  echo "${name%.md}: one stream of $minutes min (the corpus looped), latency of the words ending in each minute"
+  cat "$table"
+done

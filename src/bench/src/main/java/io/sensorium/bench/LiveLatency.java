@@ -42,17 +42,20 @@ import org.apache.commons.text.diff.StringsComparator;
  * the audio to its first appearance (in a partial or a final) and to its final, throughput, CPU and WER.
  *
  * <pre>java -cp benchmarks.jar io.sensorium.bench.LiveLatency --system sensorium|whisperlivekit --streams N
- *     --audio corpus.wav --reference corpus.txt --word-times words.json [--minutes M] [--offline HYPOTHESIS.txt]
- *     [--sensorium ./sensorium --model DIR | --url ws://HOST:PORT/asr --pid SERVER_PID] [--log FILE]</pre>
+ *     --audio corpus.wav --reference corpus.txt --word-times words.json [--minutes M --minutes-out TABLE.md]
+ *     [--offline HYPOTHESIS.txt] [--sensorium ./sensorium --model DIR [--set K=V,...] | --url ws://HOST:PORT/asr
+ *     --pid SERVER_PID] [--log FILE] [--label NAME]</pre>
  *
  * The driver, not the system measured, keeps the clock: it writes each stream 20 ms of 16 kHz s16le at a time,
  * noting when each write returned, and notes when each output line or message arrived. A word ends when the slice
- * holding its last sample was written (word ends from {@code models/tools/word_times_reference.py}). Sensorium is run
+ * holding its last sample was written (word ends from {@code models/tools/word_times_reference.py}, moved back
+ * to the start of the pause where the aligner put one in it). Sensorium is run
  * as {@code sensorium transcribe} on one named pipe per stream (partials and finals from its JSON lines);
  * WhisperLiveKit through its WebSocket with {@code --pcm-input} (its {@code buffer_transcription} is the partial, its
  * {@code lines} the finals). Transcripts are matched to the reference word by word (Myers' diff over words, lower
  * case without punctuation); a word the system got wrong has no latency. Prints one Markdown table row on stdout,
- * per-stream and per-minute figures on stderr.
+ * per-stream figures on stderr; with {@code --minutes}, the corpus looped for that long, and latency minute by
+ * minute in TABLE.md.
  */
 public final class LiveLatency {
     private static final int RATE = 16000;
@@ -79,7 +82,7 @@ public final class LiveLatency {
             System.arraycopy(corpus, 0, audio, at, Math.min(corpus.length, audio.length - at));
         }
         Reference reference = Reference.load(Path.of(options.get("reference")), Path.of(options.get("word-times")),
-                loops, corpusSeconds, seconds);
+                silences(corpus), loops, corpusSeconds, seconds);
 
         List<StreamLog> logs = new ArrayList<>();
         for (int i = 0; i < streams; i++) {
@@ -110,7 +113,9 @@ public final class LiveLatency {
         for (StreamLog log : logs) {
             results.add(log, reference, firstWrite);
         }
-        results.perMinute(seconds);
+        if (options.containsKey("minutes-out")) {
+            Files.writeString(Path.of(options.get("minutes-out")), results.perMinute(seconds));
+        }
         String offline = options.containsKey("offline") && loops == 1 && minutes == 0
                 ? percent(reference.wer(List.of(Files.readString(Path.of(options.get("offline")))))) : "—";
         String streaming = minutes == 0 ? percent(reference.wer(logs.stream().map(StreamLog::finalText).toList())) : "—";
@@ -142,6 +147,24 @@ public final class LiveLatency {
         ByteBuffer bytes = ByteBuffer.allocate(2 * samples.length).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asShortBuffer().put(samples);
         return bytes.array();
+    }
+
+    /** Runs of exact zeros of at least 0.1 s (the pauses the corpus was made with), as [start, end] in seconds. */
+    private static List<double[]> silences(byte[] pcm) {
+        List<double[]> runs = new ArrayList<>();
+        int from = -1;
+        for (int i = 0; i <= pcm.length / 2; i++) {
+            boolean zero = i < pcm.length / 2 && pcm[2 * i] == 0 && pcm[2 * i + 1] == 0;
+            if (zero && from < 0) {
+                from = i;
+            } else if (!zero && from >= 0) {
+                if (i - from >= RATE / 10) {
+                    runs.add(new double[] {from / (double) RATE, i / (double) RATE});
+                }
+                from = -1;
+            }
+        }
+        return runs;
     }
 
     private static Map<String, String> options(String[] args) {
@@ -203,8 +226,8 @@ public final class LiveLatency {
 
     /** The words spoken, and when each ends in the stream (NaN where the aligner's words differ from the text). */
     record Reference(List<String> text, List<String> keys, double[] ends) {
-        static Reference load(Path text, Path wordTimes, int loops, double loopSeconds, double seconds)
-                throws IOException {
+        static Reference load(Path text, Path wordTimes, List<double[]> silences, int loops, double loopSeconds,
+                double seconds) throws IOException {
             List<String> once = Files.readAllLines(text).stream().filter(l -> !l.isBlank()).toList();
             List<String> timedKeys = new ArrayList<>();
             List<Double> timedEnds = new ArrayList<>();
@@ -216,7 +239,7 @@ public final class LiveLatency {
                     List<String> key = wordKeys(List.of(word.get("word").asText()));
                     if (key.size() == 1) {
                         timedKeys.add(key.get(0));
-                        timedEnds.add(loop * loopSeconds + word.get("end").asDouble());
+                        timedEnds.add(loop * loopSeconds + speechEnd(word.get("end").asDouble(), silences));
                     }
                 }
                 lines.addAll(once);
@@ -235,6 +258,19 @@ public final class LiveLatency {
                 }
             }
             return new Reference(lines, keys.subList(0, last), Arrays.copyOf(ends, last));
+        }
+
+        /**
+         * A word cannot end in digital silence: the aligner's end of a sentence's last word often runs into the pause
+         * after it (by 0.2 s on average, up to 0.7 s, on the espeak-ng corpus), which would flatter every system.
+         */
+        private static double speechEnd(double end, List<double[]> silences) {
+            for (double[] silence : silences) {
+                if (silence[0] < end && end <= silence[1]) {
+                    return silence[0];
+                }
+            }
+            return end;
         }
 
         long timedWords() {
@@ -380,16 +416,16 @@ public final class LiveLatency {
                     (log.lastWrite - firstWrite) / 1e9, (log.endedAt - firstWrite) / 1e9, timed, log.partials.size());
         }
 
-        void perMinute(double seconds) {
-            if (seconds < 120) {
-                return;
-            }
-            System.err.println("minute | words | final p50 | final p95 | first p50 | first p95");
+        /** A Markdown table of the latencies of the words that end in each minute of the stream. */
+        String perMinute(double seconds) {
+            StringBuilder table = new StringBuilder("| minute | words | final p50 / p95 | first partial p50 / p95 |\n"
+                    + "| --- | --- | --- | --- |\n");
             for (int minute = 0; minute * 60 < seconds; minute++) {
                 Latencies f = finals.minute(minute);
-                Latencies p = firsts.minute(minute);
-                System.err.printf(Locale.ROOT, "%6d | %5d | %s | %s%n", minute + 1, f.count(), f.range(), p.range());
+                table.append(String.format(Locale.ROOT, "| %d | %d | %s | %s |%n", minute + 1, f.count(), f.range(),
+                        firsts.minute(minute).range()));
             }
+            return table.toString();
         }
     }
 
