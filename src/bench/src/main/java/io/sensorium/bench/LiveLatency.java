@@ -105,7 +105,8 @@ public final class LiveLatency {
         }
         target.finish(logs, Math.max(120, seconds));
         long firstWrite = logs.stream().mapToLong(l -> l.writtenAt[0]).min().orElseThrow();
-        long lastEnd = logs.stream().mapToLong(l -> l.endedAt).max().orElseThrow();
+        // Done when the last words came, or when the audio ran out if they came before (the pause at its end).
+        long lastEnd = logs.stream().mapToLong(l -> Math.max(l.endedAt, l.lastWrite)).max().orElseThrow();
         double cpuSeconds = cpu.secondsSinceStart();
         double wall = (lastEnd - firstWrite) / 1e9;
 
