@@ -7,6 +7,8 @@ from onnx import TensorProto, helper, numpy_helper
 
 OPSET = 17
 NEG = float(np.finfo(np.float32).min)
+# Tells the runtime that the encoder takes any even number of frames up to 3000, not only 3000.
+SHORT_INPUT_PROPERTY = "sensorium.encoder.short-input"
 
 
 class Graph:
@@ -83,7 +85,11 @@ def encoder(weights: dict, dims: dict):
                     kernel_shape=[3], pads=[1, 1]))
     x = g.gelu(g.op("Conv", [x, g.w("encoder.conv2.weight"), g.w("encoder.conv2.bias")], kernel_shape=[3],
                     pads=[1, 1], strides=[2]))
-    x = g.op("Add", [g.op("Transpose", [x], perm=[0, 2, 1]), g.w("encoder.embed_positions.weight")])
+    x = g.op("Transpose", [x], perm=[0, 2, 1])
+    # Positions sliced to the input's length, so that fewer than 3000 frames can be encoded (whisper.cpp's audio_ctx):
+    # the live stage encodes a short buffer at a fraction of the cost. At 3000 frames this is the reference graph.
+    length = g.op("Shape", [x], start=1, end=2)
+    x = g.op("Add", [x, g.op("Slice", [g.w("encoder.embed_positions.weight"), g.ints(0), length, g.ints(0)])])
     for i in range(dims["encoder_layers"]):
         p = f"encoder.layers.{i}"
         y = g.layer_norm(x, f"{p}.self_attn_layer_norm")
@@ -94,9 +100,11 @@ def encoder(weights: dict, dims: dict):
         x = g.op("Add", [x, g.linear(g.gelu(g.linear(y, f"{p}.fc1")), f"{p}.fc2")])
     out = g.op("Identity", [g.layer_norm(x, "encoder.layer_norm")])
     g.nodes[-1].output[0] = "last_hidden_state"
-    return g.model("whisper_encoder",
-                   [tensor("input_features", TensorProto.FLOAT, ["batch_size", dims["num_mel_bins"], 3000])],
-                   [tensor("last_hidden_state", TensorProto.FLOAT, ["batch_size", dims["max_source_positions"], d])])
+    model = g.model("whisper_encoder",
+                    [tensor("input_features", TensorProto.FLOAT, ["batch_size", dims["num_mel_bins"], "frames"])],
+                    [tensor("last_hidden_state", TensorProto.FLOAT, ["batch_size", "positions", d])])
+    helper.set_model_props(model, {SHORT_INPUT_PROPERTY: "true"})
+    return model
 
 
 def decoder(weights: dict, dims: dict, with_past: bool, untied_projection=False):

@@ -93,6 +93,10 @@ public final class AudioIngest {
     /** Decodes {@code source} and publishes it as stream {@code streamId}; returns once Kafka has acknowledged it. */
     public Result publish(String streamId, String source) {
         Publication run = new Publication(streamId, source);
+        if (InputPaths.isLive(source)) {
+            // Says that the command now listens: nothing else shows it until the first words come out.
+            LOG.info("reading {} as stream '{}' as it arrives, until it ends or the command is stopped", source, streamId);
+        }
         String error = InputPaths.isUrl(source) ? run.live() : run.whole();
         boolean close = error == null || run.chunker.samplesSeen() > 0;
         if (close) {

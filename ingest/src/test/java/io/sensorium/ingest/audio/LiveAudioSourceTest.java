@@ -5,23 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sensorium.core.config.SensoriumConfig;
 import io.sensorium.core.records.AudioChunk;
 import io.sensorium.core.records.AudioChunkSerde;
+import io.sensorium.ingest.audio.AudioServer.Segment;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntFunction;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -49,11 +41,11 @@ class LiveAudioSourceTest {
         // for as long as it is read. Each serves the broadcast from where the last left off.
         int first = 40_000;
         int second = 32_000;
-        try (AudioServer server = new AudioServer(request -> switch (request) {
+        try (AudioServer server = new AudioServer(LiveAudioSourceTest::broadcast, request -> switch (request) {
             case 1 -> new Segment(0, first, false);
             case 2, 3 -> null;
             case 4 -> new Segment(first, second, false);
-            default -> new Segment(first + second, RATE / 10, true);
+            default -> new Segment(first + second, Segment.FOREVER, true);
         })) {
             MockProducer<String, byte[]> producer = producer();
             AudioIngest ingest = new AudioIngest(producer, "audio", "dead", AUDIO, LIVE, AudioIngest.Reading.AS_IS);
@@ -85,7 +77,8 @@ class LiveAudioSourceTest {
 
     @Test
     void aStreamThatStaysDownIsGivenUpAndStillGetsItsEndMarker() throws Exception {
-        try (AudioServer server = new AudioServer(request -> request == 1 ? new Segment(0, RATE, false) : null)) {
+        try (AudioServer server = new AudioServer(LiveAudioSourceTest::broadcast,
+                request -> request == 1 ? new Segment(0, RATE, false) : null)) {
             MockProducer<String, byte[]> producer = producer();
             List<Long> waits = new ArrayList<>();
             AudioIngest.Result result = new AudioIngest(producer, "audio", "dead", AUDIO,
@@ -128,7 +121,7 @@ class LiveAudioSourceTest {
         CompletableFuture<Long> writer = CompletableFuture.supplyAsync(() -> {
             try (OutputStream out = Files.newOutputStream(fifo)) {
                 if (wav) {
-                    out.write(wavHeader());
+                    out.write(AudioServer.wavHeader(-1));
                 }
                 for (int piece = 0; piece < PIECES * seconds; piece++) {
                     out.write(pcm((long) piece * RATE / PIECES, RATE / PIECES));
@@ -192,7 +185,7 @@ class LiveAudioSourceTest {
     void realtimePacesAFileAtOnceItsLength(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("three-seconds.wav");
         try (OutputStream out = Files.newOutputStream(file)) {
-            out.write(wavHeader(3 * RATE));
+            out.write(AudioServer.wavHeader(3 * RATE));
             out.write(pcm(0, 3 * RATE));
         }
         MockProducer<String, byte[]> producer = producer();
@@ -208,100 +201,13 @@ class LiveAudioSourceTest {
         assertThat(seconds).isBetween(2.0, 5.0);
     }
 
-    private record Segment(long start, int samples, boolean repeat) {}
-
-    /**
-     * A radio station on 127.0.0.1: each request gets a WAV stream (no length: until the connection closes) of the
-     * broadcast from a segment's start, or a 404 where the plan has none; a repeating segment goes on at 1x, a
-     * segment's length at a time, until the listener hangs up.
-     */
-    private static final class AudioServer implements AutoCloseable {
-        private final ServerSocket socket = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
-        private final AtomicInteger requests = new AtomicInteger();
-        private final IntFunction<Segment> plan;
-        private final Thread thread = new Thread(this::serve, "audio-server");
-
-        AudioServer(IntFunction<Segment> plan) throws IOException {
-            this.plan = plan;
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        String url() {
-            return "http://127.0.0.1:" + socket.getLocalPort() + "/radio.wav";
-        }
-
-        private void serve() {
-            while (!socket.isClosed()) {
-                try (Socket client = socket.accept()) {
-                    readRequest(client.getInputStream());
-                    Segment segment = plan.apply(requests.incrementAndGet());
-                    OutputStream out = client.getOutputStream();
-                    if (segment == null) {
-                        out.write("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                        continue;
-                    }
-                    out.write("HTTP/1.1 200 OK\r\nContent-Type: audio/wav\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                    out.write(wavHeader());
-                    long start = segment.start();
-                    do {
-                        out.write(pcm(start, segment.samples()));
-                        out.flush();
-                        start += segment.samples();
-                        if (segment.repeat()) {
-                            Thread.sleep(segment.samples() * 1000L / RATE);
-                        }
-                    } while (segment.repeat());
-                } catch (IOException e) {
-                    // The listener hung up (a stop), or the test closed the socket.
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }
-
-        private static void readRequest(InputStream in) throws IOException {
-            int matched = 0;
-            byte[] end = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-            for (int b = in.read(); b >= 0 && matched < end.length; b = in.read()) {
-                matched = b == end[matched] ? matched + 1 : (b == end[0] ? 1 : 0);
-                if (matched == end.length) {
-                    return;
-                }
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
-    }
-
     /** The broadcast's sample n: a ramp, so a repeated or lost stretch shows as a wrong value where it starts. */
     private static short broadcast(long n) {
         return (short) (n % 20_011 - 10_000);
     }
 
     private static byte[] pcm(long start, int samples) {
-        ByteBuffer bytes = ByteBuffer.allocate(samples * 2).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < samples; i++) {
-            bytes.putShort(broadcast(start + i));
-        }
-        return bytes.array();
-    }
-
-    /** A header for a stream of unknown length, as ffmpeg writes to a pipe. */
-    private static byte[] wavHeader() {
-        return wavHeader(-1);
-    }
-
-    private static byte[] wavHeader(int samples) {
-        int data = samples < 0 ? -1 : samples * 2;
-        return ByteBuffer.allocate(44).order(ByteOrder.LITTLE_ENDIAN)
-                .put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(samples < 0 ? -1 : 36 + data)
-                .put("WAVEfmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1).putShort((short) 1)
-                .putInt(RATE).putInt(RATE * 2).putShort((short) 2).putShort((short) 16)
-                .put("data".getBytes(StandardCharsets.US_ASCII)).putInt(data).array();
+        return AudioServer.pcm(LiveAudioSourceTest::broadcast, start, samples);
     }
 
     private static MockProducer<String, byte[]> producer() {

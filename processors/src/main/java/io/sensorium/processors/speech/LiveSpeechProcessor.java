@@ -1,5 +1,7 @@
 package io.sensorium.processors.speech;
 
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Metrics;
 import io.sensorium.core.config.SensoriumConfig;
 import io.sensorium.core.kafka.DeadLetteringProcessor;
 import io.sensorium.core.records.FeatureChunk;
@@ -22,6 +24,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The speech stage in live mode ({@code speech.live}): each stream's audio since its last confirmed words (its
@@ -34,6 +38,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * an utterance's last words do not wait for the next one. Audio the VAD holds no speech in is never decoded.
  */
 final class LiveSpeechProcessor extends DeadLetteringProcessor {
+    private static final Logger LOG = LoggerFactory.getLogger(LiveSpeechProcessor.class);
+    private static final DistributionSummary LAG = DistributionSummary.builder("sensorium.speech.live.lag")
+            .description("how far the live speech stage is behind real time when a chunk of audio reaches it")
+            .baseUnit("seconds").register(Metrics.globalRegistry);
+    /** A lag under this is the pipeline's own hops and a step: no reason to tell the operator. */
+    private static final double LAG_WARNING_SECONDS = 3.0;
+    private static final long LAG_WARNING_INTERVAL_MS = 10_000;
     private static final long HOP = SpeechEngine.HOP_SAMPLES;
     /** Frame positions computed from word times land a rounding error below a whole frame. */
     private static final double FRAME_EPSILON = 1e-6;
@@ -47,6 +58,7 @@ final class LiveSpeechProcessor extends DeadLetteringProcessor {
     private KeyValueStore<String, byte[]> states;
     private RegionStore regionStates;
     private FrameWindowStore frames;
+    private long lastLagWarning;
 
     LiveSpeechProcessor(SpeechEngine engine, int maxRecordBytes, SensoriumConfig.VadOptions vad, double stepSeconds) {
         super(SpeechTopology.STAGE);
@@ -81,7 +93,7 @@ final class LiveSpeechProcessor extends DeadLetteringProcessor {
         }
         long end = state.framesReceived;
         endUtterances(record, stream, state, regions, end);
-        if (end - state.transcribedFrame >= stepFrames && holdsSpeech(state, regions, end)) {
+        if (end - state.transcribedFrame >= dueFrames(stream, record.timestamp()) && holdsSpeech(state, regions, end)) {
             transcribe(record, stream, state, regions, end);
         }
         long bufferStart = frame(state.agreement.bufferStart());
@@ -153,6 +165,27 @@ final class LiveSpeechProcessor extends DeadLetteringProcessor {
         }
     }
 
+    /**
+     * How much new audio makes the buffer due for another transcription: the step, or, where the stage has fallen
+     * behind real time, as much audio as it is behind, so that it catches up by transcribing less often instead of
+     * lagging further (whisper_streaming's loop likewise takes all the audio that came while it worked).
+     *
+     * @param arrived when the audio reached Kafka (the chunk's timestamp, which the features keep)
+     */
+    private long dueFrames(String stream, long arrived) {
+        long now = System.currentTimeMillis();
+        double lag = Math.max(0, (now - arrived) / 1000.0);
+        LAG.record(lag);
+        if (lag > Math.max(LAG_WARNING_SECONDS, 2 * seconds(stepFrames)) && now - lastLagWarning >= LAG_WARNING_INTERVAL_MS) {
+            lastLagWarning = now;
+            LOG.warn("the live speech stage is {} s behind real time (stream {}): it transcribes each buffer after {} s "
+                    + "of new audio instead of {} s; more CPU, more instances or fewer streams each would catch up",
+                    String.format("%.1f", lag), stream, String.format("%.1f", lag),
+                    String.format("%.1f", seconds(stepFrames)));
+        }
+        return Math.max(stepFrames, Math.round(lag * SpeechEngine.FRAMES_PER_SECOND));
+    }
+
     private boolean holdsSpeech(LiveStreamState state, SpeechRegions regions, long end) {
         return regions.knownSpeech(frame(state.agreement.bufferStart()) * HOP) < end * HOP;
     }
@@ -167,7 +200,8 @@ final class LiveSpeechProcessor extends DeadLetteringProcessor {
             return;
         }
         float[][] window = frames.window(stream, start, SpeechEngine.WINDOW_FRAMES);
-        WhisperTranscriber.WindowTranscript transcript = engine.transcribe(window, (int) (end - start));
+        WhisperTranscriber.WindowTranscript transcript = engine.transcribeLive(window, (int) (end - start),
+                agreement.prompt());
         List<TimedWord> words = new ArrayList<>();
         List<Double> segmentEnds = new ArrayList<>();
         for (WhisperTranscriber.Segment segment : transcript.segments()) {

@@ -9,6 +9,8 @@ import io.sensorium.processors.onnx.SharedModels;
 import io.sensorium.processors.speech.whisper.WhisperModel;
 import io.sensorium.processors.speech.whisper.WhisperModels;
 import io.sensorium.processors.speech.whisper.WhisperTranscriber;
+import io.sensorium.processors.speech.whisper.WindowBatcher;
+import java.util.Arrays;
 
 /**
  * The speech stage's view of Whisper: the configured model, shared within the JVM (see {@link WhisperModels}), and
@@ -19,23 +21,43 @@ public final class SpeechEngine implements AutoCloseable {
     public static final int HOP_SAMPLES = LogMelSpectrogram.HOP;
     public static final int FRAMES_PER_SECOND = WhisperTranscriber.FRAMES_PER_SECOND;
 
+    /**
+     * The most previous-text tokens a live window's prompt carries: about whisper_streaming's 200 characters, and
+     * one length for every stream with that much history, so that their windows can share a batch.
+     */
+    static final int LIVE_PROMPT_TOKENS = 32;
+    /**
+     * A live buffer is encoded with at least as much padding after it as it holds, and never less than 10 s in all:
+     * with less, Whisper loops on the buffer's last words more often than not.
+     */
+    private static final int MIN_LIVE_ENCODER_FRAMES = 1000;
+    /** Live encoder lengths are rounded up to this, so that streams with buffers of near lengths share a batch. */
+    private static final int LIVE_ENCODER_STEP = 500;
+
     private final SharedModels.Handle<WhisperModel> handle;
     private final WhisperTranscriber transcriber;
+    private final WindowBatcher batcher;
     private final String language;
 
-    private SpeechEngine(SharedModels.Handle<WhisperModel> handle, SensoriumConfig.Speech speech, String language) {
+    private SpeechEngine(SharedModels.Handle<WhisperModel> handle, SensoriumConfig.Speech speech, String language,
+                         int streamThreads) {
         this.handle = handle;
         this.language = language;
         this.transcriber = new WhisperTranscriber(handle.model(), speech.timestamps(), language,
                 WhisperTranscriber.DEFAULT_MAX_NEW_TOKENS, speech.noSpeechThreshold(), speech.logProbThreshold());
+        this.batcher = new WindowBatcher(transcriber, speech.batchSize(), speech.batchWaitMs(), streamThreads);
     }
 
-    /** A handle on the model the configuration names, loading it unless this JVM already has it. */
-    public static SpeechEngine open(SensoriumConfig.Speech speech) {
+    /**
+     * A handle on the model the configuration names, loading it unless this JVM already has it, batching the windows
+     * of the speech stage's stream threads.
+     */
+    public static SpeechEngine open(SensoriumConfig config) {
+        SensoriumConfig.Speech speech = config.speech();
         SharedModels.Handle<WhisperModel> handle = WhisperModels.acquire(speech.model(),
                 WhisperModel.Options.forDevice(speech.device(), Math.max(1, speech.threads())));
         String language = speech.language() == null || speech.language().isBlank() ? "en" : speech.language();
-        return new SpeechEngine(handle, speech, language);
+        return new SpeechEngine(handle, speech, language, Math.max(1, config.kafka().streamThreads()));
     }
 
     /**
@@ -46,7 +68,31 @@ public final class SpeechEngine implements AutoCloseable {
      */
     public WhisperTranscriber.WindowTranscript transcribe(float[][] window, int contentFrames) {
         WhisperNormalization.normalize(window);
-        return transcriber.transcribeWindow(window, contentFrames);
+        return batcher.transcribe(WhisperTranscriber.Window.whole(window, contentFrames));
+    }
+
+    /**
+     * Transcribes a live stream's buffer: as {@link #transcribe}, with the stream's confirmed text before it as the
+     * decoder's prompt, and, where the model allows, the encoder given the buffer and as much padding only.
+     *
+     * @param previousText the stream's confirmed text before the buffer; blank for none
+     */
+    public WhisperTranscriber.WindowTranscript transcribeLive(float[][] window, int contentFrames, String previousText) {
+        WhisperNormalization.normalize(window);
+        int[] previous = previousText.isBlank() ? new int[0] : tokens(" " + previousText.strip());
+        if (previous.length > LIVE_PROMPT_TOKENS) {
+            previous = Arrays.copyOfRange(previous, previous.length - LIVE_PROMPT_TOKENS, previous.length);
+        }
+        return batcher.transcribe(new WhisperTranscriber.Window(window, contentFrames, liveEncoderFrames(contentFrames),
+                previous));
+    }
+
+    private int liveEncoderFrames(int contentFrames) {
+        if (!handle.model().encodesShortInput()) {
+            return WINDOW_FRAMES;
+        }
+        int padded = Math.max(MIN_LIVE_ENCODER_FRAMES, 2 * contentFrames);
+        return Math.min(WINDOW_FRAMES, -Math.floorDiv(-padded, LIVE_ENCODER_STEP) * LIVE_ENCODER_STEP);
     }
 
     /** Features of another mel size than the model's cannot be transcribed: the record is at fault. */

@@ -59,7 +59,7 @@ final class DetectCommand implements Callable<Integer> {
         if (annotate) {
             options.settings.put("vision.annotate", "true");
         }
-        SensoriumConfig config = options.load("vision.model");
+        SensoriumConfig config = options.load("vision.model").withThreadsPerSource(sources.size());
         Path modelDir = requireModel(config);
         for (String source : sources) {
             if (!source.contains("://") && !Files.exists(Path.of(source))) {

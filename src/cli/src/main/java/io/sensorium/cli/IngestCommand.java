@@ -7,6 +7,7 @@ import io.sensorium.processors.features.FeatureTopology;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,22 +42,21 @@ final class IngestCommand {
             AudioIngest.Reading reading = input.reading();
             AudioFiles.requireReadable(sources);
             Map<String, String> streams = StreamIds.chosen(streamId, sources, StreamIds::forSources);
-            int failures = 0;
+            AtomicInteger failures = new AtomicInteger();
             try (StopOnSignal signal = new StopOnSignal();
                  KafkaCluster cluster = KafkaCluster.connect(config, false);
                  KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.bootstrapServers())) {
                 cluster.ensureTopics(config, KafkaCluster.speechTopics(config));
                 AudioIngest ingest = audioIngest(config, producer, reading);
-                signal.onStop(ingest::stop);
-                for (Map.Entry<String, String> stream : streams.entrySet()) {
-                    AudioIngest.Result result = ingest.publish(stream.getKey(), stream.getValue());
+                AudioPublishing.stopOnSignal(signal, ingest, streams.values());
+                AudioPublishing.publishAll(ingest, streams, reading.realtime(), result -> {
                     if (!result.ok()) {
-                        System.err.println("sensorium: " + stream.getValue() + ": " + result.error());
-                        failures++;
+                        System.err.println("sensorium: " + result.source() + ": " + result.error());
+                        failures.incrementAndGet();
                     }
-                }
+                });
             }
-            return failures == 0 ? 0 : UserFacingError.FAILED;
+            return failures.get() == 0 ? 0 : UserFacingError.FAILED;
         }
     }
 

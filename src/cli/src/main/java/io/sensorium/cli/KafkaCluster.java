@@ -54,12 +54,12 @@ final class KafkaCluster implements AutoCloseable {
     }
 
     /**
-     * Creates the topics that are missing: with the configured partitions on a cluster, with one on the in-process
-     * broker — its one run has one stream thread per stage, which more partitions would only give more tasks to
-     * start (half a second of a short run's start-up).
+     * Creates the topics that are missing: with the configured partitions on a cluster; on the in-process broker,
+     * whose one run is the only instance of each stage, with one partition per stream thread — more would only give
+     * more tasks to start (half a second each of a short run's start-up).
      */
     void ensureTopics(SensoriumConfig config, List<String> topics) {
-        int partitions = embedded != null ? 1 : config.kafka().partitions();
+        int partitions = embedded != null ? Math.max(1, config.kafka().streamThreads()) : config.kafka().partitions();
         TopicAdmin.ensureTopics(bootstrapServers, topics, partitions, config.kafka().replicationFactor());
     }
 

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -16,11 +17,17 @@ import java.util.function.Consumer;
  */
 final class PipelineRun {
     private static final Duration STAGE_START = Duration.ofMinutes(2);
+    private static final Duration INGEST_STOP = Duration.ofSeconds(30);
 
     /** How ingest reports a stream that failed. */
     interface Failures {
         /** @param streamClosed whether the stream still got its end marker (then its output will end too) */
         void failed(String streamId, String error, boolean streamClosed);
+    }
+
+    /** Publishes a run's inputs, reporting each stream that failed. */
+    interface Ingest {
+        void publish(Failures failures) throws Exception;
     }
 
     private PipelineRun() {}
@@ -38,11 +45,11 @@ final class PipelineRun {
      * Starts the stages at once and ingest beside them: joining the consumer groups is most of a short run's
      * start-up, and what ingest publishes meanwhile waits on the topic for the stages.
      *
-     * @param ingest   publishes the inputs; runs on its own thread
+     * @param ingest   publishes the inputs; runs on its own thread, interrupted when the run ends early
      * @param onRecord gets each output record (not the end markers) as it arrives
      * @return the exit code: 0, or {@link UserFacingError#FAILED} when a stream or record failed
      */
-    static int run(OutputWatcher watcher, List<StreamsStage> stages, Consumer<Failures> ingest, Consumer<Object> onRecord)
+    static int run(OutputWatcher watcher, List<StreamsStage> stages, Ingest ingest, Consumer<Object> onRecord)
             throws Exception {
         Failures failures = (streamId, error, streamClosed) -> {
             synchronized (watcher) {
@@ -56,7 +63,10 @@ final class PipelineRun {
         ExecutorService ingestThread = Executors.newSingleThreadExecutor();
         try {
             stages.forEach(StreamsStage::begin);
-            Future<?> ingesting = ingestThread.submit(() -> ingest.accept(failures));
+            Future<?> ingesting = ingestThread.submit(() -> {
+                ingest.publish(failures);
+                return null;
+            });
             for (StreamsStage stage : stages) {
                 stage.awaitRunning(STAGE_START);
             }
@@ -79,6 +89,9 @@ final class PipelineRun {
             ingesting.get();
         } finally {
             ingestThread.shutdownNow();
+            // A stage that failed leaves sources running: they stop on the interrupt, and must have closed their
+            // streams before the command closes the producer they send with.
+            ingestThread.awaitTermination(INGEST_STOP.toSeconds(), TimeUnit.SECONDS);
             // Each stage commits and closes its producers when it shuts down: side by side, not one after another.
             stages.forEach(StreamsStage::beginClose);
         }

@@ -36,7 +36,7 @@ final class ProcessCommand {
 
         @Override
         public Integer call() throws Exception {
-            SensoriumConfig config = options.load();
+            SensoriumConfig config = options.load().withThreadsPerCore();
             return runUntilStopped(config, FeatureTopology.STAGE, FeatureTopology.build(config),
                     KafkaCluster.speechTopics(config));
         }
@@ -49,8 +49,8 @@ final class ProcessCommand {
 
         @Override
         public Integer call() throws Exception {
-            SensoriumConfig config = options.load();
-            try (SpeechEngine engine = SpeechEngine.open(config.speech())) {
+            SensoriumConfig config = options.load().withThreadsPerCore();
+            try (SpeechEngine engine = SpeechEngine.open(config)) {
                 SensoriumConfig withBins = config.withMelBins(engine.melBins());
                 return runUntilStopped(withBins, SpeechTopology.STAGE, SpeechTopology.build(withBins, engine),
                         KafkaCluster.speechTopics(config));
@@ -66,7 +66,7 @@ final class ProcessCommand {
 
         @Override
         public Integer call() throws Exception {
-            SensoriumConfig config = options.load("vision.model");
+            SensoriumConfig config = options.load("vision.model").withThreadsPerCore();
             Path model = DetectCommand.requireModel(config);
             return runUntilStopped(config, VisionPreprocessTopology.STAGE,
                     VisionPreprocessTopology.build(config, VisionModel.processorConfig(model), model.getFileName().toString()),
@@ -82,7 +82,7 @@ final class ProcessCommand {
 
         @Override
         public Integer call() throws Exception {
-            SensoriumConfig config = options.load("vision.model");
+            SensoriumConfig config = options.load("vision.model").withThreadsPerCore();
             try (SharedModels.Handle<VisionModel> model = DetectCommand.openModel(config)) {
                 return runUntilStopped(config, VisionTopology.STAGE, VisionTopology.build(config, model.model()),
                         KafkaCluster.visionTopics(config));

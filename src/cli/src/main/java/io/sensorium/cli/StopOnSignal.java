@@ -13,7 +13,8 @@ import sun.misc.SignalHandler;
 /**
  * Turns SIGTERM / Ctrl-C into a clean stop for a command that holds a broker, stages or sources: the stop actions
  * the command registered run (sources stop and close their streams, a stage leaves its loop), the command finishes
- * — closes this, after everything it opened — and the process then exits with 128 + the signal's number, so
+ * — closes this, after everything it opened — and the process then exits with 128 + the signal's number (or the
+ * command's own code, for a run that only a stop ends: {@link #stopEndsRun}), so
  * streams get their end markers, the speech stage transcribes what was heard, and Kafka gets its last records.
  *
  * <p>INT and TERM are handled here rather than in a shutdown hook: the JVM runs every hook at once, and ONNX
@@ -32,6 +33,7 @@ final class StopOnSignal implements AutoCloseable {
     private final Map<Signal, SignalHandler> previous = new LinkedHashMap<>();
     private final Thread hook;
     private boolean signalled;
+    private volatile boolean stopEndsRun;
     private volatile Signal received;
 
     StopOnSignal() {
@@ -52,6 +54,15 @@ final class StopOnSignal implements AutoCloseable {
             }
         }
         action.run();
+    }
+
+    /**
+     * Says that a stop is how this run ends when all goes well (every source is live, with no end of its own): after
+     * a signal the command's own exit code stands — 0 when every stream came out whole — instead of 128 + the
+     * signal's number, which says that the run was cut short.
+     */
+    void stopEndsRun() {
+        stopEndsRun = true;
     }
 
     private void onSignal(Signal signal) {
@@ -104,7 +115,7 @@ final class StopOnSignal implements AutoCloseable {
             return;
         }
         Signal signal = received;
-        if (signal != null) {
+        if (signal != null && !stopEndsRun) {
             // Everything the command opened is closed: the hooks have nothing left to pull away.
             System.out.flush();
             System.exit(128 + signal.getNumber());

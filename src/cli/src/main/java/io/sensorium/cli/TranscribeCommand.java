@@ -49,6 +49,10 @@ final class TranscribeCommand implements Callable<Integer> {
             + " (final segments as lines; on a terminal the latest partial too, on one line rewritten in place).")
     Format format = Format.json;
 
+    @Option(names = "--vad", negatable = true, description = "Gate Whisper with Silero VAD, so that silence and noise"
+            + " are never decoded (default: speech.vad, on; the live mode needs it).")
+    Boolean vad;
+
     private final CaptionLine captions = new CaptionLine(System.console() != null);
 
     @Override
@@ -62,8 +66,9 @@ final class TranscribeCommand implements Callable<Integer> {
         AudioIngest.Reading reading = input.reading();
         // A live caller would otherwise see nothing until a 30 s window filled.
         boolean live = reading.realtime() || sources.stream().anyMatch(InputPaths::isLive);
-        SensoriumConfig loaded = options.load();
-        SensoriumConfig config = live ? loaded.withLiveSpeech(true) : loaded;
+        SensoriumConfig loaded = options.load().withThreadsPerSource(sources.size());
+        SensoriumConfig gated = vad == null ? loaded : loaded.withVad(vad);
+        SensoriumConfig config = live ? gated.withLiveSpeech(true) : gated;
         FeatureTopology.requireSupported(config.audio());
         Path model = config.speech().model();
         if (!Files.isDirectory(model)) {
@@ -73,7 +78,7 @@ final class TranscribeCommand implements Callable<Integer> {
         AudioFiles.requireReadable(sources);
         Map<String, String> streams = StreamIds.forSources(sources);
         // The model loads while the broker starts and the topics are made: each takes about a second.
-        CompletableFuture<SpeechEngine> loading = CompletableFuture.supplyAsync(() -> SpeechEngine.open(config.speech()));
+        CompletableFuture<SpeechEngine> loading = CompletableFuture.supplyAsync(() -> SpeechEngine.open(config));
         KafkaCluster connected;
         try {
             connected = KafkaCluster.forRun(config, KafkaCluster.speechTopics(config));
@@ -92,13 +97,13 @@ final class TranscribeCommand implements Callable<Integer> {
                  KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.bootstrapServers())) {
                 watcher.expect(streams.keySet());
                 AudioIngest ingest = IngestCommand.audioIngest(withBins, producer, reading);
-                signal.onStop(ingest::stop);
-                return PipelineRun.run(watcher, List.of(features, speech), failures -> streams.forEach((id, source) -> {
-                    AudioIngest.Result result = ingest.publish(id, source);
-                    if (!result.ok()) {
-                        failures.failed(id, result.error(), result.streamClosed());
-                    }
-                }), this::print);
+                AudioPublishing.stopOnSignal(signal, ingest, streams.values());
+                return PipelineRun.run(watcher, List.of(features, speech), failures -> AudioPublishing.publishAll(ingest,
+                        streams, reading.realtime(), result -> {
+                            if (!result.ok()) {
+                                failures.failed(result.streamId(), result.error(), result.streamClosed());
+                            }
+                        }), this::print);
             }
         }
     }

@@ -42,6 +42,11 @@ class ConvertedModelParityTest {
         assertThat(exit).isZero();
 
         try (WhisperModel model = WhisperModel.load(converted, WhisperModel.Options.cpu(1))) {
+            // The live stage encodes a short buffer: positions sliced to the input, the hidden states as long.
+            assertThat(model.encodesShortInput()).isTrue();
+            try (WhisperEncoder.EncoderOutput shortInput = new WhisperEncoder(model).encode(new float[1000][80])) {
+                assertThat(shortInput.values()).hasSize(500 * model.dModel());
+            }
             float[][] features = floats(fixture.resolve("reference/noise.f32"), 3000, 80);
             int width = model.dModel();
             float[][] hidden = floats(fixture.resolve("reference/noise.encoder.f32"), 1500, width);

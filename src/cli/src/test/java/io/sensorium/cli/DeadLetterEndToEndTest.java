@@ -51,7 +51,7 @@ class DeadLetterEndToEndTest {
         AudioChunkSerde serde = new AudioChunkSerde(MAX_RECORD_BYTES);
         short[] jfk = AudioDecoder.decodeAll(TestPipeline.fixture("audio/jfk.wav"), 16_000);
 
-        try (SpeechEngine engine = SpeechEngine.open(config.speech());
+        try (SpeechEngine engine = SpeechEngine.open(config);
              StreamsStage features = new StreamsStage(FeatureTopology.STAGE, FeatureTopology.build(config), config.kafka(), bootstrap);
              StreamsStage speech = new StreamsStage(SpeechTopology.STAGE, SpeechTopology.build(config, engine), config.kafka(), bootstrap);
              KafkaProducer<String, byte[]> producer = KafkaClients.producer(bootstrap)) {

@@ -3,12 +3,8 @@ package io.sensorium.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -18,8 +14,6 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
  * another run — leaves nothing in the temporary directory. Linux: the listening sockets are read from /proc.
  */
 class RunLifecycleTest {
-    private static final String READY = "in-process Kafka broker ready at";
     private static final Pattern SOCKET = Pattern.compile("socket:\\[(\\d+)]");
 
     @TempDir
@@ -52,73 +45,34 @@ class RunLifecycleTest {
 
     @Test
     void sigtermLeavesNothingAndTheBrokerListenedOnLoopbackOnly(@TempDir Path tmp) throws Exception {
-        Run run = Run.start(tmp, longAudio.toString());
-        run.awaitBroker();
-        List<InetAddress> listening = listeningAddresses(run.process.pid());
+        CliProcess run = transcribe(tmp, longAudio.toString());
+        run.awaitStderr(CliProcess.BROKER_READY);
+        List<InetAddress> listening = listeningAddresses(run.process().pid());
         assertThat(listening).as("the in-process broker's listeners").isNotEmpty();
         assertThat(listening).allMatch(InetAddress::isLoopbackAddress, "loopback");
 
-        run.process.destroy();
-        assertThat(run.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(run.process.exitValue()).isEqualTo(128 + 15);
+        run.terminate();
+        assertThat(run.waitFor(60)).isEqualTo(128 + 15);
         assertThat(entries(tmp)).as("left in the run's temporary directory").isEmpty();
     }
 
     @Test
     void aKilledRunsLeftoversAreSweptByTheNextRun(@TempDir Path tmp) throws Exception {
-        Run killed = Run.start(tmp, longAudio.toString());
-        killed.awaitBroker();
-        killed.process.destroyForcibly();
-        assertThat(killed.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(entries(tmp)).anyMatch(name -> name.startsWith("sensorium-kafka-" + killed.process.pid() + "-"));
+        CliProcess killed = transcribe(tmp, longAudio.toString());
+        killed.awaitStderr(CliProcess.BROKER_READY);
+        killed.kill();
+        killed.waitFor(60);
+        assertThat(entries(tmp)).anyMatch(name -> name.startsWith("sensorium-kafka-" + killed.process().pid() + "-"));
 
-        Run next = Run.start(tmp, TestPipeline.fixture("audio/jfk.wav").toString());
-        assertThat(next.process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(next.process.exitValue()).as(next.stderr()).isZero();
+        CliProcess next = transcribe(tmp, TestPipeline.fixture("audio/jfk.wav").toString());
+        assertThat(next.waitFor(120)).as(next.stderr()).isZero();
         assertThat(entries(tmp)).filteredOn(name -> name.startsWith("sensorium-")).isEmpty();
     }
 
-    /** A {@code sensorium transcribe} process with its own temporary directory. */
-    private record Run(Process process, List<String> stderrLines, CompletableFuture<Void> reader) {
-        static Run start(Path tmp, String audio) throws IOException {
-            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"), Sensorium.class.getName(),
-                    "transcribe", "--model", TestPipeline.fixture("whisper-tiny-random").toString(),
-                    "--set", "speech.threads=1", audio);
-            builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-            Process process = builder.start();
-            List<String> lines = new ArrayList<>();
-            CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
-                try (BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
-                    for (String line; (line = err.readLine()) != null; ) {
-                        synchronized (lines) {
-                            lines.add(line);
-                            lines.notifyAll();
-                        }
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-            return new Run(process, lines, reader);
-        }
-
-        void awaitBroker() throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            synchronized (stderrLines) {
-                while (stderrLines.stream().noneMatch(line -> line.contains(READY))) {
-                    long left = deadline - System.nanoTime();
-                    assertThat(left).as("broker start; stderr: " + stderrLines).isPositive();
-                    assertThat(process.isAlive()).as("process alive; stderr: " + stderrLines).isTrue();
-                    stderrLines.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-                }
-            }
-        }
-
-        String stderr() {
-            reader.join();
-            return String.join("\n", stderrLines);
-        }
+    /** {@code sensorium transcribe AUDIO} on the random-weight model, with its own temporary directory. */
+    private static CliProcess transcribe(Path tmp, String audio) throws IOException {
+        return CliProcess.start(tmp, List.of("transcribe", "--model", TestPipeline.fixture("whisper-tiny-random").toString(),
+                "--set", "speech.threads=1", audio));
     }
 
     /** The local addresses of a process's listening TCP sockets, from /proc/PID/fd and /proc/net/tcp{,6}. */

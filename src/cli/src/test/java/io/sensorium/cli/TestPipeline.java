@@ -118,8 +118,9 @@ final class TestPipeline {
         return settings;
     }
 
+    /** The configuration of stages a test runs itself, one stream thread each, as a one-shot run of one source. */
     static SensoriumConfig config(Map<String, String> settings) {
-        return ConfigLoader.load(null, Map.of(), settings);
+        return ConfigLoader.load(null, Map.of(), settings).withThreadsPerSource(1);
     }
 
     /** Every record of a topic, in partition order, read until {@code expected} have come or the time is up. */

@@ -124,6 +124,8 @@ class TranscribeBadInputTest {
                         "live.reconnect-min-seconds must be more than 0, not 0.0", Set.of()),
                 new Row("standard input twice", List.of("-", "-"), UserFacingError.USAGE,
                         "standard input (-) can be given once", Set.of()),
+                new Row("live without the VAD gate", List.of("--no-vad", "--realtime", good), UserFacingError.USAGE,
+                        "speech.live needs speech.vad", Set.of()),
                 new Row("a value of the wrong type names its key", List.of("--set", "audio.chunk-seconds=abc", good),
                         UserFacingError.USAGE, "audio.chunk-seconds must be a number, not 'abc' (option --set audio.chunk-seconds=abc)",
                         Set.of()),

@@ -47,7 +47,7 @@ class TranscribeEndToEndTest {
 
         SensoriumConfig config = TestPipeline.config(settings);
         Map<String, List<TranscriptSegment>> expected = new HashMap<>();
-        try (SpeechEngine engine = SpeechEngine.open(config.speech())) {
+        try (SpeechEngine engine = SpeechEngine.open(config)) {
             expected.put("jfk.wav", offline(engine, short_));
             expected.put("jfk-x3.wav", offline(engine, long_));
         }

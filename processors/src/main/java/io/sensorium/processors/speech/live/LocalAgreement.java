@@ -7,6 +7,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -37,10 +38,6 @@ public final class LocalAgreement {
      * starts this much before the confirmed end is still taken as new (whisper_streaming's 0.1 s).
      */
     static final double TOLERANCE = 0.1;
-    /** A repeat at the seam is only looked for where the hypothesis takes up within this of the confirmed end. */
-    private static final double SEAM_WINDOW = 1.0;
-    /** The longest word sequence a hypothesis may repeat from the confirmed text at the seam. */
-    private static final int SEAM_WORDS = 5;
 
     /**
      * @param depth       how many consecutive hypotheses must agree on a word (LocalAgreement-n); 2 as in
@@ -126,14 +123,7 @@ public final class LocalAgreement {
      */
     public Commit insert(List<TimedWord> hypothesis) {
         String before = Commit.text(pending());
-        List<TimedWord> fresh = new ArrayList<>();
-        for (TimedWord word : hypothesis) {
-            if (word.start() > committedEnd - TOLERANCE) {
-                fresh.add(word);
-            }
-        }
-        dropSeamRepeat(fresh);
-        hypotheses.add(fresh);
+        hypotheses.add(fresh(hypothesis));
         List<TimedWord> agreed = hypotheses.size() == options.depth() ? agreedPrefix() : List.of();
         for (List<TimedWord> words : hypotheses) {
             words.subList(0, agreed.size()).clear();
@@ -145,30 +135,62 @@ public final class LocalAgreement {
     }
 
     /**
-     * Where the new hypothesis repeats the last confirmed words (Whisper transcribing again the confirmed audio still
-     * in the buffer, with times that slipped past the tolerance), those words are dropped. The longest such repeat is
-     * taken, so that a phrase that repeats a word of itself does not leave the rest behind.
+     * The words of a hypothesis that come after the confirmed ones. A hypothesis transcribes the whole buffer again,
+     * the confirmed words still in it included, and where its word times are estimates (spread over each segment)
+     * they wander by more than any tolerance as the buffer grows: so the confirmed words in the buffer are found by
+     * aligning texts, as the prefix of the hypothesis nearest to them in word edit distance. Of prefixes as near,
+     * one that ends on the last confirmed word (which would otherwise come out twice), then the one whose next word
+     * begins nearest the confirmed end, then the shortest. With none in the buffer, times decide, as in
+     * whisper_streaming.
      */
-    private void dropSeamRepeat(List<TimedWord> fresh) {
-        if (fresh.isEmpty() || Math.abs(fresh.get(0).start() - committedEnd) >= SEAM_WINDOW) {
-            return;
+    private List<TimedWord> fresh(List<TimedWord> hypothesis) {
+        List<TimedWord> inBuffer = committed.subList(firstInBuffer(), committed.size());
+        if (inBuffer.isEmpty()) {
+            List<TimedWord> fresh = new ArrayList<>();
+            for (TimedWord word : hypothesis) {
+                if (word.start() > committedEnd - TOLERANCE) {
+                    fresh.add(word);
+                }
+            }
+            return fresh;
         }
-        int repeatable = committed.size() - firstInBuffer();
-        for (int n = Math.min(SEAM_WORDS, Math.min(repeatable, fresh.size())); n > 0; n--) {
-            if (sameKeys(committed.subList(committed.size() - n, committed.size()), fresh.subList(0, n))) {
-                fresh.subList(0, n).clear();
-                return;
+        int[] distances = prefixDistances(inBuffer, hypothesis);
+        String lastConfirmed = inBuffer.get(inBuffer.size() - 1).key();
+        Comparator<Integer> nearest = Comparator.<Integer>comparingInt(j -> distances[j])
+                .thenComparing(j -> j == 0 || !hypothesis.get(j - 1).key().equals(lastConfirmed))
+                .thenComparingDouble(j -> Math.abs(seam(hypothesis, j) - committedEnd));
+        int best = 0;
+        for (int j = 1; j < distances.length; j++) {
+            if (nearest.compare(j, best) < 0) {
+                best = j;
             }
         }
+        return new ArrayList<>(hypothesis.subList(best, hypothesis.size()));
     }
 
-    private static boolean sameKeys(List<TimedWord> a, List<TimedWord> b) {
-        for (int i = 0; i < a.size(); i++) {
-            if (!a.get(i).key().equals(b.get(i).key())) {
-                return false;
+    /** Where the words after the first {@code j} of a hypothesis begin: its end, where there are none. */
+    private static double seam(List<TimedWord> hypothesis, int j) {
+        return j < hypothesis.size() ? hypothesis.get(j).start() : hypothesis.get(j - 1).end();
+    }
+
+    /** For each {@code j}, the word edit distance between {@code confirmed} and the first {@code j} words of {@code hypothesis}. */
+    private static int[] prefixDistances(List<TimedWord> confirmed, List<TimedWord> hypothesis) {
+        int[] row = new int[hypothesis.size() + 1];
+        for (int j = 0; j < row.length; j++) {
+            row[j] = j;
+        }
+        for (int i = 1; i <= confirmed.size(); i++) {
+            int diagonal = row[0];
+            row[0] = i;
+            String key = confirmed.get(i - 1).key();
+            for (int j = 1; j < row.length; j++) {
+                int above = row[j];
+                int substitution = diagonal + (key.equals(hypothesis.get(j - 1).key()) ? 0 : 1);
+                row[j] = Math.min(substitution, Math.min(above, row[j - 1]) + 1);
+                diagonal = above;
             }
         }
-        return true;
+        return row;
     }
 
     /** The longest prefix, by exact text, of all kept hypotheses: times are the newest's. */

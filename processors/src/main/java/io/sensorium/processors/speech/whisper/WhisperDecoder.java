@@ -24,8 +24,8 @@ import java.util.concurrent.TimeUnit;
  * end-of-text or the length limit. With the KV cache each step feeds only the new token and the keys/values of the
  * steps before; without it each step runs the decoder over the whole sequence (slower; kept to prove the cache
  * changes nothing). The windows of one encoder batch are decoded together, one decoder run per step for all of
- * them; they share the prompt because the exported graphs take no attention mask, so sequences in one run must be
- * aligned position by position.
+ * them; their prompts are of one length because the exported graphs take no attention mask, so sequences in one run
+ * must be aligned position by position.
  */
 public final class WhisperDecoder {
     // Where inference time goes, for the operator's dashboards and for the benchmark's breakdown.
@@ -35,6 +35,7 @@ public final class WhisperDecoder {
     private final WhisperModel model;
     private final GenerationConfig config;
     private final int noSpeechToken;
+    private final int startOfPrevious;
 
     public WhisperDecoder(WhisperModel model) {
         this.model = model;
@@ -44,6 +45,8 @@ public final class WhisperDecoder {
                 .orElseGet(() -> model.tokenizer().specialTokenId("<|nocaptions|>")
                         .orElseThrow(() -> new ModelException("the tokenizer of " + model.name()
                                 + " has neither <|nospeech|> nor <|nocaptions|>")));
+        this.startOfPrevious = model.tokenizer().specialTokenId("<|startofprev|>")
+                .orElseThrow(() -> new ModelException("the tokenizer of " + model.name() + " has no <|startofprev|>"));
     }
 
     /**
@@ -69,7 +72,26 @@ public final class WhisperDecoder {
 
     /** The prompt for transcription: {@code <|startoftranscript|> [<|lang|> <|transcribe|>] [<|notimestamps|>]}. */
     public int[] prompt(boolean timestamps, String language) {
-        List<Integer> prompt = new ArrayList<>(List.of(config.decoderStartTokenId()));
+        return prompt(new int[0], timestamps, language);
+    }
+
+    /**
+     * The prompt with previous text, as openai's and transformers' prompts are made: {@code <|startofprev|>}, the
+     * last tokens of {@code previous} (at most half the decoder's context, less one), then the transcription prompt.
+     * Without previous tokens it is the transcription prompt alone.
+     *
+     * @param previous text tokens that came before this audio, for the decoder to carry on from
+     */
+    public int[] prompt(int[] previous, boolean timestamps, String language) {
+        List<Integer> prompt = new ArrayList<>();
+        if (previous.length > 0) {
+            prompt.add(startOfPrevious);
+            int kept = Math.min(previous.length, config.maxLength() / 2 - 1);
+            for (int i = previous.length - kept; i < previous.length; i++) {
+                prompt.add(previous[i]);
+            }
+        }
+        prompt.add(config.decoderStartTokenId());
         if (config.multilingual()) {
             String code = language == null || language.isBlank() ? "en" : language;
             Integer lang = config.langToId().get("<|" + code + "|>");
@@ -91,18 +113,26 @@ public final class WhisperDecoder {
         if (encoded.batch() != 1) {
             throw new IllegalArgumentException("decode takes one window, not " + encoded.batch() + "; see decodeBatch");
         }
-        return decodeBatch(encoded, prompt, timestamps, maxNewTokens, useCache).get(0);
+        return decodeBatch(encoded, List.of(prompt), timestamps, maxNewTokens, useCache).get(0);
     }
 
     /**
-     * Decodes every window of an encoder batch, each from {@code prompt}, in one decoder run per step. Each sequence
+     * Decodes every window of an encoder batch, each from its prompt, in one decoder run per step. Each sequence
      * ends on its own; one that has ended is fed end-of-text while the others go on, and what the decoder makes of
      * it is ignored.
      *
+     * @param prompts one per window, all of one length (the graphs take no attention mask)
      * @return one result per window, in the batch's order
      */
-    public List<Result> decodeBatch(WhisperEncoder.EncoderOutput encoded, int[] prompt, boolean timestamps,
+    public List<Result> decodeBatch(WhisperEncoder.EncoderOutput encoded, List<int[]> prompts, boolean timestamps,
                                     int maxNewTokens, boolean useCache) {
+        if (prompts.size() != encoded.batch()) {
+            throw new IllegalArgumentException(encoded.batch() + " windows but " + prompts.size() + " prompts");
+        }
+        int promptLength = prompts.get(0).length;
+        if (prompts.stream().anyMatch(prompt -> prompt.length != promptLength)) {
+            throw new IllegalArgumentException("the prompts of one batch must be of one length");
+        }
         List<LogitsFilter> filters = new ArrayList<>();
         // transformers' order: the timestamp rules' probability-mass test sees the suppressed scores.
         filters.add(new SuppressTokensAtBegin(config.beginSuppressTokens()));
@@ -110,27 +140,31 @@ public final class WhisperDecoder {
         if (timestamps) {
             filters.add(new TimestampRules(config));
         }
-        int limit = Math.min(prompt.length + maxNewTokens, config.maxLength());
+        int limit = Math.min(promptLength + maxNewTokens, config.maxLength());
         long started = System.nanoTime();
-        List<Result> results = greedy(encoded, prompt, filters, limit, useCache);
+        List<Result> results = greedy(encoded, prompts, filters, limit, useCache);
         DECODER_TIME.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-        DECODED_TOKENS.increment(results.stream().mapToInt(r -> r.tokens().length - prompt.length).sum());
+        DECODED_TOKENS.increment(results.stream().mapToInt(r -> r.tokens().length - promptLength).sum());
         return results;
     }
 
-    private List<Result> greedy(WhisperEncoder.EncoderOutput encoded, int[] prompt, List<LogitsFilter> filters,
+    private List<Result> greedy(WhisperEncoder.EncoderOutput encoded, List<int[]> prompts, List<LogitsFilter> filters,
                                 int limit, boolean useCache) {
         int batch = encoded.batch();
+        int promptLength = prompts.get(0).length;
         int[][] sequences = new int[batch][];
         double[] sumLogprob = new double[batch];
         double[] noSpeechProb = new double[batch];
         // The length at which each sequence took end-of-text; 0 while it goes on.
         int[] endedAt = new int[batch];
+        // Where <|startoftranscript|> is: its row predicts what follows it, the no-speech token among others.
+        int[] startOfTranscript = new int[batch];
         for (int item = 0; item < batch; item++) {
-            sequences[item] = Arrays.copyOf(prompt, limit);
+            sequences[item] = Arrays.copyOf(prompts.get(item), limit);
+            startOfTranscript[item] = indexOf(prompts.get(item), config.decoderStartTokenId());
         }
         Arrays.fill(noSpeechProb, Double.NaN);
-        int length = prompt.length;
+        int length = promptLength;
         int running = batch;
         try (Steps steps = useCache ? new CachedSteps(encoded) : new FullSteps(encoded)) {
             while (length < limit && running > 0) {
@@ -140,12 +174,12 @@ public final class WhisperDecoder {
                         sequences[item][length] = config.eosTokenId();
                         continue;
                     }
-                    if (length == prompt.length) {
-                        // The start-of-transcript token is the prompt's first: its row predicts what follows it.
-                        noSpeechProb[item] = Math.exp(logSoftmaxAt(steps.firstStepRow(item, 0), noSpeechToken));
+                    if (length == promptLength) {
+                        noSpeechProb[item] = Math.exp(logSoftmaxAt(
+                                steps.firstStepRow(item, startOfTranscript[item]), noSpeechToken));
                     }
                     for (LogitsFilter filter : filters) {
-                        filter.apply(sequences[item], length, prompt.length, scores[item]);
+                        filter.apply(sequences[item], length, promptLength, scores[item]);
                     }
                     int best = argmax(scores[item]);
                     sumLogprob[item] += logSoftmaxAt(scores[item], best);
@@ -163,10 +197,19 @@ public final class WhisperDecoder {
         List<Result> results = new ArrayList<>(batch);
         for (int item = 0; item < batch; item++) {
             boolean endOfText = endedAt[item] > 0;
-            results.add(new Result(Arrays.copyOf(sequences[item], endOfText ? endedAt[item] : length), prompt.length,
+            results.add(new Result(Arrays.copyOf(sequences[item], endOfText ? endedAt[item] : length), promptLength,
                     sumLogprob[item], endOfText, noSpeechProb[item]));
         }
         return results;
+    }
+
+    private static int indexOf(int[] prompt, int token) {
+        for (int i = 0; i < prompt.length; i++) {
+            if (prompt[i] == token) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("a prompt without <|startoftranscript|>: " + Arrays.toString(prompt));
     }
 
     /** torch.argmax's choice: the first of equal maxima. */

@@ -33,7 +33,9 @@ public final class WhisperEncoder {
     }
 
     /**
-     * @param windows normalised features, each {@code [3000][melBins]}
+     * @param windows normalised features, each {@code [3000][melBins]}, or, where the model
+     *                {@link WhisperModel#encodesShortInput() encodes short input}, any even number of frames up to
+     *                3000; all of one length
      * @return the encoder's hidden states, one per window in their order; the caller closes them after decoding
      */
     public EncoderOutput encode(List<float[][]> windows) {
@@ -41,6 +43,12 @@ public final class WhisperEncoder {
             throw new IllegalArgumentException("no windows to encode");
         }
         int frames = windows.get(0).length;
+        if (frames != WhisperModel.WINDOW_FRAMES && !(model.encodesShortInput() && frames > 0 && frames % 2 == 0
+                && frames < WhisperModel.WINDOW_FRAMES)) {
+            throw new IllegalArgumentException("the encoder of " + model.name() + " takes windows of "
+                    + (model.encodesShortInput() ? "an even number of frames, at most " : "") + WhisperModel.WINDOW_FRAMES
+                    + " frames, not " + frames);
+        }
         int mels = model.melBins();
         // The graph takes [batch, mel, frame]: transpose while copying.
         FloatBuffer input = FloatBuffer.allocate(windows.size() * mels * frames);

@@ -1,5 +1,6 @@
 package io.sensorium.processors.speech.whisper;
 
+import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sensorium.processors.features.LogMelSpectrogram;
@@ -21,6 +22,8 @@ import java.util.TreeSet;
  */
 public final class WhisperModel implements AutoCloseable {
     public static final int WINDOW_FRAMES = 3000;
+    /** The encoder's metadata key, written by models/convert, that marks one taking fewer frames than a window. */
+    static final String SHORT_INPUT_PROPERTY = "sensorium.encoder.short-input";
     private static final String ENCODER = "onnx/encoder_model.onnx";
     private static final String MERGED = "onnx/decoder_model_merged.onnx";
     private static final String DECODER = "onnx/decoder_model.onnx";
@@ -75,6 +78,7 @@ public final class WhisperModel implements AutoCloseable {
     private final OrtSession decoder;
     private final OrtSession decoderWithPast;
     private final boolean merged;
+    private final boolean shortInput;
 
     public static WhisperModel load(Path dir, Options options) {
         return new WhisperModel(dir, options);
@@ -114,10 +118,23 @@ public final class WhisperModel implements AutoCloseable {
             this.encoder = files.session(ENCODER);
             this.decoder = files.session(merged ? MERGED : DECODER);
             this.decoderWithPast = merged ? null : files.session(DECODER_WITH_PAST);
+            this.shortInput = declaresShortInput();
             validate();
         } catch (RuntimeException e) {
             files.close();
             throw e;
+        }
+    }
+
+    /**
+     * Exports of transformers add all 1500 positional embeddings, so their encoder takes exactly 3000 frames whatever
+     * its declared shape; Sensorium's converter slices them to the input and says so in the graph's metadata.
+     */
+    private boolean declaresShortInput() {
+        try {
+            return "true".equals(encoder.getMetadata().getCustomMetadata().get(SHORT_INPUT_PROPERTY));
+        } catch (OrtException e) {
+            throw new ModelException(dir.resolve(ENCODER) + " has unreadable metadata: " + e.getMessage(), e);
         }
     }
 
@@ -208,6 +225,14 @@ public final class WhisperModel implements AutoCloseable {
 
     public WhisperTokenizer tokenizer() {
         return tokenizer;
+    }
+
+    /**
+     * Whether the encoder takes fewer than {@link #WINDOW_FRAMES} frames (an even number: its second convolution
+     * halves them), for a fraction of the cost; the decoder then attends to the shorter audio only.
+     */
+    public boolean encodesShortInput() {
+        return shortInput;
     }
 
     /** Whether the merged decoder graph was loaded (else the pair). */

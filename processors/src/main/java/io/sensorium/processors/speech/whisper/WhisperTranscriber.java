@@ -1,8 +1,10 @@
 package io.sensorium.processors.speech.whisper;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.zip.Deflater;
 
 /**
  * Transcribes 30 s windows — one, or several ready at the same moment (of different streams) in one encoder run and
@@ -18,11 +20,14 @@ public final class WhisperTranscriber {
     /** Mel frames per timestamp step (0.02 s): the encoder halves the frame rate. */
     private static final int FRAMES_PER_TIMESTAMP = 2;
     private static final double SECONDS_PER_TIMESTAMP = 0.02;
+    /** openai's compression_ratio_threshold: text that zlib shrinks more than this repeats itself. */
+    private static final double COMPRESSION_RATIO_THRESHOLD = 2.4;
 
     private final WhisperModel model;
     private final WhisperEncoder encoder;
     private final WhisperDecoder decoder;
     private final boolean timestamps;
+    private final String language;
     private final int[] prompt;
     private final int maxNewTokens;
     private final double noSpeechThreshold;
@@ -43,6 +48,7 @@ public final class WhisperTranscriber {
         this.encoder = new WhisperEncoder(model);
         this.decoder = new WhisperDecoder(model);
         this.timestamps = timestamps;
+        this.language = language;
         this.prompt = decoder.prompt(timestamps, language);
         this.maxNewTokens = maxNewTokens;
         this.noSpeechThreshold = noSpeechThreshold;
@@ -70,42 +76,108 @@ public final class WhisperTranscriber {
     }
 
     /**
-     * @param normalisedWindow {@code [3000][melBins]} features, normalised as Whisper's feature extractor does
-     * @param contentFrames    how many of the frames are the stream's (fewer than 3000 only at its end)
+     * One window to transcribe.
+     *
+     * @param frames         {@code [3000][melBins]} features, normalised as Whisper's feature extractor does
+     * @param contentFrames  how many of the frames are the stream's (fewer than 3000 only at its end, or live)
+     * @param encoderFrames  how many frames the encoder is given: 3000, or, for a model that
+     *                       {@link WhisperModel#encodesShortInput() encodes short input}, an even number from
+     *                       {@code contentFrames} up, for a fraction of the cost
+     * @param previousTokens text tokens that came before the window, for the decoder's prompt; empty for none
      */
-    public WindowTranscript transcribeWindow(float[][] normalisedWindow, int contentFrames) {
-        return transcribeWindows(List.<float[][]>of(normalisedWindow), new int[] {contentFrames}).get(0);
+    public record Window(float[][] frames, int contentFrames, int encoderFrames, int[] previousTokens) {
+        public Window {
+            if (frames.length != WhisperModel.WINDOW_FRAMES) {
+                throw new IllegalArgumentException("a window has " + WhisperModel.WINDOW_FRAMES + " frames, not "
+                        + frames.length);
+            }
+            if (contentFrames < 1 || contentFrames > encoderFrames || encoderFrames > WhisperModel.WINDOW_FRAMES) {
+                throw new IllegalArgumentException("content frames " + contentFrames + " must be 1 to the encoder's "
+                        + encoderFrames + ", which is at most " + WhisperModel.WINDOW_FRAMES);
+            }
+        }
+
+        /** A whole window, with no previous text: the offline case. */
+        public static Window whole(float[][] frames, int contentFrames) {
+            return new Window(frames, contentFrames, WhisperModel.WINDOW_FRAMES, new int[0]);
+        }
+    }
+
+    /** What windows must share to be transcribed in one batch: the graphs' input lengths. */
+    public record BatchShape(int encoderFrames, int promptLength) {}
+
+    public BatchShape shape(Window window) {
+        return new BatchShape(window.encoderFrames(), prompt(window).length);
+    }
+
+    public WindowTranscript transcribeWindow(Window window) {
+        return transcribeWindows(List.of(window)).get(0);
     }
 
     /**
-     * @param normalisedWindows windows as {@link #transcribeWindow} takes them, each from its own stream
-     * @param contentFrames     per window, how many of its frames are its stream's
+     * Transcribes windows of one {@link #shape(Window) shape} in one encoder run and one decoder run per step. A
+     * window encoded short whose decoding did not come to its end or repeats itself (openai's compression-ratio test)
+     * is transcribed again whole: with little audio after the speech Whisper can loop on its last words.
+     *
      * @return one transcript per window, in their order
      */
-    public List<WindowTranscript> transcribeWindows(List<float[][]> normalisedWindows, int[] contentFrames) {
-        if (contentFrames.length != normalisedWindows.size()) {
-            throw new IllegalArgumentException(normalisedWindows.size() + " windows but " + contentFrames.length
-                    + " content lengths");
+    public List<WindowTranscript> transcribeWindows(List<Window> windows) {
+        BatchShape shape = shape(windows.get(0));
+        for (Window window : windows) {
+            if (!shape(window).equals(shape)) {
+                throw new IllegalArgumentException("windows of shapes " + shape + " and " + shape(window)
+                        + " cannot be transcribed in one batch");
+            }
         }
-        List<WhisperDecoder.Result> decodings = decode(normalisedWindows);
+        List<WhisperDecoder.Result> decodings = decode(windows);
         List<WindowTranscript> transcripts = new ArrayList<>(decodings.size());
         for (int i = 0; i < decodings.size(); i++) {
-            transcripts.add(segments(decodings.get(i), contentFrames[i]));
+            Window window = windows.get(i);
+            WhisperDecoder.Result decoding = decodings.get(i);
+            if (window.encoderFrames() < WhisperModel.WINDOW_FRAMES && looping(decoding)) {
+                Window whole = new Window(window.frames(), window.contentFrames(), WhisperModel.WINDOW_FRAMES,
+                        window.previousTokens());
+                decoding = decode(List.of(whole)).get(0);
+            }
+            transcripts.add(segments(decoding, window.contentFrames()));
         }
         return transcripts;
     }
 
-    /** Encodes and decodes the windows together; no segmentation. */
-    public List<WhisperDecoder.Result> decode(List<float[][]> normalisedWindows) {
-        for (float[][] window : normalisedWindows) {
-            if (window.length != WhisperModel.WINDOW_FRAMES) {
-                throw new IllegalArgumentException("a window has " + WhisperModel.WINDOW_FRAMES + " frames, not "
-                        + window.length);
-            }
+    /** Encodes and decodes windows of one shape together; no segmentation. */
+    private List<WhisperDecoder.Result> decode(List<Window> windows) {
+        List<float[][]> inputs = new ArrayList<>(windows.size());
+        List<int[]> prompts = new ArrayList<>(windows.size());
+        for (Window window : windows) {
+            float[][] frames = window.frames();
+            inputs.add(window.encoderFrames() == frames.length ? frames : Arrays.copyOf(frames, window.encoderFrames()));
+            prompts.add(prompt(window));
         }
-        try (WhisperEncoder.EncoderOutput encoded = encoder.encode(normalisedWindows)) {
-            return decoder.decodeBatch(encoded, prompt, timestamps, maxNewTokens, true);
+        try (WhisperEncoder.EncoderOutput encoded = encoder.encode(inputs)) {
+            return decoder.decodeBatch(encoded, prompts, timestamps, maxNewTokens, true);
         }
+    }
+
+    private int[] prompt(Window window) {
+        return window.previousTokens().length == 0 ? prompt
+                : decoder.prompt(window.previousTokens(), timestamps, language);
+    }
+
+    private boolean looping(WhisperDecoder.Result decoding) {
+        if (!decoding.endOfText()) {
+            return true;
+        }
+        byte[] text = model.tokenizer().decode(decoding.generated()).getBytes(StandardCharsets.UTF_8);
+        if (text.length == 0) {
+            return false;
+        }
+        Deflater deflater = new Deflater();
+        deflater.setInput(text);
+        deflater.finish();
+        byte[] buffer = new byte[text.length + 64];
+        int compressed = deflater.deflate(buffer);
+        deflater.end();
+        return (double) text.length / compressed > COMPRESSION_RATIO_THRESHOLD;
     }
 
     /**

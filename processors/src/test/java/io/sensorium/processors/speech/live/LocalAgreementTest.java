@@ -101,6 +101,22 @@ class LocalAgreementTest {
     }
 
     @Test
+    void aNewWordPutBeforeTheConfirmedEndByItsEstimatedTimeIsKeptAfterTheRepeatedConfirmedWords() {
+        LocalAgreement state = new LocalAgreement(DEFAULT);
+        state.insert(words(0, "ask not"));
+        state.insert(words(0, "ask not"));
+        // The buffer transcribed again as one segment whose time is spread over its words by their length: the new
+        // " what" is put 0.3 s before the confirmed end (jfk.wav stopped at 6.08 s lost it so).
+        List<TimedWord> spread = List.of(new TimedWord(0.2, 0.4, " ask"), new TimedWord(0.4, 0.6, " not"),
+                new TimedWord(0.6, 0.9, " what"), new TimedWord(0.9, 1.2, " your"), new TimedWord(1.2, 1.6, " country"));
+
+        state.insert(spread);
+        Commit flushed = state.flush(1.6);
+
+        assertThat(flushed.committedText()).isEqualTo(" what your country");
+    }
+
+    @Test
     void flushAtUtteranceEndCommitsEverythingPendingAndLeavesNothing() {
         LocalAgreement state = new LocalAgreement(DEFAULT);
         state.insert(words(0, "ask not"));

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -121,7 +122,7 @@ class WhisperBatchTest {
         int[] prompt = decoder.prompt(timestamps, null);
         List<WhisperDecoder.Result> batch;
         try (WhisperEncoder.EncoderOutput encoded = encoder.encode(windows)) {
-            batch = decoder.decodeBatch(encoded, prompt, timestamps, MAX_NEW_TOKENS, cache);
+            batch = decoder.decodeBatch(encoded, Collections.nCopies(windows.size(), prompt), timestamps, MAX_NEW_TOKENS, cache);
         }
         assertThat(batch).hasSize(windows.size());
         if (timestamps) {
@@ -150,10 +151,14 @@ class WhisperBatchTest {
     @MethodSource("transcriberCases")
     void batchedTranscriptsEqualEachWindowAlone(String layout, boolean timestamps) {
         WhisperTranscriber transcriber = new WhisperTranscriber(model(layout), timestamps, null, MAX_NEW_TOKENS, 0.6, -1.0);
-        List<WhisperTranscriber.WindowTranscript> batch = transcriber.transcribeWindows(windows, contentFrames);
+        List<WhisperTranscriber.Window> whole = new ArrayList<>();
+        for (int i = 0; i < windows.size(); i++) {
+            whole.add(WhisperTranscriber.Window.whole(windows.get(i), contentFrames[i]));
+        }
+        List<WhisperTranscriber.WindowTranscript> batch = transcriber.transcribeWindows(whole);
         assertThat(batch).hasSize(windows.size());
         for (int i = 0; i < windows.size(); i++) {
-            WhisperTranscriber.WindowTranscript alone = transcriber.transcribeWindow(windows.get(i), contentFrames[i]);
+            WhisperTranscriber.WindowTranscript alone = transcriber.transcribeWindow(whole.get(i));
             WhisperTranscriber.WindowTranscript batched = batch.get(i);
             assertThat(batched.decoding().tokens()).as("window " + i).containsExactly(alone.decoding().tokens());
             assertThat(batched.advanceFrames()).isEqualTo(alone.advanceFrames());

@@ -1,13 +1,16 @@
 package io.sensorium.processors.speech.whisper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -78,6 +81,44 @@ class WhisperDecoderParityTest {
                 }
             }
             assertThat(worst).isLessThanOrEqualTo(1e-4);
+        }
+    }
+
+    @Test
+    void previousTextComesAfterStartOfPreviousAndBeforeTheTranscriptionPrompt() {
+        WhisperDecoder decoder = new WhisperDecoder(pair);
+        int startOfPrevious = pair.tokenizer().specialTokenId("<|startofprev|>").orElseThrow();
+        int[] plain = decoder.prompt(true, null);
+        int[] previous = pair.tokenizer().encode(" ask not what your country can do for you");
+
+        int[] prompted = decoder.prompt(previous, true, null);
+
+        assertThat(prompted[0]).isEqualTo(startOfPrevious);
+        assertThat(Arrays.copyOfRange(prompted, 1, 1 + previous.length)).containsExactly(previous);
+        assertThat(Arrays.copyOfRange(prompted, 1 + previous.length, prompted.length)).containsExactly(plain);
+        // openai's and transformers' limit: half the 448-token context, less one, of the latest text.
+        int[] long_ = new int[500];
+        Arrays.setAll(long_, i -> 400 + i);
+        int[] cut = decoder.prompt(long_, true, null);
+        assertThat(cut).hasSize(1 + 223 + plain.length);
+        assertThat(cut[1]).isEqualTo(400 + 500 - 223);
+    }
+
+    @ParameterizedTest(name = "decoder={0}")
+    @ValueSource(strings = {"pair", "merged"})
+    void withPreviousTextTheCacheChangesNothingAndNoSpeechIsReadAtTheTranscriptStart(String layout) throws Exception {
+        WhisperModel model = layout.equals("merged") ? merged : pair;
+        WhisperDecoder decoder = new WhisperDecoder(model);
+        int[] prompt = decoder.prompt(model.tokenizer().encode(" And so my fellow Americans"), true, null);
+        try (WhisperEncoder.EncoderOutput encoded = new WhisperEncoder(model).encode(Fixtures.referenceWindow("smooth.f32"))) {
+            WhisperDecoder.Result cached = decoder.decode(encoded, prompt, true, 24, true);
+            WhisperDecoder.Result full = decoder.decode(encoded, prompt, true, 24, false);
+            assertThat(cached.tokens()).containsExactly(full.tokens());
+            assertThat(cached.promptLength()).isEqualTo(prompt.length);
+            assertThat(cached.noSpeechProb()).isCloseTo(full.noSpeechProb(), within(1e-6));
+            WhisperDecoder.Result unprompted = decoder.decode(encoded, decoder.prompt(true, null), true, 24, true);
+            assertThat(cached.noSpeechProb()).as("read after the previous text, so not the unprompted value")
+                    .isNotCloseTo(unprompted.noSpeechProb(), within(1e-9));
         }
     }
 }

@@ -126,4 +126,14 @@ class WhisperModelTest {
         assertThat(text).contains(from);
         Files.writeString(file, text.replace(from, to));
     }
+
+    @Test
+    void anExportOfTransformersTakesWholeWindowsOnlyAndSaysSoForAShortOne() {
+        try (WhisperModel model = Fixtures.randomWhisper(WhisperModel.DecoderGraphs.AUTO)) {
+            assertThat(model.encodesShortInput()).isFalse();
+            assertThatThrownBy(() -> new WhisperEncoder(model).encode(new float[1000][80]))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("the encoder of whisper-tiny-random takes windows of 3000 frames, not 1000");
+        }
+    }
 }

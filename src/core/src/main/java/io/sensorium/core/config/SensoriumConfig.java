@@ -17,6 +17,37 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
                 new Audio(audio.chunkSeconds(), audio.sampleRate(), audio.maxRecordBytes(), melBins), speech, video, vision, live);
     }
 
+    /** Most stream threads a one-shot run starts per stage on its own choice: each holds a transactional producer. */
+    static final int MAX_THREADS_PER_RUN = 8;
+
+    /**
+     * For a one-shot run over {@code sources} inputs ({@code transcribe}, {@code detect}): where
+     * {@code kafka.stream-threads} is 0, one thread per source, at most {@value #MAX_THREADS_PER_RUN}, so that streams
+     * ready at the same moment can share a model run.
+     */
+    public SensoriumConfig withThreadsPerSource(int sources) {
+        return withStreamThreads(Math.min(sources, MAX_THREADS_PER_RUN));
+    }
+
+    /** For a long-running stage ({@code process}): where {@code kafka.stream-threads} is 0, one thread per core. */
+    public SensoriumConfig withThreadsPerCore() {
+        return withStreamThreads(Runtime.getRuntime().availableProcessors());
+    }
+
+    private SensoriumConfig withStreamThreads(int threads) {
+        if (kafka.streamThreads() > 0) {
+            return this;
+        }
+        Kafka decided = new Kafka(kafka.bootstrapServers(), kafka.applicationIdPrefix(), kafka.processingGuarantee(),
+                kafka.partitions(), kafka.replicationFactor(), kafka.stateDir(), Math.max(1, threads));
+        return new SensoriumConfig(decided, topics, audio, speech, video, vision, live);
+    }
+
+    /** The same configuration with the speech stage's VAD gate {@code on} or off. */
+    public SensoriumConfig withVad(boolean on) {
+        return new SensoriumConfig(kafka, topics, audio, speech.withVad(on), video, vision, live);
+    }
+
     /** The same configuration with the speech stage's live mode {@code on} or off. */
     public SensoriumConfig withLiveSpeech(boolean on) {
         return new SensoriumConfig(kafka, topics, audio, speech.withLive(on), video, vision, live);
@@ -29,9 +60,19 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
      * @param partitions          partitions of topics Sensorium creates
      * @param replicationFactor   replication of topics Sensorium creates; -1 takes the broker's default
      * @param stateDir            Kafka Streams state directory; empty means a fresh temporary one per run
+     * @param streamThreads       stream threads of each stage (Kafka Streams' num.stream.threads): one instance then
+     *                            works on that many partitions at once; 0 lets the command choose
+     *                            ({@link SensoriumConfig#withThreadsPerSource}, {@link SensoriumConfig#withThreadsPerCore})
      */
     public record Kafka(String bootstrapServers, String applicationIdPrefix, String processingGuarantee, int partitions,
-                        short replicationFactor, String stateDir) {
+                        short replicationFactor, String stateDir, int streamThreads) {
+        public Kafka {
+            if (streamThreads < 0) {
+                throw new ConfigException("kafka.stream-threads must not be negative: " + streamThreads,
+                        "kafka.stream-threads");
+            }
+        }
+
         public boolean embedded() {
             return bootstrapServers == null || bootstrapServers.isBlank();
         }
@@ -85,20 +126,35 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
      * @param live              transcribe each stream's recent audio again as it arrives, giving partial results
      *                          and confirming words as they settle, instead of waiting for full 30 s windows
      * @param liveStepSeconds   in live mode, how much new audio makes a stream's buffer be transcribed again
+     * @param batchSize         most windows of different streams transcribed in one model run
+     * @param batchWaitMs       how long a window ready for the model waits for others to join its batch; it waits
+     *                          only while other stream threads could still bring some
      */
     public record Speech(Path model, int threads, String device, boolean timestamps, String language,
                          double noSpeechThreshold, double logProbThreshold, boolean vad, VadOptions vadOptions,
-                         boolean live, double liveStepSeconds) {
+                         boolean live, double liveStepSeconds, int batchSize, int batchWaitMs) {
         public Speech {
             if (!(liveStepSeconds > 0)) {
                 throw new ConfigException("speech.live-step-seconds must be more than 0, not " + liveStepSeconds,
                         "speech.live-step-seconds");
             }
+            if (batchSize < 1) {
+                throw new ConfigException("speech.batch-size must be at least 1, not " + batchSize, "speech.batch-size");
+            }
+            if (batchWaitMs < 0) {
+                throw new ConfigException("speech.batch-wait-ms must not be negative: " + batchWaitMs,
+                        "speech.batch-wait-ms");
+            }
+        }
+
+        public Speech withVad(boolean on) {
+            return new Speech(model, threads, device, timestamps, language, noSpeechThreshold, logProbThreshold, on,
+                    vadOptions, live, liveStepSeconds, batchSize, batchWaitMs);
         }
 
         public Speech withLive(boolean on) {
             return new Speech(model, threads, device, timestamps, language, noSpeechThreshold, logProbThreshold, vad,
-                    vadOptions, on, liveStepSeconds);
+                    vadOptions, on, liveStepSeconds, batchSize, batchWaitMs);
         }
     }
 

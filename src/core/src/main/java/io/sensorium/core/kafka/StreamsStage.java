@@ -63,6 +63,10 @@ public final class StreamsStage implements AutoCloseable {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, kafka.processingGuarantee());
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
+        if (kafka.streamThreads() < 1) {
+            throw new IllegalStateException("kafka.stream-threads is 0 (the command's choice) but no command chose");
+        }
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, kafka.streamThreads());
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // Inference of a 30 s window may take seconds on a small CPU; a fetch of many windows must not
         // exceed the poll interval and get the instance thrown out of its group.

@@ -19,7 +19,7 @@ class ConfigLoaderTest {
     void defaultsRunOutOfTheBoxOnTheEmbeddedBroker() {
         SensoriumConfig config = ConfigLoader.defaults();
         assertThat(config.kafka().embedded()).isTrue();
-        assertThat(config.audio().chunkSamples()).isEqualTo(16_000);
+        assertThat(config.audio().chunkSamples()).isEqualTo(8_000);
         assertThat(config.topics().deadLetters()).isEqualTo("sensorium.dead-letters");
         assertThat(config.speech().model().toString()).startsWith(System.getProperty("user.home"));
     }
@@ -27,7 +27,7 @@ class ConfigLoaderTest {
     @Test
     void fileThenEnvironmentThenFlagsEachOverrideTheLayerBelow(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("sensorium.yaml");
-        Files.writeString(file, "kafka:\n  bootstrap-servers: file:9092\n  partitions: 8\naudio:\n  chunk-seconds: 0.5\n");
+        Files.writeString(file, "kafka:\n  bootstrap-servers: file:9092\n  partitions: 8\naudio:\n  chunk-seconds: 2.0\n");
         SensoriumConfig config = ConfigLoader.load(file,
                 Map.of("SENSORIUM_KAFKA_PARTITIONS", "12", "SENSORIUM_AUDIO_CHUNK_SECONDS", "2"),
                 Map.of("audio.chunk-seconds", "3"));

@@ -1,0 +1,149 @@
+package io.sensorium.processors.speech.whisper;
+
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Metrics;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Gathers the windows that several threads (a stage's stream threads) have ready at the same moment into one
+ * {@link WhisperTranscriber#transcribeWindows} call, as Triton's dynamic batcher does: a decoder step costs a batch of
+ * eight little more than one window alone. Windows batch with others of their {@link WhisperTranscriber.BatchShape
+ * shape} only. The first window of a batch waits up to {@code maxWait} for others, and no longer than it takes every
+ * other thread to bring one; a full batch goes at once. The model runs one batch at a time — runs side by side on the
+ * same cores only contend, ONNX Runtime's threads spinning — and a batch waiting for it goes on taking windows. The
+ * threads block until their own window is done.
+ */
+public final class WindowBatcher {
+    private static final DistributionSummary BATCH_SIZE = DistributionSummary.builder("sensorium.speech.batch.size")
+            .description("windows transcribed in one model run").register(Metrics.globalRegistry);
+
+    private final WhisperTranscriber transcriber;
+    private final int maxBatch;
+    private final long maxWaitNanos;
+    /** Of the threads that submit, how many could join a batch besides its first: a batch never waits for more. */
+    private final int others;
+    private final Map<WhisperTranscriber.BatchShape, Batch> open = new HashMap<>();
+    /** Whether a batch is running: guarded by this batcher's lock, like {@link #open}. */
+    private boolean running;
+
+    /**
+     * @param maxBatch   most windows in one run
+     * @param maxWaitMs  how long the first window of a batch waits for others
+     * @param submitters how many threads submit windows: with one, nothing ever waits
+     */
+    public WindowBatcher(WhisperTranscriber transcriber, int maxBatch, long maxWaitMs, int submitters) {
+        this.transcriber = transcriber;
+        this.maxBatch = maxBatch;
+        this.maxWaitNanos = TimeUnit.MILLISECONDS.toNanos(maxWaitMs);
+        this.others = submitters - 1;
+    }
+
+    private static final class Batch {
+        final List<WhisperTranscriber.Window> windows = new ArrayList<>();
+        final List<CompletableFuture<WhisperTranscriber.WindowTranscript>> results = new ArrayList<>();
+        boolean closed;
+    }
+
+    /** Transcribes the window, in a batch with those other threads submit meanwhile. */
+    public WhisperTranscriber.WindowTranscript transcribe(WhisperTranscriber.Window window) {
+        WhisperTranscriber.BatchShape shape = transcriber.shape(window);
+        CompletableFuture<WhisperTranscriber.WindowTranscript> result = new CompletableFuture<>();
+        Batch batch;
+        boolean first;
+        synchronized (this) {
+            batch = open.computeIfAbsent(shape, key -> new Batch());
+            batch.windows.add(window);
+            batch.results.add(result);
+            first = batch.windows.size() == 1;
+            if (batch.windows.size() >= Math.min(maxBatch, others + 1)) {
+                close(shape, batch);
+            }
+            if (first) {
+                awaitOthers(shape, batch);
+            }
+        }
+        if (first) {
+            try {
+                run(batch);
+            } finally {
+                synchronized (this) {
+                    running = false;
+                    notifyAll();
+                }
+            }
+        }
+        try {
+            return result.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+    }
+
+    /**
+     * Called holding the lock, by the batch's first thread, which returns holding the model: the batch takes windows
+     * until it is full, or the wait is over and the model free. The lock is released while waiting.
+     */
+    private void awaitOthers(WhisperTranscriber.BatchShape shape, Batch batch) {
+        long deadline = System.nanoTime() + maxWaitNanos;
+        boolean interrupted = false;
+        while (running || !batch.closed && System.nanoTime() < deadline) {
+            try {
+                long left = deadline - System.nanoTime();
+                if (running || left <= 0) {
+                    wait();
+                } else {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                }
+            } catch (InterruptedException e) {
+                // A stream thread is interrupted only when its application is shutting down: the windows of the
+                // batch still get their transcripts, and the thread keeps its interrupt status.
+                interrupted = true;
+            }
+        }
+        close(shape, batch);
+        running = true;
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void close(WhisperTranscriber.BatchShape shape, Batch batch) {
+        if (!batch.closed) {
+            batch.closed = true;
+            open.remove(shape, batch);
+            notifyAll();
+        }
+    }
+
+    /**
+     * Runs a closed batch and hands each thread its transcript. Where the batch fails, each window is tried alone,
+     * so that one the model cannot take fails its own stream only.
+     */
+    private void run(Batch batch) {
+        BATCH_SIZE.record(batch.windows.size());
+        try {
+            List<WhisperTranscriber.WindowTranscript> transcripts = transcriber.transcribeWindows(batch.windows);
+            for (int i = 0; i < transcripts.size(); i++) {
+                batch.results.get(i).complete(transcripts.get(i));
+            }
+        } catch (RuntimeException batchFailure) {
+            if (batch.windows.size() == 1) {
+                batch.results.get(0).completeExceptionally(batchFailure);
+                return;
+            }
+            for (int i = 0; i < batch.windows.size(); i++) {
+                try {
+                    batch.results.get(i).complete(transcriber.transcribeWindow(batch.windows.get(i)));
+                } catch (RuntimeException alone) {
+                    batch.results.get(i).completeExceptionally(alone);
+                }
+            }
+        }
+    }
+}

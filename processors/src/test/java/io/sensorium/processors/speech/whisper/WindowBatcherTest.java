@@ -1,0 +1,128 @@
+package io.sensorium.processors.speech.whisper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Windows that stream threads submit at the same moment go through the model together and each thread gets what its
+ * window gives alone; windows of different prompt lengths, or one the model rejects, do not spoil the others.
+ */
+class WindowBatcherTest {
+    private static final int THREADS = 4;
+    private static WhisperTranscriber transcriber;
+    private static List<WhisperTranscriber.Window> windows;
+    private SimpleMeterRegistry meters;
+    private ExecutorService threads;
+
+    @BeforeAll
+    static void load() throws Exception {
+        transcriber = new WhisperTranscriber(Fixtures.randomWhisper(WhisperModel.DecoderGraphs.AUTO), true, null, 24,
+                0.6, -1.0);
+        windows = new ArrayList<>();
+        for (String name : new String[] {"noise.f32", "smooth.f32", "noise.f32", "smooth.f32"}) {
+            windows.add(WhisperTranscriber.Window.whole(Fixtures.referenceWindow(name), 2000));
+        }
+    }
+
+    @BeforeEach
+    void start() {
+        meters = new SimpleMeterRegistry();
+        Metrics.addRegistry(meters);
+        threads = Executors.newFixedThreadPool(THREADS);
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        threads.shutdownNow();
+        assertThat(threads.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        Metrics.removeRegistry(meters);
+    }
+
+    @Test
+    void windowsSubmittedTogetherRunAsOneBatchAndEachGetsItsOwnTranscript() {
+        WindowBatcher batcher = new WindowBatcher(transcriber, 8, 10_000, THREADS);
+
+        List<WhisperTranscriber.WindowTranscript> batched = submitAll(batcher, windows);
+
+        // All four threads came within the (long) wait, so no window waited for the wait to run out.
+        assertThat(meters.get("sensorium.speech.batch.size").summary().max()).isEqualTo(THREADS);
+        for (int i = 0; i < windows.size(); i++) {
+            assertThat(batched.get(i).decoding().tokens()).as("window " + i)
+                    .containsExactly(transcriber.transcribeWindow(windows.get(i)).decoding().tokens());
+        }
+    }
+
+    @Test
+    void aBatchNeverExceedsItsSizeAndOneThreadNeverWaits() {
+        WindowBatcher pairs = new WindowBatcher(transcriber, 2, 10_000, THREADS);
+        submitAll(pairs, windows);
+        assertThat(meters.get("sensorium.speech.batch.size").summary().max()).isEqualTo(2);
+
+        WindowBatcher alone = new WindowBatcher(transcriber, 8, 10_000, 1);
+        long started = System.nanoTime();
+        alone.transcribe(windows.get(0));
+        assertThat(System.nanoTime() - started).as("a lone thread does not wait 10 s for company")
+                .isLessThan(TimeUnit.SECONDS.toNanos(5));
+    }
+
+    @Test
+    void windowsWithPromptsOfDifferentLengthsAreTranscribedApartAndCorrectly() {
+        WindowBatcher batcher = new WindowBatcher(transcriber, 8, 200, THREADS);
+        List<WhisperTranscriber.Window> mixed = new ArrayList<>(windows);
+        WhisperTranscriber.Window first = windows.get(0);
+        mixed.set(1, new WhisperTranscriber.Window(windows.get(1).frames(), 2000, WhisperModel.WINDOW_FRAMES,
+                new int[] {440, 1263}));
+        assertThat(transcriber.shape(mixed.get(1))).isNotEqualTo(transcriber.shape(first));
+
+        List<WhisperTranscriber.WindowTranscript> batched = submitAll(batcher, mixed);
+
+        for (int i = 0; i < mixed.size(); i++) {
+            assertThat(batched.get(i).decoding().tokens()).as("window " + i)
+                    .containsExactly(transcriber.transcribeWindow(mixed.get(i)).decoding().tokens());
+        }
+    }
+
+    @Test
+    void aWindowTheModelRejectsFailsAloneAndTheOthersOfItsBatchAreTranscribed() {
+        WindowBatcher batcher = new WindowBatcher(transcriber, 8, 10_000, THREADS);
+        List<WhisperTranscriber.Window> withBad = new ArrayList<>(windows);
+        float[][] wrongBins = new float[WhisperModel.WINDOW_FRAMES][40];
+        withBad.set(2, WhisperTranscriber.Window.whole(wrongBins, 100));
+
+        List<CompletableFuture<WhisperTranscriber.WindowTranscript>> results = submit(batcher, withBad);
+
+        for (int i = 0; i < withBad.size(); i++) {
+            if (i == 2) {
+                assertThatThrownBy(results.get(i)::join).hasRootCauseInstanceOf(IllegalArgumentException.class)
+                        .hasStackTraceContaining("mel bins");
+            } else {
+                assertThat(results.get(i).join().decoding().tokens()).as("window " + i)
+                        .containsExactly(transcriber.transcribeWindow(withBad.get(i)).decoding().tokens());
+            }
+        }
+    }
+
+    private List<WhisperTranscriber.WindowTranscript> submitAll(WindowBatcher batcher,
+                                                               List<WhisperTranscriber.Window> all) {
+        return submit(batcher, all).stream().map(CompletableFuture::join).toList();
+    }
+
+    private List<CompletableFuture<WhisperTranscriber.WindowTranscript>> submit(WindowBatcher batcher,
+                                                                                List<WhisperTranscriber.Window> all) {
+        return all.stream().map(window -> CompletableFuture.supplyAsync(() -> batcher.transcribe(window), threads))
+                .toList();
+    }
+}

@@ -1,0 +1,102 @@
+package io.sensorium.bench;
+
+import io.sensorium.ingest.audio.AudioDecoder;
+import io.sensorium.processors.features.LogMelSpectrogram;
+import io.sensorium.processors.features.WhisperNormalization;
+import io.sensorium.processors.speech.whisper.WhisperModel;
+import io.sensorium.processors.speech.whisper.WhisperTranscriber;
+import io.sensorium.processors.speech.whisper.WindowBatcher;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * What batching the windows of concurrent live streams buys: {@code STREAMS} threads, as the speech stage's stream
+ * threads, each transcribing live windows (a 4-5 s buffer of jfk.wav, short encoder input where the model allows,
+ * a 32-token previous-text prompt) through one {@link WindowBatcher}, with batches of one and of {@code STREAMS},
+ * alternately, in one run. Prints windows per second of each and their ratio.
+ *
+ * <p>{@code java -cp src/bench/target/benchmarks.jar io.sensorium.bench.LiveBatching MODEL_DIR [STREAMS] [ROUNDS]}
+ */
+public final class LiveBatching {
+    private static final int INTRA_OP_THREADS = 2;
+    private static final int WAIT_MS = 20;
+
+    private LiveBatching() {}
+
+    public static void main(String[] args) throws Exception {
+        Path modelDir = Path.of(args[0]);
+        int streams = args.length > 1 ? Integer.parseInt(args[1]) : 8;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        try (WhisperModel model = WhisperModel.load(modelDir, WhisperModel.Options.cpu(INTRA_OP_THREADS))) {
+            WhisperTranscriber transcriber = new WhisperTranscriber(model, true, "en",
+                    WhisperTranscriber.DEFAULT_MAX_NEW_TOKENS, 0.6, -1.0);
+            List<WhisperTranscriber.Window> windows = windows(model, streams);
+            double[][] rates = new double[2][rounds];
+            ExecutorService threads = Executors.newFixedThreadPool(streams);
+            try {
+                run(transcriber, windows, threads, 1);
+                for (int round = 0; round < rounds; round++) {
+                    rates[0][round] = run(transcriber, windows, threads, 1);
+                    rates[1][round] = run(transcriber, windows, threads, streams);
+                }
+            } finally {
+                threads.shutdownNow();
+            }
+            double alone = median(rates[0]);
+            double batched = median(rates[1]);
+            System.out.printf("%s, %d streams, %d intra-op threads, %d rounds (median):%n", model.name(), streams,
+                    INTRA_OP_THREADS, rounds);
+            System.out.printf("  batches of 1:  %.2f windows/s%n", alone);
+            System.out.printf("  batches of %d: %.2f windows/s  (%.2fx)%n", streams, batched, batched / alone);
+        }
+    }
+
+    /** One window per stream: buffers of 4 and 5 s from different places of jfk.wav, each with previous text. */
+    private static List<WhisperTranscriber.Window> windows(WhisperModel model, int streams) throws Exception {
+        short[] pcm = AudioDecoder.decodeAll(Path.of("models/fixtures/audio/jfk.wav"), LogMelSpectrogram.SAMPLE_RATE);
+        int[] previous = model.tokenizer().encode(" we choose to go to the moon in this decade and do the other"
+                + " things, not because they are easy, but because they are hard, because that goal will serve");
+        int[] prompt = Arrays.copyOfRange(previous, Math.max(0, previous.length - 32), previous.length);
+        LogMelSpectrogram mel = new LogMelSpectrogram(model.melBins());
+        List<WhisperTranscriber.Window> windows = new ArrayList<>();
+        for (int stream = 0; stream < streams; stream++) {
+            int seconds = 4 + stream % 2;
+            int from = stream % 6 * LogMelSpectrogram.SAMPLE_RATE;
+            float[] samples = new float[30 * LogMelSpectrogram.SAMPLE_RATE];
+            for (int i = 0; i < seconds * LogMelSpectrogram.SAMPLE_RATE; i++) {
+                samples[i] = pcm[from + i] / 32768f;
+            }
+            float[][] frames = Arrays.copyOf(mel.compute(samples), WhisperModel.WINDOW_FRAMES);
+            WhisperNormalization.normalize(frames);
+            int encoderFrames = model.encodesShortInput() ? 1000 : WhisperModel.WINDOW_FRAMES;
+            windows.add(new WhisperTranscriber.Window(frames, seconds * 100, encoderFrames, prompt));
+        }
+        return windows;
+    }
+
+    /** Every stream's window once, all threads at once: windows per second. */
+    private static double run(WhisperTranscriber transcriber, List<WhisperTranscriber.Window> windows,
+                              ExecutorService threads, int batchSize) throws Exception {
+        WindowBatcher batcher = new WindowBatcher(transcriber, batchSize, WAIT_MS, windows.size());
+        long started = System.nanoTime();
+        List<Future<?>> done = new ArrayList<>();
+        for (WhisperTranscriber.Window window : windows) {
+            done.add(threads.submit(() -> batcher.transcribe(window)));
+        }
+        for (Future<?> future : done) {
+            future.get();
+        }
+        return windows.size() / ((System.nanoTime() - started) / 1e9);
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+}
