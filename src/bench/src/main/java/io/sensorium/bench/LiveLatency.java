@@ -338,6 +338,14 @@ public final class LiveLatency {
             ended.countDown();
         }
 
+        /** Waits for the stream's last words; past the timeout, says why and takes now as its end. */
+        void awaitEnd(double timeoutSeconds, String missing) throws InterruptedException {
+            if (!ended.await((long) timeoutSeconds, TimeUnit.SECONDS)) {
+                System.err.println(id + ": " + missing + " " + timeoutSeconds + " s after the audio");
+                end(System.nanoTime());
+            }
+        }
+
         synchronized String finalText() {
             return String.join(" ", confirmed);
         }
@@ -595,10 +603,7 @@ public final class LiveLatency {
         @Override
         public void finish(List<StreamLog> logs, double timeoutSeconds) throws Exception {
             for (StreamLog log : logs) {
-                if (!log.ended.await((long) timeoutSeconds, TimeUnit.SECONDS)) {
-                    System.err.println(log.id + ": transcribe still running " + timeoutSeconds + " s after the audio");
-                    log.end(System.nanoTime());
-                }
+                log.awaitEnd(timeoutSeconds, "transcribe still running");
             }
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroy();
@@ -663,10 +668,7 @@ public final class LiveLatency {
         @Override
         public void finish(List<StreamLog> logs, double timeoutSeconds) throws Exception {
             for (StreamLog log : logs) {
-                if (!log.ended.await((long) timeoutSeconds, TimeUnit.SECONDS)) {
-                    System.err.println(log.id + ": no ready_to_stop within " + timeoutSeconds + " s");
-                    log.end(System.nanoTime());
-                }
+                log.awaitEnd(timeoutSeconds, "no ready_to_stop");
                 sockets.get(log).sendClose(WebSocket.NORMAL_CLOSURE, "").join();
             }
         }
