@@ -12,8 +12,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Gathers the windows that several threads (a stage's stream threads) have ready at the same moment into one
- * {@link WhisperTranscriber#transcribeWindows} call, as Triton's dynamic batcher does: a decoder step costs a batch of
- * eight little more than one window alone. Windows batch with others of their {@link WhisperTranscriber.BatchShape
+ * {@link WhisperTranscriber#transcribeWindows} call, as Triton's dynamic batcher does, for accelerators, where a
+ * decoder step of eight windows costs little more than one (on two CPU cores it costs more than eight steps of one:
+ * the output projection over the vocabulary dominates and grows with the batch; see the bench's LiveBatching, and
+ * {@code speech.batch-size}). Windows batch with others of their {@link WhisperTranscriber.BatchShape
  * shape} only. The first window of a batch waits up to {@code maxWait} for others, and no longer than it takes every
  * other thread to bring one; a full batch goes at once. The model runs one batch at a time — runs side by side on the
  * same cores only contend, ONNX Runtime's threads spinning — and a batch waiting for it goes on taking windows. The

@@ -8,6 +8,7 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -25,6 +26,8 @@ public final class StreamsStage implements AutoCloseable {
      * arrive either way, so latency does not change; an idle consumer asks ten times a second instead of twice.
      */
     public static final int FETCH_MAX_WAIT_MS = 100;
+    /** Within the broker's transaction.max.timeout.ms (15 min by default); what a crashed thread left open blocks its readers this long. */
+    private static final int TRANSACTION_TIMEOUT_MS = 60_000;
 
     private final String stage;
     private final KafkaStreams streams;
@@ -73,6 +76,10 @@ public final class StreamsStage implements AutoCloseable {
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 100);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG), 600_000);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), FETCH_MAX_WAIT_MS);
+        // Under exactly-once a transaction holds what a stream thread did since its last commit, and Kafka Streams
+        // gives it 10 s: a thread whose record waits for the model behind the windows of several others can take
+        // longer, and its transaction would be aborted and the thread fenced (with 4 live streams on 2 cores).
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), TRANSACTION_TIMEOUT_MS);
         if (kafka.embedded()) {
             // Joining the group, getting a producer id and restoring the (empty) stores each wait out a 100 ms
             // back-off or idle poll on the way: half a second of a one-shot run on the in-process broker, which
