@@ -26,7 +26,10 @@ public final class StreamsStage implements AutoCloseable {
      * arrive either way, so latency does not change; an idle consumer asks ten times a second instead of twice.
      */
     public static final int FETCH_MAX_WAIT_MS = 100;
-    /** Within the broker's transaction.max.timeout.ms (15 min by default); what a crashed thread left open blocks its readers this long. */
+    /**
+     * Within the broker's transaction.max.timeout.ms (15 min by default); what a crashed thread left open blocks its
+     * readers this long at most.
+     */
     private static final int TRANSACTION_TIMEOUT_MS = 60_000;
 
     private final String stage;
