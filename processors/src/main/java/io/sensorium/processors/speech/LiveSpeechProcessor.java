@@ -3,9 +3,7 @@ package io.sensorium.processors.speech;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Metrics;
 import io.sensorium.core.config.SensoriumConfig;
-import io.sensorium.core.kafka.DeadLetteringProcessor;
 import io.sensorium.core.records.FeatureChunk;
-import io.sensorium.core.records.FeatureChunkSerde;
 import io.sensorium.core.records.JsonRecords;
 import io.sensorium.core.records.TranscriptEnd;
 import io.sensorium.core.records.TranscriptPartial;
@@ -20,10 +18,7 @@ import io.sensorium.processors.vad.SpeechRegions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * stream's end, the buffer up to the region's end is transcribed once more and everything pending is confirmed, so
  * an utterance's last words do not wait for the next one. Audio the VAD holds no speech in is never decoded.
  */
-final class LiveSpeechProcessor extends DeadLetteringProcessor {
+final class LiveSpeechProcessor extends FrameStoreProcessor {
     private static final Logger LOG = LoggerFactory.getLogger(LiveSpeechProcessor.class);
     private static final DistributionSummary LAG = DistributionSummary.builder("sensorium.speech.live.lag")
             .description("how far the live speech stage is behind real time when a chunk of audio reaches it")
@@ -50,38 +45,20 @@ final class LiveSpeechProcessor extends DeadLetteringProcessor {
     private static final double FRAME_EPSILON = 1e-6;
     private static final int FFT_LAG_FRAMES = -Math.floorDiv(-LogMelSpectrogram.N_FFT / 2, LogMelSpectrogram.HOP);
 
-    private final SpeechEngine engine;
-    private final FeatureChunkSerde serde;
-    private final SensoriumConfig.VadOptions vad;
     private final long stepFrames;
     private final LocalAgreement.Options policy = LocalAgreement.Options.DEFAULT;
-    private KeyValueStore<String, byte[]> states;
-    private RegionStore regionStates;
-    private FrameWindowStore frames;
     private long lastLagWarning;
 
     LiveSpeechProcessor(SpeechEngine engine, int maxRecordBytes, SensoriumConfig.VadOptions vad, double stepSeconds) {
-        super(SpeechTopology.STAGE);
-        this.engine = engine;
-        this.serde = new FeatureChunkSerde(maxRecordBytes);
-        this.vad = vad;
+        super(engine, maxRecordBytes, vad, SpeechTopology.LIVE_STATE_STORE);
         // A frame is published once the half FFT window after its centre has come, so a chunk of k seconds brings
         // a couple of frames fewer than k x 100: without the allowance a 1 s step would wait for a second chunk.
         this.stepFrames = Math.max(1, Math.round(stepSeconds * SpeechEngine.FRAMES_PER_SECOND) - FFT_LAG_FRAMES);
     }
 
     @Override
-    public void init(ProcessorContext<String, byte[]> context) {
-        super.init(context);
-        states = context.getStateStore(SpeechTopology.LIVE_STATE_STORE);
-        regionStates = new RegionStore(context.getStateStore(SpeechTopology.REGION_STORE), vad);
-        frames = new FrameWindowStore(context.getStateStore(SpeechTopology.FRAME_STORE), engine.melBins());
-    }
-
-    @Override
     protected void handle(Record<String, byte[]> record) {
-        FeatureChunk chunk = serde.read(record.key(), record.value(), record.headers());
-        engine.checkFeatures(chunk);
+        FeatureChunk chunk = features(record);
         String stream = chunk.streamId();
         LiveStreamState state = load(stream);
         FrameWindowStore.checkNew(chunk, state.framesReceived);
@@ -244,9 +221,5 @@ final class LiveSpeechProcessor extends DeadLetteringProcessor {
 
     private static double seconds(long frame) {
         return (double) frame / SpeechEngine.FRAMES_PER_SECOND;
-    }
-
-    private void forward(Record<String, byte[]> record, String stream, byte[] json) {
-        emit(new Record<>(stream, json, record.timestamp(), new RecordHeaders()));
     }
 }

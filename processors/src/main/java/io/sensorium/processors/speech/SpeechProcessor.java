@@ -1,19 +1,14 @@
 package io.sensorium.processors.speech;
 
 import io.sensorium.core.config.SensoriumConfig;
-import io.sensorium.core.kafka.DeadLetteringProcessor;
 import io.sensorium.core.records.FeatureChunk;
-import io.sensorium.core.records.FeatureChunkSerde;
 import io.sensorium.core.records.JsonRecords;
 import io.sensorium.core.records.TranscriptEnd;
 import io.sensorium.core.records.TranscriptSegment;
 import io.sensorium.processors.speech.whisper.WhisperTranscriber;
 import io.sensorium.processors.vad.SpeechRegions;
 import java.util.Arrays;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Assembles each stream's log-mel frames into 30 s windows and transcribes a window as soon as it is full, or, at
@@ -25,36 +20,16 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * kept in a state store): the seek jumps over silence, so no window without speech is decoded, and a segment outside
  * speech is dropped.
  */
-final class SpeechProcessor extends DeadLetteringProcessor {
+final class SpeechProcessor extends FrameStoreProcessor {
     private static final long SAMPLES_PER_FRAME = SpeechEngine.HOP_SAMPLES;
 
-    private final SpeechEngine engine;
-    private final FeatureChunkSerde serde;
-    /** Null when the stage runs without VAD. */
-    private final SensoriumConfig.VadOptions vad;
-    private KeyValueStore<String, byte[]> states;
-    private RegionStore regionStates;
-    private FrameWindowStore frames;
-
     SpeechProcessor(SpeechEngine engine, int maxRecordBytes, SensoriumConfig.VadOptions vad) {
-        super(SpeechTopology.STAGE);
-        this.engine = engine;
-        this.serde = new FeatureChunkSerde(maxRecordBytes);
-        this.vad = vad;
-    }
-
-    @Override
-    public void init(ProcessorContext<String, byte[]> context) {
-        super.init(context);
-        states = context.getStateStore(SpeechTopology.STATE_STORE);
-        regionStates = new RegionStore(context.getStateStore(SpeechTopology.REGION_STORE), vad);
-        frames = new FrameWindowStore(context.getStateStore(SpeechTopology.FRAME_STORE), engine.melBins());
+        super(engine, maxRecordBytes, vad, SpeechTopology.STATE_STORE);
     }
 
     @Override
     protected void handle(Record<String, byte[]> record) {
-        FeatureChunk chunk = serde.read(record.key(), record.value(), record.headers());
-        engine.checkFeatures(chunk);
+        FeatureChunk chunk = features(record);
         String stream = chunk.streamId();
         byte[] saved = states.get(stream);
         SpeechStreamState state = saved == null ? SpeechStreamState.NEW : SpeechStreamState.fromBytes(saved);
@@ -129,9 +104,5 @@ final class SpeechProcessor extends DeadLetteringProcessor {
             forward(record, stream, JsonRecords.write(out));
         }
         return state.advanced(transcript.advanceFrames(), index - state.segments());
-    }
-
-    private void forward(Record<String, byte[]> record, String stream, byte[] json) {
-        emit(new Record<>(stream, json, record.timestamp(), new RecordHeaders()));
     }
 }
