@@ -41,19 +41,26 @@ final class LiveSpeechProcessor extends FrameStoreProcessor {
     private static final double LAG_WARNING_SECONDS = 3.0;
     private static final long LAG_WARNING_INTERVAL_MS = 10_000;
     private static final long HOP = SpeechEngine.HOP_SAMPLES;
+    /** The buffer is one window of Whisper at most. */
+    static final double MAX_BUFFER_SECONDS = (double) SpeechEngine.WINDOW_FRAMES / SpeechEngine.FRAMES_PER_SECOND;
     /** Frame positions computed from word times land a rounding error below a whole frame. */
     private static final double FRAME_EPSILON = 1e-6;
     private static final int FFT_LAG_FRAMES = -Math.floorDiv(-LogMelSpectrogram.N_FFT / 2, LogMelSpectrogram.HOP);
 
     private final long stepFrames;
-    private final LocalAgreement.Options policy = LocalAgreement.Options.DEFAULT;
+    private final LocalAgreement.Options policy;
     private long lastLagWarning;
 
-    LiveSpeechProcessor(SpeechEngine engine, int maxRecordBytes, SensoriumConfig.VadOptions vad, double stepSeconds) {
-        super(engine, maxRecordBytes, vad, SpeechTopology.LIVE_STATE_STORE);
+    LiveSpeechProcessor(SpeechEngine engine, int maxRecordBytes, SensoriumConfig.Speech speech) {
+        super(engine, maxRecordBytes, speech.vadOptions().withMinSilenceDurationMs(speech.livePauseMs()),
+                SpeechTopology.LIVE_STATE_STORE);
         // A frame is published once the half FFT window after its centre has come, so a chunk of k seconds brings
         // a couple of frames fewer than k x 100: without the allowance a 1 s step would wait for a second chunk.
-        this.stepFrames = Math.max(1, Math.round(stepSeconds * SpeechEngine.FRAMES_PER_SECOND) - FFT_LAG_FRAMES);
+        this.stepFrames = Math.max(1,
+                Math.round(speech.liveStepSeconds() * SpeechEngine.FRAMES_PER_SECOND) - FFT_LAG_FRAMES);
+        LocalAgreement.Options streaming = LocalAgreement.Options.DEFAULT;
+        this.policy = new LocalAgreement.Options(streaming.depth(), speech.liveTrimSeconds(), MAX_BUFFER_SECONDS,
+                streaming.promptChars(), speech.liveMaxDelaySeconds());
     }
 
     @Override
@@ -124,10 +131,17 @@ final class LiveSpeechProcessor extends FrameStoreProcessor {
         }
     }
 
-    /** One more transcription of the buffer up to {@code end}, made after the speaker stopped, then all confirmed. */
+    /**
+     * Confirms all of the newest transcription of the buffer up to {@code end}, made after the speaker stopped: the
+     * last step's where it heard up to {@code end} and nothing but silence after, as it usually did during the pause
+     * that ended the utterance, otherwise one more.
+     */
     private void endUtterance(Record<String, byte[]> record, String stream, LiveStreamState state,
                               SpeechRegions regions, long end) {
-        transcribe(record, stream, state, regions, end);
+        long heard = frame(state.agreement.heardUntil());
+        if (heard < end || regions.nextSpeech(end * HOP) < heard * HOP) {
+            transcribe(record, stream, state, regions, end);
+        }
         publish(record, stream, state, state.agreement.flush(seconds(end)));
     }
 
@@ -177,8 +191,18 @@ final class LiveSpeechProcessor extends FrameStoreProcessor {
             return;
         }
         float[][] window = frames.window(stream, start, SpeechEngine.WINDOW_FRAMES);
+        long began = System.nanoTime();
         WhisperTranscriber.WindowTranscript transcript = engine.transcribeLive(window, (int) (end - start),
                 agreement.prompt());
+        boolean repetitive = engine.repetitive(transcript);
+        LOG.debug("{}: {}-{} s transcribed in {} ms{}", stream, seconds(start), seconds(end),
+                (System.nanoTime() - began) / 1_000_000, repetitive ? ", repeating itself: left out" : "");
+        state.transcribedFrame = end;
+        if (repetitive) {
+            // Whisper looping over a stretch it cannot make out: the hypothesis before this one stands, as neither
+            // the partial nor what the max delay or an utterance's end confirms should be a loop.
+            return;
+        }
         List<TimedWord> words = new ArrayList<>();
         List<Double> segmentEnds = new ArrayList<>();
         for (WhisperTranscriber.Segment segment : transcript.segments()) {
@@ -190,8 +214,7 @@ final class LiveSpeechProcessor extends FrameStoreProcessor {
             }
         }
         state.avgLogprob = transcript.avgLogprob();
-        state.transcribedFrame = end;
-        publish(record, stream, state, agreement.insert(words));
+        publish(record, stream, state, agreement.insert(words, seconds(end)));
         agreement.trim(seconds(end), segmentEnds);
     }
 

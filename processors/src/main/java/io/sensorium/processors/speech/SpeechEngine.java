@@ -87,6 +87,11 @@ public final class SpeechEngine implements AutoCloseable {
                 previous));
     }
 
+    /** See {@link WhisperTranscriber#repetitive}. */
+    public boolean repetitive(WhisperTranscriber.WindowTranscript transcript) {
+        return transcriber.repetitive(transcript);
+    }
+
     private int liveEncoderFrames(int contentFrames) {
         if (!handle.model().encodesShortInput()) {
             return WINDOW_FRAMES;

@@ -32,11 +32,15 @@ public final class SpeechTopology {
             // Without the VAD's pauses nothing would end an utterance, and silence would be decoded every step.
             throw new ConfigException("speech.live needs speech.vad", "speech.live");
         }
+        if (speech.liveTrimSeconds() > LiveSpeechProcessor.MAX_BUFFER_SECONDS) {
+            throw new ConfigException("speech.live-trim-seconds must be at most Whisper's window, "
+                    + LiveSpeechProcessor.MAX_BUFFER_SECONDS + " s, not " + speech.liveTrimSeconds(),
+                    "speech.live-trim-seconds");
+        }
         return StageTopology.build(STAGE, config.topics().features(), config.topics().transcripts(),
                 config.topics().deadLetters(),
                 speech.live()
-                        ? () -> new LiveSpeechProcessor(engine, maxRecordBytes,
-                                speech.vadOptions().withMinSilenceDurationMs(speech.livePauseMs()), speech.liveStepSeconds())
+                        ? () -> new LiveSpeechProcessor(engine, maxRecordBytes, speech)
                         : () -> new SpeechProcessor(engine, maxRecordBytes, speech.vad() ? speech.vadOptions() : null),
                 List.of(store(speech.live() ? LIVE_STATE_STORE : STATE_STORE), store(FRAME_STORE), store(REGION_STORE)));
     }

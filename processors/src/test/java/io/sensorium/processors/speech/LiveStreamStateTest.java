@@ -17,7 +17,7 @@ class LiveStreamStateTest {
         state.segments = 3;
         state.partialRevision = 7;
         state.avgLogprob = -0.25;
-        state.agreement.insert(List.of(new TimedWord(0.5, 0.9, " ask"), new TimedWord(0.9, 1.2, " not")));
+        state.agreement.insert(List.of(new TimedWord(0.5, 0.9, " ask"), new TimedWord(0.9, 1.2, " not")), 1.5);
 
         LiveStreamState read = LiveStreamState.fromBytes(state.toBytes(), LocalAgreement.Options.DEFAULT);
 

@@ -44,7 +44,7 @@ import org.apache.commons.text.diff.StringsComparator;
  * <pre>java -cp benchmarks.jar io.sensorium.bench.LiveLatency --system sensorium|whisperlivekit --streams N
  *     --audio corpus.wav --reference corpus.txt --word-times words.json [--minutes M --minutes-out TABLE.md]
  *     [--offline HYPOTHESIS.txt] [--sensorium ./sensorium --model DIR [--set K=V,...] | --url ws://HOST:PORT/asr
- *     --pid SERVER_PID] [--log FILE] [--label NAME]</pre>
+ *     --pid SERVER_PID] [--log FILE] [--label NAME] [--words-out WORDS.tsv]</pre>
  *
  * The driver, not the system measured, keeps the clock: it writes each stream 20 ms of 16 kHz s16le at a time,
  * noting when each write returned, and notes when each output line or message arrived. A word ends when the slice
@@ -113,6 +113,9 @@ public final class LiveLatency {
         Results results = new Results();
         for (StreamLog log : logs) {
             results.add(log, reference, firstWrite);
+        }
+        if (options.containsKey("words-out")) {
+            Files.writeString(Path.of(options.get("words-out")), results.words.toString());
         }
         if (options.containsKey("minutes-out")) {
             Files.writeString(Path.of(options.get("minutes-out")), results.perMinute(seconds));
@@ -364,6 +367,8 @@ public final class LiveLatency {
     static final class Results {
         final Latencies finals = new Latencies();
         final Latencies firsts = new Latencies();
+        /** Per timed word: stream, its index in the reference, the word, its end, final and first latency. */
+        final StringBuilder words = new StringBuilder("stream\tindex\tword\tend\tfinal\tfirst\n");
 
         void add(StreamLog log, Reference reference, long firstWrite) {
             List<String> keysSoFar = new ArrayList<>();
@@ -412,13 +417,17 @@ public final class LiveLatency {
                     continue;
                 }
                 long spoken = log.written(end);
-                if (finalAt[i] != 0) {
-                    finals.add(end, (finalAt[i] - spoken) / 1e9);
+                double finalLatency = finalAt[i] != 0 ? (finalAt[i] - spoken) / 1e9 : Double.NaN;
+                double firstLatency = firstAt[i] != Long.MAX_VALUE ? (firstAt[i] - spoken) / 1e9 : Double.NaN;
+                if (!Double.isNaN(finalLatency)) {
+                    finals.add(end, finalLatency);
                     timed++;
                 }
-                if (firstAt[i] != Long.MAX_VALUE) {
-                    firsts.add(end, (firstAt[i] - spoken) / 1e9);
+                if (!Double.isNaN(firstLatency)) {
+                    firsts.add(end, firstLatency);
                 }
+                words.append(String.format(Locale.ROOT, "%s\t%d\t%s\t%.2f\t%.2f\t%.2f%n", log.id, i,
+                        reference.keys().get(i), end, finalLatency, firstLatency));
             }
             System.err.printf(Locale.ROOT, "%s: written %.1f-%.1f s after the first write, ended %.1f s; %d words final "
                     + "and timed; %d partials%n", log.id, (log.writtenAt[0] - firstWrite) / 1e9,

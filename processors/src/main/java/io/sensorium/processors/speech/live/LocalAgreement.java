@@ -14,8 +14,9 @@ import java.util.List;
  * The commit policy of one live stream: whisper_streaming's LocalAgreement-n (its HypothesisBuffer and the buffer
  * handling of its OnlineASRProcessor). The stream's audio buffer, {@link #bufferStart()} to the newest audio, is
  * transcribed again every step; a word is confirmed once the last {@code depth} hypotheses agree on it and on
- * everything before it, or when the utterance ends ({@link #flush}). Confirmed words come out once, in order, in
- * stream time that never goes back.
+ * everything before it, once {@code maxDelay} seconds of audio have followed it (as the newest hypothesis has it),
+ * or when the utterance ends ({@link #flush}). Confirmed words come out once, in order, in stream time that never
+ * goes back.
  *
  * <p>One step, with {@code end} the stream time the buffered audio reaches:
  * <ol>
@@ -23,16 +24,17 @@ import java.util.List;
  *       {@code maxBuffer} seconds, confirming the words that would be cut;</li>
  *   <li>transcribe the audio from {@link #bufferStart()} to {@code end}, with {@link #prompt()} as the previous
  *       text;</li>
- *   <li>{@link #insert(List)} its words (stream time: {@link TimedWord#shifted} by the buffer's start);</li>
+ *   <li>{@link #insert(List, double) insert} its words (stream time: {@link TimedWord#shifted} by the buffer's
+ *       start);</li>
  *   <li>{@link #trim(double, List) trim(end, segment ends)}, then drop the audio before {@link #bufferStart()}.</li>
  * </ol>
- * At a pause the VAD calls the end of an utterance, and at the stream's end, a last step over all the audio and then
- * {@link #flush(double)} confirm what is pending: the flush takes the newest hypothesis as it stands, so it should be
- * one made after the speaker stopped. Deterministic, and {@link #snapshot()} holds all of it, so a restarted task
+ * At a pause the VAD calls the end of an utterance, and at the stream's end, {@link #flush(double)} confirms what is
+ * pending: the flush takes the newest hypothesis as it stands, so it should be one that heard the speaker stop
+ * ({@link #heardUntil()}), made by a last step where none did. Deterministic, and {@link #snapshot()} holds all of it, so a restarted task
  * resumes exactly.
  */
 public final class LocalAgreement {
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
     /**
      * Whisper's word times wander by tens of milliseconds between transcriptions of the same audio: a word that
      * starts this much before the confirmed end is still taken as new (whisper_streaming's 0.1 s).
@@ -46,9 +48,13 @@ public final class LocalAgreement {
      *                    (whisper_streaming's buffer_trimming_sec, 15 s)
      * @param maxBuffer   the buffer never holds more than this: Whisper's 30 s window
      * @param promptChars how much confirmed text, at most, prompts the decoder (whisper_streaming's 200)
+     * @param maxDelay    a pending word is confirmed as the newest hypothesis has it once this much audio has come
+     *                    after it, agreed or not: Whisper can waver over a hard passage for many steps in a row, and
+     *                    with this much audio after a word it has all the context it will get
      */
-    public record Options(int depth, double trimAfter, double maxBuffer, int promptChars) {
-        public static final Options DEFAULT = new Options(2, 15, 30, 200);
+    public record Options(int depth, double trimAfter, double maxBuffer, int promptChars, double maxDelay) {
+        /** whisper_streaming's: agreement alone confirms. */
+        public static final Options DEFAULT = new Options(2, 15, 30, 200, Double.POSITIVE_INFINITY);
 
         public Options {
             if (depth < 1) {
@@ -61,6 +67,10 @@ public final class LocalAgreement {
             if (promptChars < 0) {
                 throw new IllegalArgumentException("prompt length must not be negative: " + promptChars);
             }
+            if (!(maxDelay > 0)) {
+                throw new IllegalArgumentException("the longest delay of a pending word must be more than 0 s, not "
+                        + maxDelay);
+            }
         }
     }
 
@@ -70,6 +80,8 @@ public final class LocalAgreement {
     /** End of the last confirmed word: later hypotheses are read from here on. */
     private double committedEnd;
     private long revision;
+    /** Where the audio of the newest hypothesis ended; at the buffer's start when a flush left none. */
+    private double heardUntil;
     /**
      * Confirmed words still in the buffer, which a hypothesis may transcribe again, after those that left it,
      * kept as far back as the prompt reaches.
@@ -90,6 +102,14 @@ public final class LocalAgreement {
     /** Where the confirmed words end, in stream time. */
     public double committedEnd() {
         return committedEnd;
+    }
+
+    /**
+     * How far the newest hypothesis heard: the stream time the audio of the last {@link #insert} reached, or, where a
+     * flush left no hypothesis, the buffer's start.
+     */
+    public double heardUntil() {
+        return heardUntil;
     }
 
     /** The unconfirmed words of the newest hypothesis. */
@@ -117,21 +137,37 @@ public final class LocalAgreement {
     }
 
     /**
-     * Takes the newest transcription of the buffer and confirms what the last {@code depth} hypotheses agree on.
+     * Takes the newest transcription of the buffer and confirms what the last {@code depth} hypotheses agree on, and
+     * the words after that which end {@code maxDelay} or more before {@code bufferEnd}.
      *
      * @param hypothesis its words in stream time, in order
+     * @param bufferEnd  the stream time the transcribed audio reached
      */
-    public Commit insert(List<TimedWord> hypothesis) {
+    public Commit insert(List<TimedWord> hypothesis, double bufferEnd) {
+        checkEnd(bufferEnd);
         String before = Commit.text(pending());
         hypotheses.add(fresh(hypothesis));
-        List<TimedWord> agreed = hypotheses.size() == options.depth() ? agreedPrefix() : List.of();
+        heardUntil = bufferEnd;
+        List<TimedWord> confirmed = new ArrayList<>(hypotheses.size() == options.depth() ? agreedPrefix() : List.of());
         for (List<TimedWord> words : hypotheses) {
-            words.subList(0, agreed.size()).clear();
+            words.subList(0, confirmed.size()).clear();
         }
         if (hypotheses.size() == options.depth()) {
             hypotheses.remove(0);
         }
-        return step(agreed, before);
+        List<TimedWord> newest = hypotheses.isEmpty() ? List.of() : newest();
+        int overdue = 0;
+        while (overdue < newest.size() && newest.get(overdue).end() <= bufferEnd - options.maxDelay()) {
+            overdue++;
+        }
+        if (overdue > 0) {
+            confirmed.addAll(newest.subList(0, overdue));
+            // The older hypotheses need not contain the overdue words, so they no longer line up with the newest.
+            List<TimedWord> rest = new ArrayList<>(newest.subList(overdue, newest.size()));
+            hypotheses.clear();
+            hypotheses.add(rest);
+        }
+        return step(confirmed, before);
     }
 
     /**
@@ -288,6 +324,7 @@ public final class LocalAgreement {
         hypotheses.clear();
         Commit commit = step(pending, Commit.text(pending));
         bufferStart = bufferEnd;
+        heardUntil = bufferEnd;
         forgetPrompted();
         return commit;
     }
@@ -326,6 +363,7 @@ public final class LocalAgreement {
             out.writeByte(VERSION);
             out.writeDouble(bufferStart);
             out.writeDouble(committedEnd);
+            out.writeDouble(heardUntil);
             out.writeLong(revision);
             writeWords(out, committed);
             out.writeInt(hypotheses.size());
@@ -352,6 +390,7 @@ public final class LocalAgreement {
             }
             state.bufferStart = in.readDouble();
             state.committedEnd = in.readDouble();
+            state.heardUntil = in.readDouble();
             state.revision = in.readLong();
             state.committed.addAll(readWords(in));
             for (int i = in.readInt(); i > 0; i--) {

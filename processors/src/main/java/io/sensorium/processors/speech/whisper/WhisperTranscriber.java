@@ -163,6 +163,14 @@ public final class WhisperTranscriber {
                 : decoder.prompt(window.previousTokens(), timestamps, language);
     }
 
+    /**
+     * Whether a transcript's decoding did not come to its end or repeats itself (openai's compression-ratio test):
+     * one openai's transcribe would decode again at a higher temperature, which greedy decoding has no use for.
+     */
+    public boolean repetitive(WindowTranscript transcript) {
+        return looping(transcript.decoding());
+    }
+
     private boolean looping(WhisperDecoder.Result decoding) {
         if (!decoding.endOfText()) {
             return true;

@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
  * {@code speech.batch-size}). Windows batch with others of their {@link WhisperTranscriber.BatchShape
  * shape} only. The first window of a batch waits up to {@code maxWait} for others, and no longer than it takes every
  * other thread to bring one; a full batch goes at once. The model runs one batch at a time — runs side by side on the
- * same cores only contend, ONNX Runtime's threads spinning — and a batch waiting for it goes on taking windows. The
- * threads block until their own window is done.
+ * same cores only contend, ONNX Runtime's threads spinning — in the order the batches were opened, and a batch
+ * waiting for it goes on taking windows. The threads block until their own window is done.
  */
 public final class WindowBatcher {
     private static final DistributionSummary BATCH_SIZE = DistributionSummary.builder("sensorium.speech.batch.size")
@@ -31,8 +31,13 @@ public final class WindowBatcher {
     /** Of the threads that submit, how many could join a batch besides its first: a batch never waits for more. */
     private final int others;
     private final Map<WhisperTranscriber.BatchShape, Batch> open = new HashMap<>();
-    /** Whether a batch is running: guarded by this batcher's lock, like {@link #open}. */
-    private boolean running;
+    /**
+     * Batches take the model by ticket, in the order they were opened: woken all at once, threads would otherwise take
+     * it in no order at all, and with eight streams on two cores one was seen waiting 76 s while the others took
+     * turns, until Kafka fenced its transaction. Guarded by this batcher's lock, like {@link #open}.
+     */
+    private long ticketsIssued;
+    private long serving;
 
     /**
      * @param maxBatch   most windows in one run
@@ -49,7 +54,12 @@ public final class WindowBatcher {
     private static final class Batch {
         final List<WhisperTranscriber.Window> windows = new ArrayList<>();
         final List<CompletableFuture<WhisperTranscriber.WindowTranscript>> results = new ArrayList<>();
+        final long ticket;
         boolean closed;
+
+        Batch(long ticket) {
+            this.ticket = ticket;
+        }
     }
 
     /** Transcribes the window, in a batch with those other threads submit meanwhile. */
@@ -59,7 +69,7 @@ public final class WindowBatcher {
         Batch batch;
         boolean first;
         synchronized (this) {
-            batch = open.computeIfAbsent(shape, key -> new Batch());
+            batch = open.computeIfAbsent(shape, key -> new Batch(ticketsIssued++));
             batch.windows.add(window);
             batch.results.add(result);
             first = batch.windows.size() == 1;
@@ -75,7 +85,7 @@ public final class WindowBatcher {
                 run(batch);
             } finally {
                 synchronized (this) {
-                    running = false;
+                    serving++;
                     notifyAll();
                 }
             }
@@ -89,15 +99,15 @@ public final class WindowBatcher {
 
     /**
      * Called holding the lock, by the batch's first thread, which returns holding the model: the batch takes windows
-     * until it is full, or the wait is over and the model free. The lock is released while waiting.
+     * until it is full, or the wait is over and its turn has come. The lock is released while waiting.
      */
     private void awaitOthers(WhisperTranscriber.BatchShape shape, Batch batch) {
         long deadline = System.nanoTime() + maxWaitNanos;
         boolean interrupted = false;
-        while (running || !batch.closed && System.nanoTime() < deadline) {
+        while (serving != batch.ticket || !batch.closed && System.nanoTime() < deadline) {
             try {
                 long left = deadline - System.nanoTime();
-                if (running || left <= 0) {
+                if (serving != batch.ticket || left <= 0) {
                     wait();
                 } else {
                     TimeUnit.NANOSECONDS.timedWait(this, left);
@@ -109,7 +119,6 @@ public final class WindowBatcher {
             }
         }
         close(shape, batch);
-        running = true;
         if (interrupted) {
             Thread.currentThread().interrupt();
         }

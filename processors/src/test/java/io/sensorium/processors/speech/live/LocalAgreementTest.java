@@ -7,9 +7,13 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class LocalAgreementTest {
     private static final LocalAgreement.Options DEFAULT = LocalAgreement.Options.DEFAULT;
+    /** Where the audio of these tests' hypotheses ends: after all their words, and under DEFAULT of no effect. */
+    private static final double HEARD = 100;
 
     /** The words of {@code sentence}, 0.4 s each and 0.1 s apart, the first at {@code start}. */
     private static List<TimedWord> words(double start, String sentence) {
@@ -29,8 +33,8 @@ class LocalAgreementTest {
     void agreementOfTwoHypothesesCommitsOnlyTheirCommonPrefix() {
         LocalAgreement state = new LocalAgreement(DEFAULT);
 
-        Commit first = state.insert(words(0, "I am gone"));
-        Commit second = state.insert(words(0, "I am going to"));
+        Commit first = state.insert(words(0, "I am gone"), HEARD);
+        Commit second = state.insert(words(0, "I am going to"), HEARD);
 
         assertThat(first.committed()).isEmpty();
         assertThat(first.pendingText()).isEqualTo(" I am gone");
@@ -43,10 +47,10 @@ class LocalAgreementTest {
     @Test
     void aThirdHypothesisThatRevisesTheTailDoesNotReviseWhatWasCommitted() {
         LocalAgreement state = new LocalAgreement(DEFAULT);
-        state.insert(words(0, "I am gone"));
-        Commit second = state.insert(words(0, "I am going to"));
+        state.insert(words(0, "I am gone"), HEARD);
+        Commit second = state.insert(words(0, "I am going to"), HEARD);
 
-        Commit third = state.insert(words(0, "I was going to the"));
+        Commit third = state.insert(words(0, "I was going to the"), HEARD);
 
         assertThat(second.committedText()).isEqualTo(" I am");
         assertThat(third.committedText()).isEqualTo(" going to");
@@ -57,13 +61,13 @@ class LocalAgreementTest {
     @Test
     void wordsAreNeverRepeatedAcrossCommitsWhenTheSeamRepeatsConfirmedWords() {
         LocalAgreement state = new LocalAgreement(DEFAULT);
-        state.insert(words(0, "I am"));
-        Commit confirmed = state.insert(words(0, "I am"));
+        state.insert(words(0, "I am"), HEARD);
+        Commit confirmed = state.insert(words(0, "I am"), HEARD);
         // " am" transcribed again, written differently and with a start that slipped past the tolerance.
         List<TimedWord> slipped = List.of(new TimedWord(0.85, 1.0, " Am,"), new TimedWord(1.0, 1.4, " going"));
 
-        Commit first = state.insert(slipped);
-        Commit second = state.insert(slipped);
+        Commit first = state.insert(slipped, HEARD);
+        Commit second = state.insert(slipped, HEARD);
 
         assertThat(confirmed.committedText()).isEqualTo(" I am");
         assertThat(first.pendingText()).isEqualTo(" going");
@@ -73,13 +77,13 @@ class LocalAgreementTest {
     @Test
     void aRepeatIsKeptOnceTheConfirmedWordsHaveLeftTheBuffer() {
         LocalAgreement state = new LocalAgreement(DEFAULT);
-        state.insert(words(0, "yes"));
+        state.insert(words(0, "yes"), HEARD);
         state.flush(0.5);
         // The buffer no longer holds the first " yes", so this one is the speaker saying it again.
         List<TimedWord> again = words(0.6, "yes");
 
-        state.insert(again);
-        Commit repeat = state.insert(again);
+        state.insert(again, HEARD);
+        Commit repeat = state.insert(again, HEARD);
 
         assertThat(repeat.committedText()).isEqualTo(" yes");
     }
@@ -87,13 +91,13 @@ class LocalAgreementTest {
     @Test
     void wordsBeforeTheCommittedTimeAreIgnored() {
         LocalAgreement state = new LocalAgreement(DEFAULT);
-        state.insert(words(0, "I am"));
-        state.insert(words(0, "I am"));
+        state.insert(words(0, "I am"), HEARD);
+        state.insert(words(0, "I am"), HEARD);
         // The confirmed words transcribed again, with a word that was not heard the first time among them.
         List<TimedWord> retranscribed = new ArrayList<>(words(0, "I am going"));
         retranscribed.add(1, new TimedWord(0.45, 0.5, " uh"));
 
-        Commit commit = state.insert(retranscribed);
+        Commit commit = state.insert(retranscribed, HEARD);
 
         assertThat(state.committedEnd()).isEqualTo(0.9);
         assertThat(commit.committed()).isEmpty();
@@ -103,14 +107,14 @@ class LocalAgreementTest {
     @Test
     void aNewWordPutBeforeTheConfirmedEndByItsEstimatedTimeIsKeptAfterTheRepeatedConfirmedWords() {
         LocalAgreement state = new LocalAgreement(DEFAULT);
-        state.insert(words(0, "ask not"));
-        state.insert(words(0, "ask not"));
+        state.insert(words(0, "ask not"), HEARD);
+        state.insert(words(0, "ask not"), HEARD);
         // The buffer transcribed again as one segment whose time is spread over its words by their length: the new
         // " what" is put 0.3 s before the confirmed end (jfk.wav stopped at 6.08 s lost it so).
         List<TimedWord> spread = List.of(new TimedWord(0.2, 0.4, " ask"), new TimedWord(0.4, 0.6, " not"),
                 new TimedWord(0.6, 0.9, " what"), new TimedWord(0.9, 1.2, " your"), new TimedWord(1.2, 1.6, " country"));
 
-        state.insert(spread);
+        state.insert(spread, HEARD);
         Commit flushed = state.flush(1.6);
 
         assertThat(flushed.committedText()).isEqualTo(" what your country");
@@ -119,13 +123,13 @@ class LocalAgreementTest {
     @Test
     void flushAtUtteranceEndCommitsEverythingPendingAndLeavesNothing() {
         LocalAgreement state = new LocalAgreement(DEFAULT);
-        state.insert(words(0, "ask not"));
-        state.insert(words(0, "ask not what your"));
+        state.insert(words(0, "ask not"), HEARD);
+        state.insert(words(0, "ask not what your"), HEARD);
 
         Commit flushed = state.flush(3);
         List<TimedWord> leftPending = state.pending();
         Commit again = state.flush(4);
-        Commit next = state.insert(words(4.2, "ask what"));
+        Commit next = state.insert(words(4.2, "ask what"), HEARD);
 
         assertThat(flushed.committedText()).isEqualTo(" what your");
         assertThat(flushed.pending()).isEmpty();
@@ -141,8 +145,8 @@ class LocalAgreementTest {
     void aTrimCutsAtTheLastConfirmedSegmentEndOnceTheBufferIsLong() {
         LocalAgreement state = new LocalAgreement(DEFAULT);
         List<TimedWord> hypothesis = words(0, "a b c d e f g h i j k l m n o p q r s t u v w x y z");
-        state.insert(hypothesis.subList(0, 20));
-        state.insert(hypothesis);
+        state.insert(hypothesis.subList(0, 20), HEARD);
+        state.insert(hypothesis, HEARD);
         // Confirmed to t's end, 9.9 s; pending from u at 10 s.
         List<Double> segmentEnds = List.of(4.9, 9.9, 11.9, 12.9);
 
@@ -158,10 +162,10 @@ class LocalAgreementTest {
     void aTrimNeverCutsAWordStillPending() {
         LocalAgreement state = new LocalAgreement(DEFAULT);
         List<TimedWord> confirmed = words(0, "a b c d e f g h i j k l m n o p q r s t");
-        state.insert(confirmed);
-        state.insert(confirmed);
+        state.insert(confirmed, HEARD);
+        state.insert(confirmed, HEARD);
         // The pending word starts within the tolerance before the confirmed end, at 9.85 s.
-        state.insert(List.of(new TimedWord(9.85, 10.3, " u")));
+        state.insert(List.of(new TimedWord(9.85, 10.3, " u")), HEARD);
 
         double trimmed = state.trim(16, List.of(4.9, 9.9, 12.9));
 
@@ -186,13 +190,45 @@ class LocalAgreementTest {
                     hypothesis.add(new TimedWord(word.start(), word.end(), " w" + word.start() + "/" + end));
                 }
             }
-            finals.addAll(state.insert(hypothesis).committed());
+            finals.addAll(state.insert(hypothesis, end).committed());
         }
 
         assertThat(finals).as("forced out by the cap").hasSize(40);
         for (int i = 0; i < finals.size(); i++) {
             assertThat(finals.get(i).start()).isEqualTo(spoken.get(i).start());
         }
+    }
+
+    @Test
+    void wordsNoTwoHypothesesAgreeOnAreConfirmedAsTheNewestHasThemOnceTheMaxDelayHasPassed() {
+        LocalAgreement state = new LocalAgreement(new LocalAgreement.Options(2, 15, 30, 200, 1.5));
+
+        // Words end at 0.4, 0.9, 1.4, 1.9 s; each transcription hears them its own way.
+        Commit first = state.insert(words(0, "an alien in all"), 2.0);
+        Commit second = state.insert(words(0, "and all the animal"), 2.5);
+        Commit third = state.insert(words(0, "and alien and all rights"), 3.0);
+
+        assertThat(first.committed()).as("only the first word is 1.5 s old, but one hypothesis is no agreement")
+                .extracting(TimedWord::text).containsExactly(" an");
+        assertThat(second.committedText()).as("0.9 s ended 1.6 s before 2.5 s").isEqualTo(" all");
+        assertThat(third.committedText()).isEqualTo(" and");
+        assertThat(third.pendingText()).isEqualTo(" all rights");
+        assertThat(state.committedEnd()).isEqualTo(1.4);
+        assertThat(state.heardUntil()).isEqualTo(3.0);
+    }
+
+    @Test
+    void heardUntilIsWhereTheNewestHypothesisAudioEndedAndAFlushResetsIt() {
+        LocalAgreement state = new LocalAgreement(DEFAULT);
+        state.insert(words(0, "ask not"), 1.5);
+
+        double heard = state.heardUntil();
+        double restored = LocalAgreement.restore(DEFAULT, state.snapshot()).heardUntil();
+        state.flush(1.2);
+
+        assertThat(heard).isEqualTo(1.5);
+        assertThat(restored).isEqualTo(1.5);
+        assertThat(state.heardUntil()).as("no hypothesis is left: none heard past the buffer's start").isEqualTo(1.2);
     }
 
     @Test
@@ -203,8 +239,8 @@ class LocalAgreementTest {
             sentence.append(" word").append(i);
         }
         List<TimedWord> hypothesis = words(0, sentence.toString());
-        state.insert(hypothesis);
-        state.insert(hypothesis);
+        state.insert(hypothesis, HEARD);
+        state.insert(hypothesis, HEARD);
 
         String whileInBuffer = state.prompt();
         state.flush(40);
@@ -220,11 +256,11 @@ class LocalAgreementTest {
 
     @Test
     void localAgreementThreeNeedsThreeAgreeingHypotheses() {
-        LocalAgreement state = new LocalAgreement(new LocalAgreement.Options(3, 15, 30, 200));
+        LocalAgreement state = new LocalAgreement(new LocalAgreement.Options(3, 15, 30, 200, Double.POSITIVE_INFINITY));
 
-        Commit first = state.insert(words(0, "to be or"));
-        Commit second = state.insert(words(0, "to be or not"));
-        Commit third = state.insert(words(0, "to be, or not to"));
+        Commit first = state.insert(words(0, "to be or"), HEARD);
+        Commit second = state.insert(words(0, "to be or not"), HEARD);
+        Commit third = state.insert(words(0, "to be, or not to"), HEARD);
 
         assertThat(first.committed()).isEmpty();
         assertThat(second.committed()).isEmpty();
@@ -250,21 +286,24 @@ class LocalAgreementTest {
 
     @Test
     void restoredUnderASmallerDepthTheStateComparesOnlyItsNewestHypotheses() {
-        LocalAgreement three = new LocalAgreement(new LocalAgreement.Options(3, 15, 30, 200));
-        three.insert(words(0, "a stale guess"));
-        three.insert(words(0, "to be or"));
+        LocalAgreement three = new LocalAgreement(new LocalAgreement.Options(3, 15, 30, 200, Double.POSITIVE_INFINITY));
+        three.insert(words(0, "a stale guess"), HEARD);
+        three.insert(words(0, "to be or"), HEARD);
 
-        Commit commit = LocalAgreement.restore(DEFAULT, three.snapshot()).insert(words(0, "to be or not"));
+        Commit commit = LocalAgreement.restore(DEFAULT, three.snapshot()).insert(words(0, "to be or not"), HEARD);
 
         assertThat(commit.committedText()).isEqualTo(" to be or");
     }
 
-    @Test
-    void aTenMinuteStreamWithJitteringTailsCommitsEveryWordExactlyOnceInOrderInStreamTime() {
+    /** Under a max delay past the stand-in's unsettled last second, and under agreement alone. */
+    @ParameterizedTest
+    @ValueSource(doubles = {1.5, Double.POSITIVE_INFINITY})
+    void aTenMinuteStreamWithJitteringTailsCommitsEveryWordExactlyOnceInOrderInStreamTime(double maxDelay) {
         SyntheticStream stream = new SyntheticStream(3, 600);
         List<TimedWord> truth = stream.truth();
+        LocalAgreement.Options options = new LocalAgreement.Options(2, 15, 30, 200, maxDelay);
 
-        List<TimedWord> finals = stream.run(new LocalAgreement(DEFAULT), 9, state -> state).finals();
+        List<TimedWord> finals = stream.run(new LocalAgreement(options), 9, state -> state).finals();
 
         assertThat(truth).hasSizeGreaterThan(800);
         assertThat(texts(finals)).containsExactlyElementsOf(texts(truth));

@@ -80,7 +80,7 @@ final class SyntheticStream {
             }
             String prompt = state.prompt();
             List<Double> segmentEnds = new ArrayList<>();
-            record(state.insert(transcribe(state.bufferStart(), end, noise, segmentEnds)), finals, trace);
+            record(state.insert(transcribe(state.bufferStart(), end, noise, segmentEnds), end), finals, trace);
             trace.add("prompt " + prompt + " trimmed to " + state.trim(end, segmentEnds));
             // The utterance's last transcription, made after the pause began, is the one the flush confirms.
             if (paused(end)) {

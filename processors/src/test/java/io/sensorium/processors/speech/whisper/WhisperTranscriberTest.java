@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -95,5 +96,32 @@ class WhisperTranscriberTest {
             assertThat(texts.get(i)).as("segment %d tokens", i)
                     .containsExactly(Arrays.stream(Fixtures.ints(s.path("tokens"))).filter(t -> t < EOS).toArray());
         }
+    }
+
+    @Test
+    void aDecodingThatDoesNotEndOrRepeatsItselfIsRepetitive() {
+        WhisperTranscriber transcriber = new WhisperTranscriber(model, true, null,
+                WhisperTranscriber.DEFAULT_MAX_NEW_TOKENS, 0.6, -1.0);
+        String sentence = " And so my fellow Americans, ask not what your country can do for you.";
+
+        boolean plain = transcriber.repetitive(transcript(sentence, true));
+        boolean unended = transcriber.repetitive(transcript(sentence, false));
+        boolean looping = transcriber.repetitive(transcript(" the right government,".repeat(12), true));
+
+        assertThat(plain).isFalse();
+        assertThat(unended).as("cut off at the token limit").isTrue();
+        assertThat(looping).as("zlib shrinks it more than 2.4 times").isTrue();
+    }
+
+    private static WhisperTranscriber.WindowTranscript transcript(String text, boolean ended) {
+        int[] prompt = {50257, 50362};
+        int[] words = model.tokenizer().encode(text);
+        int[] tokens = Arrays.copyOf(prompt, prompt.length + words.length + (ended ? 1 : 0));
+        System.arraycopy(words, 0, tokens, prompt.length, words.length);
+        if (ended) {
+            tokens[tokens.length - 1] = EOS;
+        }
+        WhisperDecoder.Result decoding = new WhisperDecoder.Result(tokens, prompt.length, -5.0, ended, 0.01);
+        return new WhisperTranscriber.WindowTranscript(List.of(), 3000, decoding);
     }
 }

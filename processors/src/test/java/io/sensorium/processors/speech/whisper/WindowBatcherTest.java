@@ -9,8 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -112,6 +114,30 @@ class WindowBatcherTest {
                 assertThat(results.get(i).join().decoding().tokens()).as("window " + i)
                         .containsExactly(transcriber.transcribeWindow(withBad.get(i)).decoding().tokens());
             }
+        }
+    }
+
+    @Test
+    void threadsTakeTheModelInTheOrderTheyAskedForItAndNoneIsOvertakenMoreThanOncePerOtherThread() throws Exception {
+        WindowBatcher batcher = new WindowBatcher(transcriber, 1, 0, THREADS);
+        AtomicLong done = new AtomicLong();
+        List<Future<Long>> overtaken = new ArrayList<>();
+        for (int t = 0; t < THREADS; t++) {
+            WhisperTranscriber.Window window = windows.get(t);
+            overtaken.add(threads.submit(() -> {
+                long most = 0;
+                for (int round = 0; round < 6; round++) {
+                    long before = done.get();
+                    batcher.transcribe(window);
+                    most = Math.max(most, done.incrementAndGet() - before - 1);
+                }
+                return most;
+            }));
+        }
+
+        for (Future<Long> thread : overtaken) {
+            // Ahead of a window: the one running and those of the other threads already waiting.
+            assertThat(thread.get(60, TimeUnit.SECONDS)).isLessThanOrEqualTo(THREADS - 1);
         }
     }
 

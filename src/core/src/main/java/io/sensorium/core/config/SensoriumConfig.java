@@ -128,13 +128,19 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
      * @param liveStepSeconds   in live mode, how much new audio makes a stream's buffer be transcribed again
      * @param livePauseMs       in live mode, the pause that ends an utterance and makes all its words final at once
      *                          (the VAD's min-silence-duration-ms there: offline, a pause only splits the audio)
+     * @param liveMaxDelaySeconds in live mode, a word two transcriptions in a row have not agreed on is made final
+     *                          as the newest has it once this much audio has come after it
+     * @param liveTrimSeconds   in live mode, a stream's buffer longer than this loses its confirmed segments at the
+     *                          front (whisper_streaming's buffer_trimming_sec); what it keeps is transcribed again
+     *                          each step, so a longer one costs time, and gives Whisper more of the audio's context
      * @param batchSize         most windows of different streams transcribed in one model run
      * @param batchWaitMs       how long a window ready for the model waits for others to join its batch; it waits
      *                          only while other stream threads could still bring some
      */
     public record Speech(Path model, int threads, String device, boolean timestamps, String language,
                          double noSpeechThreshold, double logProbThreshold, boolean vad, VadOptions vadOptions,
-                         boolean live, double liveStepSeconds, int livePauseMs, int batchSize, int batchWaitMs) {
+                         boolean live, double liveStepSeconds, int livePauseMs, double liveMaxDelaySeconds,
+                         double liveTrimSeconds, int batchSize, int batchWaitMs) {
         public Speech {
             if (!(liveStepSeconds > 0)) {
                 throw new ConfigException("speech.live-step-seconds must be more than 0, not " + liveStepSeconds,
@@ -143,6 +149,14 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
             if (livePauseMs < 0) {
                 throw new ConfigException("speech.live-pause-ms must not be negative: " + livePauseMs,
                         "speech.live-pause-ms");
+            }
+            if (!(liveMaxDelaySeconds > 0)) {
+                throw new ConfigException("speech.live-max-delay-seconds must be more than 0, not "
+                        + liveMaxDelaySeconds, "speech.live-max-delay-seconds");
+            }
+            if (!(liveTrimSeconds > 0)) {
+                throw new ConfigException("speech.live-trim-seconds must be more than 0, not " + liveTrimSeconds,
+                        "speech.live-trim-seconds");
             }
             if (batchSize < 1) {
                 throw new ConfigException("speech.batch-size must be at least 1, not " + batchSize, "speech.batch-size");
@@ -155,12 +169,12 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
 
         public Speech withVad(boolean on) {
             return new Speech(model, threads, device, timestamps, language, noSpeechThreshold, logProbThreshold, on,
-                    vadOptions, live, liveStepSeconds, livePauseMs, batchSize, batchWaitMs);
+                    vadOptions, live, liveStepSeconds, livePauseMs, liveMaxDelaySeconds, liveTrimSeconds, batchSize, batchWaitMs);
         }
 
         public Speech withLive(boolean on) {
             return new Speech(model, threads, device, timestamps, language, noSpeechThreshold, logProbThreshold, vad,
-                    vadOptions, on, liveStepSeconds, livePauseMs, batchSize, batchWaitMs);
+                    vadOptions, on, liveStepSeconds, livePauseMs, liveMaxDelaySeconds, liveTrimSeconds, batchSize, batchWaitMs);
         }
     }
 
