@@ -3,6 +3,8 @@ package io.sensorium.processors.features;
 import static io.sensorium.core.records.RecordHeaders.SEQUENCE;
 import static io.sensorium.core.records.RecordHeaders.longOr;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
 import io.sensorium.core.kafka.DeadLetteringProcessor;
 import io.sensorium.core.records.AudioChunk;
 import io.sensorium.core.records.AudioChunkSerde;
@@ -29,6 +31,8 @@ import org.slf4j.LoggerFactory;
  */
 final class FeatureProcessor extends DeadLetteringProcessor {
     private static final Logger LOG = LoggerFactory.getLogger(FeatureProcessor.class);
+    private static final Counter AUDIO_SECONDS = Counter.builder("sensorium.features.audio")
+            .description("audio the feature stage has taken in").baseUnit("seconds").register(Metrics.globalRegistry);
 
     private final AudioChunkSerde audioSerde;
     private final FeatureChunkSerde featureSerde;
@@ -65,6 +69,7 @@ final class FeatureProcessor extends DeadLetteringProcessor {
                     + sampleRate + " Hz (ingest resamples; a producer of its own must too)");
         }
         StreamingLogMel logMel = restore(chunk.streamId());
+        AUDIO_SECONDS.increment((double) chunk.samples().length / sampleRate);
         process(record, chunk.streamId(), chunk.sequence(), logMel, withGapFilled(chunk, logMel.samplesSeen()),
                 chunk.endOfStream());
     }

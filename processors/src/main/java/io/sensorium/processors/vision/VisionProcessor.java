@@ -31,7 +31,9 @@ import org.apache.kafka.streams.processor.api.Record;
  * record per frame (and the end marker); with annotation on, also the frame with its detections drawn.
  */
 final class VisionProcessor extends DeadLetteringProcessor {
-    private static final Timer INFERENCE = Metrics.timer("sensorium.vision.inference");
+    private static final Timer INFERENCE = Timer.builder("sensorium.vision.inference")
+            .description("model runs, one per frame: their count is the frames processed").publishPercentileHistogram()
+            .register(Metrics.globalRegistry);
 
     private final VisionModel model;
     private final VisionPostProcessor postProcessor;

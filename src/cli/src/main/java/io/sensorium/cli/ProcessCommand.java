@@ -2,6 +2,7 @@ package io.sensorium.cli;
 
 import io.sensorium.core.config.SensoriumConfig;
 import io.sensorium.core.kafka.StreamsStage;
+import io.sensorium.core.metrics.MetricsEndpoint;
 import io.sensorium.processors.features.FeatureTopology;
 import io.sensorium.processors.onnx.SharedModels;
 import io.sensorium.processors.speech.SpeechEngine;
@@ -33,10 +34,12 @@ final class ProcessCommand {
     static final class Features implements Callable<Integer> {
         @Mixin
         ConfigOptions options;
+        @Mixin
+        MetricsOptions metrics;
 
         @Override
         public Integer call() throws Exception {
-            SensoriumConfig config = options.load().withThreadsPerCore();
+            SensoriumConfig config = metrics.apply(options.load().withThreadsPerCore());
             return runUntilStopped(config, FeatureTopology.STAGE, FeatureTopology.build(config),
                     KafkaCluster.speechTopics(config));
         }
@@ -46,10 +49,12 @@ final class ProcessCommand {
     static final class Speech implements Callable<Integer> {
         @Mixin
         ConfigOptions options;
+        @Mixin
+        MetricsOptions metrics;
 
         @Override
         public Integer call() throws Exception {
-            SensoriumConfig config = options.load().withThreadsPerCore();
+            SensoriumConfig config = metrics.apply(options.load().withThreadsPerCore());
             try (SpeechEngine engine = SpeechEngine.open(config)) {
                 SensoriumConfig withBins = config.withMelBins(engine.melBins());
                 return runUntilStopped(withBins, SpeechTopology.STAGE, SpeechTopology.build(withBins, engine),
@@ -63,10 +68,12 @@ final class ProcessCommand {
     static final class VisionPreprocess implements Callable<Integer> {
         @Mixin
         ConfigOptions options;
+        @Mixin
+        MetricsOptions metrics;
 
         @Override
         public Integer call() throws Exception {
-            SensoriumConfig config = options.load("vision.model").withThreadsPerCore();
+            SensoriumConfig config = metrics.apply(options.load("vision.model").withThreadsPerCore());
             Path model = DetectCommand.requireModel(config);
             return runUntilStopped(config, VisionPreprocessTopology.STAGE,
                     VisionPreprocessTopology.build(config, VisionModel.processorConfig(model), model.getFileName().toString()),
@@ -79,10 +86,12 @@ final class ProcessCommand {
     static final class Vision implements Callable<Integer> {
         @Mixin
         ConfigOptions options;
+        @Mixin
+        MetricsOptions metrics;
 
         @Override
         public Integer call() throws Exception {
-            SensoriumConfig config = options.load("vision.model").withThreadsPerCore();
+            SensoriumConfig config = metrics.apply(options.load("vision.model").withThreadsPerCore());
             try (SharedModels.Handle<VisionModel> model = DetectCommand.openModel(config)) {
                 return runUntilStopped(config, VisionTopology.STAGE, VisionTopology.build(config, model.model()),
                         KafkaCluster.visionTopics(config));
@@ -99,7 +108,8 @@ final class ProcessCommand {
              KafkaCluster cluster = KafkaCluster.connect(config, false)) {
             signal.onStop(stopRequested::countDown);
             cluster.ensureTopics(config, topics);
-            try (StreamsStage stage = new StreamsStage(stageName, topology, config.kafka(), cluster.bootstrapServers())) {
+            try (StreamsStage stage = new StreamsStage(stageName, topology, config.kafka(), cluster.bootstrapServers());
+                 AutoCloseable served = serveMetrics(config.metrics(), stage)) {
                 stage.start(Duration.ofMinutes(5));
                 while (!stopRequested.await(1, TimeUnit.SECONDS)) {
                     if (stage.failed()) {
@@ -109,5 +119,17 @@ final class ProcessCommand {
             }
         }
         return 0;
+    }
+
+    /** The stage's metrics and probes, where a port is set; the endpoint closes before the stage does. */
+    private static AutoCloseable serveMetrics(SensoriumConfig.Metrics metrics, StreamsStage stage) {
+        if (!metrics.served()) {
+            return () -> { };
+        }
+        try {
+            return MetricsEndpoint.start(metrics.host(), metrics.port(), stage::ready);
+        } catch (IllegalArgumentException e) {
+            throw new UserFacingError(e.getMessage(), UserFacingError.USAGE);
+        }
     }
 }

@@ -29,7 +29,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class WhisperDecoder {
     // Where inference time goes, for the operator's dashboards and for the benchmark's breakdown.
-    private static final Timer DECODER_TIME = Timer.builder("sensorium.speech.decoder").register(Metrics.globalRegistry);
+    private static final Timer DECODER_TIME = Timer.builder("sensorium.speech.decoder")
+            .description("decodings, one per batch of windows").publishPercentileHistogram()
+            .register(Metrics.globalRegistry);
     private static final Counter DECODED_TOKENS = Counter.builder("sensorium.speech.decoded.tokens").register(Metrics.globalRegistry);
 
     private final WhisperModel model;

@@ -9,12 +9,12 @@ import java.util.Locale;
  * command-line flags. Key names are those of the YAML file (kebab-case), e.g. {@code kafka.bootstrap-servers}.
  */
 public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech speech, Video video, Vision vision,
-                              Live live) {
+                              Live live, Metrics metrics) {
 
     /** The same configuration with the mel bins a model needs, so features and model cannot disagree. */
     public SensoriumConfig withMelBins(int melBins) {
         return new SensoriumConfig(kafka, topics,
-                new Audio(audio.chunkSeconds(), audio.sampleRate(), audio.maxRecordBytes(), melBins), speech, video, vision, live);
+                new Audio(audio.chunkSeconds(), audio.sampleRate(), audio.maxRecordBytes(), melBins), speech, video, vision, live, metrics);
     }
 
     /** Most stream threads a one-shot run starts per stage on its own choice: each holds a transactional producer. */
@@ -40,17 +40,22 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
         }
         Kafka decided = new Kafka(kafka.bootstrapServers(), kafka.applicationIdPrefix(), kafka.processingGuarantee(),
                 kafka.partitions(), kafka.replicationFactor(), kafka.stateDir(), Math.max(1, threads));
-        return new SensoriumConfig(decided, topics, audio, speech, video, vision, live);
+        return new SensoriumConfig(decided, topics, audio, speech, video, vision, live, metrics);
     }
 
     /** The same configuration with the speech stage's VAD gate {@code on} or off. */
     public SensoriumConfig withVad(boolean on) {
-        return new SensoriumConfig(kafka, topics, audio, speech.withVad(on), video, vision, live);
+        return new SensoriumConfig(kafka, topics, audio, speech.withVad(on), video, vision, live, metrics);
+    }
+
+    /** The same configuration with metrics and health served on {@code port}. */
+    public SensoriumConfig withMetricsPort(int port) {
+        return new SensoriumConfig(kafka, topics, audio, speech, video, vision, live, new Metrics(metrics.host(), port));
     }
 
     /** The same configuration with the speech stage's live mode {@code on} or off. */
     public SensoriumConfig withLiveSpeech(boolean on) {
-        return new SensoriumConfig(kafka, topics, audio, speech.withLive(on), video, vision, live);
+        return new SensoriumConfig(kafka, topics, audio, speech.withLive(on), video, vision, live, metrics);
     }
 
     /**
@@ -242,6 +247,25 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
                 throw new ConfigException("live.reconnect-attempts must be 0 (never give up) or more, not "
                         + reconnectAttempts, "live.reconnect-attempts");
             }
+        }
+    }
+
+    /**
+     * Where a long-running command ({@code process ...}) serves Prometheus metrics and its health endpoints.
+     *
+     * @param host the address to listen on
+     * @param port the port; 0 serves none
+     */
+    public record Metrics(String host, int port) {
+        public Metrics {
+            if (port < 0 || port > 65535) {
+                throw new ConfigException("metrics.port must be 0 (none) or a port, 1 to 65535, not " + port,
+                        "metrics.port");
+            }
+        }
+
+        public boolean served() {
+            return port > 0;
         }
     }
 }

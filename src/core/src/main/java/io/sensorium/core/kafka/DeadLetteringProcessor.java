@@ -1,5 +1,7 @@
 package io.sensorium.core.kafka;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
 import io.sensorium.core.records.RecordHeaders;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.streams.errors.StreamsException;
@@ -20,10 +22,13 @@ public abstract class DeadLetteringProcessor implements Processor<String, byte[]
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetteringProcessor.class);
 
     private final String stage;
+    private final Counter recordsIn;
     private ProcessorContext<String, byte[]> context;
 
     protected DeadLetteringProcessor(String stage) {
         this.stage = stage;
+        this.recordsIn = Counter.builder("sensorium.records.in").description("records a stage took from its input")
+                .tag("stage", stage).register(Metrics.globalRegistry);
     }
 
     @Override
@@ -37,6 +42,7 @@ public abstract class DeadLetteringProcessor implements Processor<String, byte[]
 
     @Override
     public final void process(Record<String, byte[]> record) {
+        recordsIn.increment();
         try {
             handle(record);
         } catch (KafkaException e) {
@@ -80,6 +86,8 @@ public abstract class DeadLetteringProcessor implements Processor<String, byte[]
     /** Forwards to another output the stage added with {@link StageTopology#addOutput}. */
     protected void emit(Record<String, byte[]> record, String sink) {
         context.forward(record, sink);
+        Counter.builder("sensorium.records.out").description("records a stage sent on, by output")
+                .tags("stage", stage, "output", sink).register(Metrics.globalRegistry).increment();
     }
 
     protected void deadLetter(Record<String, byte[]> record, Exception error) {
@@ -89,6 +97,9 @@ public abstract class DeadLetteringProcessor implements Processor<String, byte[]
         LOG.warn("{}: record of stream '{}' at {} sent to dead letters: {}", stage, record.key(), source, error.getMessage());
         context.forward(record.withHeaders(DeadLetters.headers(record.headers(), stage, error, source)),
                 StageTopology.DEAD_LETTERS);
+        Counter.builder("sensorium.dead.letters").description("records sent to the dead-letter topic, by error class")
+                .tags("stage", stage, "reason", error.getClass().getSimpleName()).register(Metrics.globalRegistry)
+                .increment();
         if (record.key() != null && RecordHeaders.flag(record.headers(), RecordHeaders.END_OF_STREAM)) {
             try {
                 endStream(record);

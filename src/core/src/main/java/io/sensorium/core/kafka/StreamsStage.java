@@ -2,6 +2,9 @@ package io.sensorium.core.kafka;
 
 import io.sensorium.core.files.TempDirectories;
 import io.sensorium.core.config.SensoriumConfig;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
@@ -34,6 +37,8 @@ public final class StreamsStage implements AutoCloseable {
 
     private final String stage;
     private final KafkaStreams streams;
+    /** Kafka Streams' own metrics and its clients' (consumer lag among them), as meters tagged with the stage. */
+    private final KafkaStreamsMetrics metrics;
     /** The state directory this stage made for itself (none was configured), removed when it closes; else null. */
     private final Path ownStateDir;
     private final CountDownLatch running = new CountDownLatch(1);
@@ -51,6 +56,8 @@ public final class StreamsStage implements AutoCloseable {
             }
             throw e;
         }
+        this.metrics = new KafkaStreamsMetrics(streams, Tags.of("stage", stage));
+        metrics.bindTo(Metrics.globalRegistry);
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING) {
                 running.countDown();
@@ -116,6 +123,11 @@ public final class StreamsStage implements AutoCloseable {
         }
     }
 
+    /** Processing: not starting, rebalancing, restoring state or stopping. */
+    public boolean ready() {
+        return streams.state() == KafkaStreams.State.RUNNING;
+    }
+
     public boolean failed() {
         return failure != null || streams.state() == KafkaStreams.State.ERROR;
     }
@@ -133,6 +145,7 @@ public final class StreamsStage implements AutoCloseable {
     public void close() {
         try {
             streams.close(Duration.ofSeconds(30));
+            metrics.close();
         } finally {
             if (ownStateDir != null) {
                 TempDirectories.delete(ownStateDir);
