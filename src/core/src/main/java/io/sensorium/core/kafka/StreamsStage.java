@@ -72,7 +72,7 @@ public final class StreamsStage implements AutoCloseable {
 
     static Properties properties(String stage, SensoriumConfig.Kafka kafka, String bootstrapServers, String stateDir) {
         Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, kafka.applicationIdPrefix() + "-" + stage);
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId(kafka, stage));
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, kafka.processingGuarantee());
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
@@ -98,6 +98,11 @@ public final class StreamsStage implements AutoCloseable {
             props.put(StreamsConfig.POLL_MS_CONFIG, 10);
         }
         return props;
+    }
+
+    /** A stage's Kafka Streams application id, which is also its consumer group's id. */
+    public static String applicationId(SensoriumConfig.Kafka kafka, String stage) {
+        return kafka.applicationIdPrefix() + "-" + stage;
     }
 
     /** Starts the application and waits until it has joined its group and is processing. */
