@@ -39,7 +39,7 @@ final class ProcessCommand {
 
         @Override
         public Integer call() throws Exception {
-            SensoriumConfig config = metrics.apply(options.load().withThreadsPerCore());
+            SensoriumConfig config = longRunning(options.load(), metrics);
             return runUntilStopped(config, FeatureTopology.STAGE, FeatureTopology.build(config),
                     KafkaCluster.speechTopics(config));
         }
@@ -54,7 +54,7 @@ final class ProcessCommand {
 
         @Override
         public Integer call() throws Exception {
-            SensoriumConfig config = metrics.apply(options.load().withThreadsPerCore());
+            SensoriumConfig config = longRunning(options.load(), metrics);
             try (SpeechEngine engine = SpeechEngine.open(config)) {
                 SensoriumConfig withBins = config.withMelBins(engine.melBins());
                 return runUntilStopped(withBins, SpeechTopology.STAGE, SpeechTopology.build(withBins, engine),
@@ -73,7 +73,7 @@ final class ProcessCommand {
 
         @Override
         public Integer call() throws Exception {
-            SensoriumConfig config = metrics.apply(options.load("vision.model").withThreadsPerCore());
+            SensoriumConfig config = longRunning(options.load("vision.model"), metrics);
             Path model = DetectCommand.requireModel(config);
             return runUntilStopped(config, VisionPreprocessTopology.STAGE,
                     VisionPreprocessTopology.build(config, VisionModel.processorConfig(model), model.getFileName().toString()),
@@ -91,12 +91,28 @@ final class ProcessCommand {
 
         @Override
         public Integer call() throws Exception {
-            SensoriumConfig config = metrics.apply(options.load("vision.model").withThreadsPerCore());
+            SensoriumConfig config = longRunning(options.load("vision.model"), metrics);
             try (SharedModels.Handle<VisionModel> model = DetectCommand.openModel(config)) {
                 return runUntilStopped(config, VisionTopology.STAGE, VisionTopology.build(config, model.model()),
                         KafkaCluster.visionTopics(config));
             }
         }
+    }
+
+    /**
+     * A long-running stage's configuration: where the configuration leaves them to the command, a stream thread per
+     * core and state kept across restarts (a restarted instance then restores only what changed meanwhile, not its
+     * stores' whole changelogs); metrics as asked.
+     */
+    private static SensoriumConfig longRunning(SensoriumConfig loaded, MetricsOptions metrics) {
+        return metrics.apply(loaded.withThreadsPerCore().withDefaultStateDir(defaultStateDir().toString()));
+    }
+
+    /** {@code $XDG_STATE_HOME/sensorium}, by default {@code ~/.local/state/sensorium}. */
+    private static Path defaultStateDir() {
+        String xdg = System.getenv("XDG_STATE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "state");
+        return base.resolve("sensorium");
     }
 
     private static int runUntilStopped(SensoriumConfig config, String stageName, Topology topology, List<String> topics)

@@ -97,10 +97,7 @@ class LiveSpeechRestartTest {
      */
     private static int runSpeech(SensoriumConfig config, SpeechEngine engine, KafkaCluster cluster, Path stateDir,
                                  Predicate<List<Object>> until) throws Exception {
-        SensoriumConfig.Kafka kafka = config.kafka();
-        SensoriumConfig.Kafka onStateDir = new SensoriumConfig.Kafka(kafka.bootstrapServers(), kafka.applicationIdPrefix(),
-                kafka.processingGuarantee(), kafka.partitions(), kafka.replicationFactor(), stateDir.toString(),
-                kafka.streamThreads());
+        SensoriumConfig.Kafka onStateDir = config.kafka().withStateDir(stateDir.toString());
         List<Object> seen = new ArrayList<>();
         long start = System.nanoTime();
         try (StreamsStage speech = new StreamsStage(SpeechTopology.STAGE, SpeechTopology.build(config, engine), onStateDir,
@@ -117,7 +114,7 @@ class LiveSpeechRestartTest {
         // Kafka Streams leaves its group on close only as a static member: without this the next start would wait
         // out the old member's session timeout (45 s) before it got the stream's partition.
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
-            admin.removeMembersFromConsumerGroup(kafka.applicationIdPrefix() + "-" + SpeechTopology.STAGE,
+            admin.removeMembersFromConsumerGroup(StreamsStage.applicationId(config.kafka(), SpeechTopology.STAGE),
                     new RemoveMembersFromConsumerGroupOptions()).all().get(30, TimeUnit.SECONDS);
         }
         System.out.printf("speech stage on %s stopped after %.1f s, %d finals%n", stateDir.getFileName(),

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code process features --metrics-port} as a separate process against a real broker: not ready until its stage
  * runs, then ready; after jfk.wav goes through it, its scrape counts the records and the audio it took in, and
- * carries Kafka Streams' and its consumers' own metrics (consumer lag among them).
+ * carries Kafka Streams' and its consumers' own metrics (consumer lag among them); stopped, it leaves its state.
  */
 class ProcessMetricsTest {
     private static final Pattern AUDIO_SECONDS = Pattern.compile("(?m)^sensorium_features_audio_seconds_total ([0-9.E]+)");
@@ -34,7 +34,8 @@ class ProcessMetricsTest {
     void aStageServesItsMetersAndReadiness(@TempDir Path tmp) throws Exception {
         Map<String, String> settings = TestPipeline.isolatedSettings();
         int port = freePort();
-        List<String> args = new ArrayList<>(List.of("process", "features", "--metrics-port", Integer.toString(port)));
+        List<String> args = new ArrayList<>(List.of("process", "features", "--metrics-port", Integer.toString(port),
+                "--set", "kafka.state-dir=" + tmp.resolve("state")));
         settings.forEach((key, value) -> args.addAll(List.of("--set", key + "=" + value)));
         CliProcess stage = CliProcess.start(tmp, args);
         try {
@@ -56,6 +57,8 @@ class ProcessMetricsTest {
             stage.terminate();
         }
         assertThat(stage.waitFor(60)).as("stopped by SIGTERM: 128 + 15, as README says").isEqualTo(143);
+        String applicationId = settings.get("kafka.application-id-prefix") + "-features";
+        assertThat(tmp.resolve("state").resolve(applicationId)).as("state kept for the next start").isDirectory();
     }
 
     private static double audioSeconds(String scrape) {

@@ -38,9 +38,16 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
         if (kafka.streamThreads() > 0) {
             return this;
         }
-        Kafka decided = new Kafka(kafka.bootstrapServers(), kafka.applicationIdPrefix(), kafka.processingGuarantee(),
-                kafka.partitions(), kafka.replicationFactor(), kafka.stateDir(), Math.max(1, threads));
-        return new SensoriumConfig(decided, topics, audio, speech, video, vision, live, metrics);
+        return new SensoriumConfig(kafka.withStreamThreads(Math.max(1, threads)), topics, audio, speech, video, vision,
+                live, metrics);
+    }
+
+    /** Where {@code kafka.state-dir} is empty, {@code dir}: a long-running stage's state, kept across restarts. */
+    public SensoriumConfig withDefaultStateDir(String dir) {
+        if (kafka.stateDir() != null && !kafka.stateDir().isBlank()) {
+            return this;
+        }
+        return new SensoriumConfig(kafka.withStateDir(dir), topics, audio, speech, video, vision, live, metrics);
     }
 
     /** The same configuration with the speech stage's VAD gate {@code on} or off. */
@@ -64,18 +71,35 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
      * @param processingGuarantee Kafka Streams' processing.guarantee
      * @param partitions          partitions of topics Sensorium creates
      * @param replicationFactor   replication of topics Sensorium creates; -1 takes the broker's default
-     * @param stateDir            Kafka Streams state directory; empty means a fresh temporary one per run
+     * @param stateDir            Kafka Streams state directory; empty means the command's choice: a fresh temporary
+     *                            one per one-shot run, a kept one for {@code process} ({@link SensoriumConfig#withDefaultStateDir})
      * @param streamThreads       stream threads of each stage (Kafka Streams' num.stream.threads): one instance then
      *                            works on that many partitions at once; 0 lets the command choose
      *                            ({@link SensoriumConfig#withThreadsPerSource}, {@link SensoriumConfig#withThreadsPerCore})
+     * @param standbyReplicas     copies of each task's state other instances keep warm (Kafka Streams'
+     *                            num.standby.replicas), so that a failed instance's tasks move without a restore
      */
     public record Kafka(String bootstrapServers, String applicationIdPrefix, String processingGuarantee, int partitions,
-                        short replicationFactor, String stateDir, int streamThreads) {
+                        short replicationFactor, String stateDir, int streamThreads, int standbyReplicas) {
         public Kafka {
             if (streamThreads < 0) {
                 throw new ConfigException("kafka.stream-threads must not be negative: " + streamThreads,
                         "kafka.stream-threads");
             }
+            if (standbyReplicas < 0) {
+                throw new ConfigException("kafka.standby-replicas must not be negative: " + standbyReplicas,
+                        "kafka.standby-replicas");
+            }
+        }
+
+        Kafka withStreamThreads(int threads) {
+            return new Kafka(bootstrapServers, applicationIdPrefix, processingGuarantee, partitions, replicationFactor,
+                    stateDir, threads, standbyReplicas);
+        }
+
+        public Kafka withStateDir(String dir) {
+            return new Kafka(bootstrapServers, applicationIdPrefix, processingGuarantee, partitions, replicationFactor,
+                    dir, streamThreads, standbyReplicas);
         }
 
         public boolean embedded() {

@@ -80,6 +80,7 @@ public final class StreamsStage implements AutoCloseable {
             throw new IllegalStateException("kafka.stream-threads is 0 (the command's choice) but no command chose");
         }
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, kafka.streamThreads());
+        props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, kafka.standbyReplicas());
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // Inference of a 30 s window may take seconds on a small CPU; a fetch of many windows must not
         // exceed the poll interval and get the instance thrown out of its group.
