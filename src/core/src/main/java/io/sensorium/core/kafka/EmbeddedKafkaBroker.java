@@ -106,8 +106,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("log.dirs", logDir);
         // One broker: the internal topics that default to three replicas (offsets, transactions, share groups) must
         // make do with one, or exactly-once Kafka Streams would wait for replicas that never come; one partition each
-        // (not fifty) serves the few groups and producers of one machine. Nor has it partitions to hand over before
-        // it stops: a controlled shutdown would only add a round trip to the controller to every run's end.
+        // (not fifty) serves the few groups and producers of one machine.
         props.put("offsets.topic.replication.factor", "1");
         props.put("transaction.state.log.replication.factor", "1");
         props.put("transaction.state.log.min.isr", "1");
@@ -117,7 +116,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("transaction.state.log.num.partitions", "1");
         props.put("group.initial.rebalance.delay.ms", "0");
         props.put("auto.create.topics.enable", "false");
-        props.put("controlled.shutdown.enable", "false");
+        // Nor has it partitions to hand over before it stops: a controlled shutdown would only add a round trip to
+        // the controller to every run's end. A kept log is the exception: a broker that did not say it was leaving is
+        // still registered when it starts again on it, and its new registration is refused until the old one's
+        // session expires (broker.session.timeout.ms, 9 s).
+        props.put("controlled.shutdown.enable", Boolean.toString(!storage.temporary()));
         KafkaConfig config = KafkaConfig.fromProps(props, false);
         formatIfNew(logDir);
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
