@@ -60,7 +60,8 @@ final class KafkaCluster implements AutoCloseable {
      */
     void ensureTopics(SensoriumConfig config, List<String> topics) {
         int partitions = embedded != null ? Math.max(1, config.kafka().streamThreads()) : config.kafka().partitions();
-        TopicAdmin.ensureTopics(bootstrapServers, topics, partitions, config.kafka().replicationFactor());
+        TopicAdmin.ensureTopics(bootstrapServers, topics, partitions, config.kafka().replicationFactor(),
+                config.topics().retentionMs());
     }
 
     static List<String> speechTopics(SensoriumConfig config) {

@@ -18,9 +18,7 @@ final class ModelCache {
         if (explicit != null && !explicit.isBlank()) {
             return Path.of(explicit);
         }
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        Path cache = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-        return cache.resolve("sensorium").resolve("models");
+        return XdgDirectories.cache().resolve("sensorium").resolve("models");
     }
 
     Path whisper(String name) {

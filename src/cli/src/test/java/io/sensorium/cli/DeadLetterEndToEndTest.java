@@ -47,7 +47,8 @@ class DeadLetterEndToEndTest {
         settings.put("audio.max-record-bytes", Integer.toString(MAX_RECORD_BYTES));
         SensoriumConfig config = TestPipeline.config(settings);
         String bootstrap = config.kafka().bootstrapServers();
-        TopicAdmin.ensureTopics(bootstrap, KafkaCluster.speechTopics(config), 3, (short) -1);
+        TopicAdmin.ensureTopics(bootstrap, KafkaCluster.speechTopics(config), 3, (short) -1,
+                config.topics().retentionMs());
         AudioChunkSerde serde = new AudioChunkSerde(MAX_RECORD_BYTES);
         short[] jfk = AudioDecoder.decodeAll(TestPipeline.fixture("audio/jfk.wav"), 16_000);
 

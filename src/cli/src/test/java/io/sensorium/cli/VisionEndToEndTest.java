@@ -55,7 +55,8 @@ class VisionEndToEndTest {
         settings.put("vision.max-record-bytes", Integer.toString(MAX_RECORD_BYTES));
         SensoriumConfig config = TestPipeline.config(settings);
         String bootstrap = config.kafka().bootstrapServers();
-        TopicAdmin.ensureTopics(bootstrap, KafkaCluster.visionTopics(config), 3, (short) -1);
+        TopicAdmin.ensureTopics(bootstrap, KafkaCluster.visionTopics(config), 3, (short) -1,
+                config.topics().retentionMs());
 
         Path video = VideoFiles.mp4(dir.resolve("clip.mp4"), VIDEO_FRAMES, 10, 320, 240);
         Path photos = Files.createDirectory(dir.resolve("photos"));

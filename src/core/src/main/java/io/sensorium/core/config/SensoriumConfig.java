@@ -1,7 +1,9 @@
 package io.sensorium.core.config;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The whole typed configuration. {@link ConfigLoader} fills it from, in rising precedence: the built-in defaults
@@ -107,8 +109,38 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
         }
     }
 
+    /**
+     * The topics' names, and how long the input topics keep their records.
+     *
+     * @param inputRetentionHours how long the input topics (audio, frames) keep their records (Kafka's retention.ms,
+     *                            set when Sensorium creates them), so that they can be replayed through another
+     *                            model; {@value #FOREVER} keeps them for ever. The other topics take the broker's
+     *                            default; a topic that exists already keeps its own.
+     */
     public record Topics(String audio, String features, String transcripts, String frames, String pixels,
-                         String detections, String annotated, String deadLetters) {}
+                         String detections, String annotated, String deadLetters, double inputRetentionHours) {
+        /** Kafka's retention.ms, and this section's hours, for "keep for ever". */
+        public static final long FOREVER = -1;
+        private static final double MS_PER_HOUR = 3_600_000;
+
+        public Topics {
+            if (inputRetentionHours != FOREVER
+                    && !(Double.isFinite(inputRetentionHours) && Math.round(inputRetentionHours * MS_PER_HOUR) >= 1)) {
+                throw new ConfigException("topics.input-retention-hours must be more than 0 (a millisecond at least),"
+                        + " or " + FOREVER + " to keep records for ever, not " + inputRetentionHours,
+                        "topics.input-retention-hours");
+            }
+        }
+
+        /** The retention.ms of the topics that get one when Sensorium creates them: the input topics. */
+        public Map<String, Long> retentionMs() {
+            long ms = inputRetentionHours == FOREVER ? FOREVER : Math.round(inputRetentionHours * MS_PER_HOUR);
+            Map<String, Long> retention = new HashMap<>();
+            retention.put(audio, ms);
+            retention.put(frames, ms);
+            return retention;
+        }
+    }
 
     /**
      * @param chunkSeconds   length of the audio chunks ingest publishes

@@ -6,11 +6,13 @@ import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
@@ -20,17 +22,19 @@ import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.TransactionalIdNotFoundException;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.properties.MetaPropertiesEnsemble;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A single-node Kafka broker (KRaft, combined broker + controller) inside this JVM, from Apache Kafka's own server
- * code. It backs the out-of-the-box run when no {@code bootstrap.servers} is configured, and the integration tests
- * where no Docker engine is there for Testcontainers. It listens on the loopback address only: plaintext and
- * unauthenticated, it must not offer a run's audio and transcripts to the network. Its log lives in a temporary
- * directory removed on close.
+ * A single-node Kafka broker (KRaft, combined broker + controller), from Apache Kafka's own server code, in this JVM.
+ * {@link #start()} gives the one a run uses when no {@code bootstrap.servers} is configured (and the integration
+ * tests where no Docker engine is there for Testcontainers): on the loopback address only — plaintext and
+ * unauthenticated, it must not offer a run's audio and transcripts to the network — its log in a temporary directory
+ * removed on close. {@link #startPersistent} gives {@code sensorium broker}'s: its data kept in a directory across
+ * restarts, for stages run as separate processes on one machine.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
@@ -41,62 +45,84 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final int START_ATTEMPTS = 3;
 
     private final KafkaRaftServer server;
-    private final Path dir;
+    private final Storage storage;
     private final String bootstrapServers;
 
-    private EmbeddedKafkaBroker(KafkaRaftServer server, Path dir, String bootstrapServers) {
+    private EmbeddedKafkaBroker(KafkaRaftServer server, Storage storage, String bootstrapServers) {
         this.server = server;
-        this.dir = dir;
+        this.storage = storage;
         this.bootstrapServers = bootstrapServers;
     }
 
+    /** A broker for this run only, at a free loopback port, its log removed on close. */
     public static EmbeddedKafkaBroker start() {
+        return start(Storage::forOneRun, LOOPBACK, 0);
+    }
+
+    /**
+     * A broker whose data outlives it: its log in {@code dataDir}, formatted the first time and then kept, cluster id
+     * and all, across restarts.
+     *
+     * @param host the address it listens on and gives its clients; the controller listens on the loopback address
+     */
+    public static EmbeddedKafkaBroker startPersistent(Path dataDir, String host, int port) {
+        return start(() -> Storage.kept(dataDir), host, port);
+    }
+
+    /** @param port 0 for a free one */
+    private static EmbeddedKafkaBroker start(Supplier<Storage> storages, String host, int port) {
         long began = System.nanoTime();
         for (int attempt = 1; ; attempt++) {
-            Path dir = TempDirectories.create("kafka");
+            Storage storage = storages.get();
             try {
-                EmbeddedKafkaBroker broker = startIn(dir);
-                LOG.info("in-process Kafka broker ready at {} in {} ms", broker.bootstrapServers(),
-                        (System.nanoTime() - began) / 1_000_000);
+                EmbeddedKafkaBroker broker = startIn(storage, host, port == 0 ? freePort(host) : port);
+                LOG.info("{} ready at {} in {} ms{}", storage.brokerName(), broker.bootstrapServers(),
+                        (System.nanoTime() - began) / 1_000_000, storage.whereSaid());
                 return broker;
             } catch (RuntimeException e) {
-                TempDirectories.delete(dir);
+                storage.release();
                 if (attempt == START_ATTEMPTS || !portTaken(e)) {
-                    throw new IllegalStateException("cannot start the in-process Kafka broker: " + e.getMessage(), e);
+                    throw new IllegalStateException("cannot start the " + storage.brokerName() + ": " + e.getMessage(), e);
                 }
-                LOG.info("a port chosen for the in-process broker was taken meanwhile; trying others");
+                LOG.info("a port chosen for the {} was taken meanwhile; trying others", storage.brokerName());
             }
         }
     }
 
-    private static EmbeddedKafkaBroker startIn(Path dir) {
-        int brokerPort = freeLoopbackPort();
-        int controllerPort = freeLoopbackPort();
-        String logDir = dir.resolve("log").toString();
+    private static EmbeddedKafkaBroker startIn(Storage storage, String host, int brokerPort) {
+        int controllerPort = freePort(LOOPBACK);
+        String logDir = storage.logDir().toString();
+        String brokerAddress = address(host, brokerPort);
+        String controllerAddress = address(LOOPBACK, controllerPort);
         Properties props = new Properties();
         props.put("process.roles", "broker,controller");
         props.put("node.id", Integer.toString(NODE_ID));
-        props.put("listeners", "PLAINTEXT://" + LOOPBACK + ":" + brokerPort + "," + CONTROLLER_LISTENER + "://" + LOOPBACK + ":" + controllerPort);
-        props.put("advertised.listeners", "PLAINTEXT://" + LOOPBACK + ":" + brokerPort);
+        props.put("listeners", "PLAINTEXT://" + brokerAddress + "," + CONTROLLER_LISTENER + "://" + controllerAddress);
+        props.put("advertised.listeners", "PLAINTEXT://" + brokerAddress);
         props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
         props.put("inter.broker.listener.name", "PLAINTEXT");
         props.put("controller.listener.names", CONTROLLER_LISTENER);
-        props.put("controller.quorum.voters", NODE_ID + "@" + LOOPBACK + ":" + controllerPort);
+        props.put("controller.quorum.voters", NODE_ID + "@" + controllerAddress);
         props.put("log.dirs", logDir);
-        // One broker: the internal topics that default to three replicas (offsets, transactions) must make do with
-        // one, or exactly-once Kafka Streams would wait for replicas that never come; one partition each (not fifty)
-        // is all one run's groups and producers use. Nor has it partitions to hand over before it stops: a
-        // controlled shutdown would only add a round trip to the controller to every run's end.
+        // One broker: the internal topics that default to three replicas (offsets, transactions, share groups) must
+        // make do with one, or exactly-once Kafka Streams would wait for replicas that never come; one partition each
+        // (not fifty) serves the few groups and producers of one machine.
         props.put("offsets.topic.replication.factor", "1");
         props.put("transaction.state.log.replication.factor", "1");
         props.put("transaction.state.log.min.isr", "1");
+        props.put("share.coordinator.state.topic.replication.factor", "1");
+        props.put("share.coordinator.state.topic.min.isr", "1");
         props.put("offsets.topic.num.partitions", "1");
         props.put("transaction.state.log.num.partitions", "1");
         props.put("group.initial.rebalance.delay.ms", "0");
         props.put("auto.create.topics.enable", "false");
-        props.put("controlled.shutdown.enable", "false");
+        // Nor has it partitions to hand over before it stops: a controlled shutdown would only add a round trip to
+        // the controller to every run's end. A kept log is the exception: a broker that did not say it was leaving is
+        // still registered when it starts again on it, and its new registration is refused until the old one's
+        // session expires (broker.session.timeout.ms, 9 s).
+        props.put("controlled.shutdown.enable", Boolean.toString(!storage.temporary()));
         KafkaConfig config = KafkaConfig.fromProps(props, false);
-        format(logDir);
+        formatIfNew(logDir);
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         try {
             server.startup();
@@ -104,13 +130,24 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             stop(server);
             throw e;
         }
-        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, dir, LOOPBACK + ":" + brokerPort);
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, storage, brokerAddress);
         broker.createCoordinatorTopics();
         return broker;
     }
 
-    /** Writes the new log directory's cluster and node identity, as {@code kafka-storage.sh format} does. */
-    private static void format(String logDir) {
+    /** {@code host:port}, with an IPv6 address in brackets as listeners and clients read it. */
+    private static String address(String host, int port) {
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    /**
+     * Writes a new log directory's cluster and node identity, as {@code kafka-storage.sh format} does; a directory
+     * that has them already keeps them, and with them its topics.
+     */
+    private static void formatIfNew(String logDir) {
+        if (Files.exists(Path.of(logDir, MetaPropertiesEnsemble.META_PROPERTIES_NAME))) {
+            return;
+        }
         try {
             new Formatter()
                     // Its report goes to stderr with the logs: stdout carries nothing but transcripts and detections.
@@ -127,11 +164,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static int freeLoopbackPort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
+    private static int freePort(String host) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
             return socket.getLocalPort();
         } catch (IOException e) {
-            throw new UncheckedIOException("no free port on " + LOOPBACK, e);
+            throw new UncheckedIOException("no free port on " + host, e);
         }
     }
 
@@ -189,7 +226,38 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         try {
             stop(server);
         } finally {
-            TempDirectories.delete(dir);
+            storage.release();
+        }
+    }
+
+    /** Where a broker keeps its log, and whether that goes when the broker does. */
+    private record Storage(Path dir, boolean temporary) {
+        static Storage forOneRun() {
+            return new Storage(TempDirectories.create("kafka"), true);
+        }
+
+        static Storage kept(Path dir) {
+            return new Storage(dir, false);
+        }
+
+        Path logDir() {
+            return dir.resolve("log");
+        }
+
+        String brokerName() {
+            return temporary ? "in-process Kafka broker" : "Kafka broker";
+        }
+
+        /** Said after where the broker listens: a kept directory, which a user looks for. */
+        String whereSaid() {
+            return temporary ? "" : " (data in " + dir + ")";
+        }
+
+        /** After the broker stopped or failed to start: a run's own log goes. */
+        void release() {
+            if (temporary) {
+                TempDirectories.delete(dir);
+            }
         }
     }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
@@ -20,17 +21,23 @@ public final class TopicAdmin {
     private TopicAdmin() {}
 
     /**
+     * Creates those of {@code topics} that are missing; topics that exist are left as they are, their settings too.
+     *
      * @param replicationFactor -1 for the broker's default
+     * @param retentionMs       retention.ms of the topics that get one (-1: for ever); the others take the broker's
      */
     public static void ensureTopics(String bootstrapServers, Collection<String> topics, int partitions,
-                                    short replicationFactor) {
+                                    short replicationFactor, Map<String, Long> retentionMs) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing = topics.stream()
                     .distinct()
                     .filter(topic -> !existing.contains(topic))
                     .map(topic -> new NewTopic(topic, Optional.of(partitions),
-                            replicationFactor < 0 ? Optional.empty() : Optional.of(replicationFactor)))
+                            replicationFactor < 0 ? Optional.empty() : Optional.of(replicationFactor))
+                            .configs(retentionMs.containsKey(topic)
+                                    ? Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retentionMs.get(topic)))
+                                    : Map.of()))
                     .toList();
             if (missing.isEmpty()) {
                 return;

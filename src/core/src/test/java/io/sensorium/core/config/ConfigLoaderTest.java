@@ -74,6 +74,28 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theInputTopicsKeepAWeekByDefaultForeverOnAskingAndTheRestTheBrokersDefault() {
+        SensoriumConfig.Topics topics = ConfigLoader.defaults().topics();
+        assertThat(topics.retentionMs()).containsOnly(
+                Map.entry("sensorium.audio", 604_800_000L), Map.entry("sensorium.frames", 604_800_000L));
+        assertThat(ConfigLoader.load(null, Map.of(), Map.of("topics.input-retention-hours", "-1")).topics().retentionMs())
+                .containsEntry("sensorium.audio", SensoriumConfig.Topics.FOREVER)
+                .containsEntry("sensorium.frames", SensoriumConfig.Topics.FOREVER);
+        assertThat(ConfigLoader.load(null, Map.of("SENSORIUM_TOPICS_INPUT_RETENTION_HOURS", "0.5"), Map.of())
+                .topics().retentionMs()).containsEntry("sensorium.audio", 1_800_000L);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-2", "-0.5", "1e-9", "NaN", "Infinity"})
+    void aRetentionOfNoTimeOrBelowForeverIsRefused(String hours) {
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("topics.input-retention-hours", hours)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("topics.input-retention-hours must be more than 0 (a millisecond at least), or -1"
+                        + " to keep records for ever, not ")
+                .hasMessageEndingWith("(option --set topics.input-retention-hours=" + hours + ")");
+    }
+
+    @Test
     void aMisspeltVariableIsWarnedOfWithTheOneMeant() {
         PrintStream stderr = System.err;
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
