@@ -105,14 +105,8 @@ final class ProcessCommand {
      * stores' whole changelogs); metrics as asked.
      */
     private static SensoriumConfig longRunning(SensoriumConfig loaded, MetricsOptions metrics) {
-        return metrics.apply(loaded.withThreadsPerCore().withDefaultStateDir(defaultStateDir().toString()));
-    }
-
-    /** {@code $XDG_STATE_HOME/sensorium}, by default {@code ~/.local/state/sensorium}. */
-    private static Path defaultStateDir() {
-        String xdg = System.getenv("XDG_STATE_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "state");
-        return base.resolve("sensorium");
+        String stateDir = XdgDirectories.state().resolve("sensorium").toString();
+        return metrics.apply(loaded.withThreadsPerCore().withDefaultStateDir(stateDir));
     }
 
     private static int runUntilStopped(SensoriumConfig config, String stageName, Topology topology, List<String> topics)
