@@ -17,6 +17,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.Topology;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -29,6 +31,7 @@ import picocli.CommandLine.Mixin;
         subcommands = {ProcessCommand.Features.class, ProcessCommand.Speech.class, ProcessCommand.VisionPreprocess.class,
                 ProcessCommand.Vision.class})
 final class ProcessCommand {
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessCommand.class);
 
     @Command(name = "features", mixinStandardHelpOptions = true, description = "Audio chunks -> Whisper log-mel features.")
     static final class Features implements Callable<Integer> {
@@ -121,6 +124,8 @@ final class ProcessCommand {
             try (StreamsStage stage = new StreamsStage(stageName, topology, config.kafka(), cluster.bootstrapServers());
                  AutoCloseable served = serveMetrics(config.metrics(), stage)) {
                 stage.start(Duration.ofMinutes(5));
+                LOG.info("stage {} running in group {}, {} stream threads", stageName,
+                        StreamsStage.applicationId(config.kafka(), stageName), config.kafka().streamThreads());
                 while (!stopRequested.await(1, TimeUnit.SECONDS)) {
                     if (stage.failed()) {
                         return UserFacingError.FAILED;

@@ -63,9 +63,14 @@ final class CliProcess {
         return process.getOutputStream();
     }
 
-    /** Waits until a line on stderr contains {@code text}. */
+    /** Waits until a line on stderr contains {@code text}, for up to a minute. */
     void awaitStderr(String text) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        awaitStderr(text, 60);
+    }
+
+    /** Waits until a line on stderr contains {@code text}. */
+    void awaitStderr(String text, long seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         synchronized (stderr) {
             while (stderr.stream().noneMatch(line -> line.text().contains(text))) {
                 long left = deadline - System.nanoTime();

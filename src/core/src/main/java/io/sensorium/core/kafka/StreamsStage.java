@@ -37,6 +37,8 @@ public final class StreamsStage implements AutoCloseable {
      * readers this long at most.
      */
     private static final int TRANSACTION_TIMEOUT_MS = 60_000;
+    /** Within the broker's group.min.session.timeout.ms (6 s) and at least three heartbeats (3 s apart) long. */
+    private static final int SESSION_TIMEOUT_MS = 10_000;
 
     /** Instances of stages this JVM has made, which numbers their static group members. */
     private static final AtomicInteger INSTANCES = new AtomicInteger();
@@ -99,6 +101,9 @@ public final class StreamsStage implements AutoCloseable {
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 100);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG), 600_000);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), FETCH_MAX_WAIT_MS);
+        // An instance killed outright (no leave) keeps its partitions until its session times out: Kafka's 45 s would
+        // be the failover time. Heartbeats come from the consumer's own thread, so a long model run does not miss one.
+        props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), SESSION_TIMEOUT_MS);
         // Under exactly-once a transaction holds what a stream thread did since its last commit, and Kafka Streams
         // gives it 10 s: a thread whose record waits for the model behind the windows of several others can take
         // longer, and its transaction would be aborted and the thread fenced (with 4 live streams on 2 cores).
