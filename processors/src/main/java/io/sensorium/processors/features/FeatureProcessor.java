@@ -58,6 +58,7 @@ final class FeatureProcessor extends DeadLetteringProcessor {
     public void init(ProcessorContext<String, byte[]> context) {
         super.init(context);
         streams = context.getStateStore(FeatureTopology.STORE);
+        countStreams(streams);
         vadStates = context.getStateStore(FeatureTopology.VAD_STORE);
     }
 

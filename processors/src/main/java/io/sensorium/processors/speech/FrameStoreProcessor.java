@@ -35,6 +35,7 @@ abstract class FrameStoreProcessor extends DeadLetteringProcessor {
     public void init(ProcessorContext<String, byte[]> context) {
         super.init(context);
         states = context.getStateStore(stateStore);
+        countStreams(states);
         regionStates = new RegionStore(context.getStateStore(SpeechTopology.REGION_STORE), vad);
         frames = new FrameWindowStore(context.getStateStore(SpeechTopology.FRAME_STORE), engine.melBins());
     }

@@ -51,6 +51,7 @@ class ProcessMetricsTest {
             assertThat(audioSeconds(scrape)).isCloseTo(11.0, offset(0.1));
             assertThat(scrape).containsPattern("sensorium_records_in_total\\{stage=\"features\"} [1-9]")
                     .containsPattern("sensorium_records_out_total\\{output=\"output\",stage=\"features\"} [1-9]")
+                    .contains("sensorium_streams_active{stage=\"features\",task=")
                     .contains("kafka_stream_thread_process_total{")
                     .contains("kafka_consumer_fetch_manager_records_lag_max{");
         } finally {

@@ -1,6 +1,7 @@
 package io.sensorium.core.kafka;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
 import io.sensorium.core.records.RecordHeaders;
 import org.apache.kafka.common.KafkaException;
@@ -8,6 +9,7 @@ import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +26,8 @@ public abstract class DeadLetteringProcessor implements Processor<String, byte[]
     private final String stage;
     private final Counter recordsIn;
     private ProcessorContext<String, byte[]> context;
+    /** The gauge of the streams this task holds, where the stage keeps per-stream state; else null. */
+    private Gauge activeStreams;
 
     protected DeadLetteringProcessor(String stage) {
         this.stage = stage;
@@ -38,6 +42,24 @@ public abstract class DeadLetteringProcessor implements Processor<String, byte[]
 
     protected ProcessorContext<String, byte[]> context() {
         return context;
+    }
+
+    /**
+     * Counts the streams this task holds state for in {@code store} (one entry per stream, removed at its end) as
+     * {@code sensorium.streams.active}, tagged with the stage and the task: the tasks of an instance add up to its
+     * active streams, and a task that moves takes its count along.
+     */
+    protected void countStreams(KeyValueStore<String, ?> store) {
+        activeStreams = Gauge.builder("sensorium.streams.active", store, KeyValueStore::approximateNumEntries)
+                .description("streams a stage holds state for: begun and not yet ended")
+                .tags("stage", stage, "task", context.taskId().toString()).register(Metrics.globalRegistry);
+    }
+
+    @Override
+    public void close() {
+        if (activeStreams != null) {
+            Metrics.globalRegistry.remove(activeStreams);
+        }
     }
 
     @Override
