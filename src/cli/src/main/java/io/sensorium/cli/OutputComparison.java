@@ -42,13 +42,9 @@ final class OutputComparison {
         EnglishTextNormalizer normalizer = new EnglishTextNormalizer();
         int errors = 0;
         int words = 0;
-        for (var stream : now.entrySet()) {
-            Map<Long, Object> reference = before.get(stream.getKey());
-            if (reference == null) {
-                out.printf("%s: not on %s%n", stream.getKey(), earlierTopic);
-                continue;
-            }
-            WordErrorRate wer = WordErrorRate.of(normalizer.normalize(text(reference)), normalizer.normalize(text(stream.getValue())));
+        for (var stream : onBoth(now, before, earlierTopic, out).entrySet()) {
+            WordErrorRate wer = WordErrorRate.of(normalizer.normalize(text(stream.getValue().earlier())),
+                    normalizer.normalize(text(stream.getValue().now())));
             out.printf(Locale.ROOT, "%s: WER %.1f%% against %s (%d errors in %d words)%n", stream.getKey(), 100 * wer.rate(),
                     earlierTopic, wer.errors(), wer.referenceWords());
             errors += wer.errors();
@@ -63,16 +59,12 @@ final class OutputComparison {
         long frames = 0;
         long counts = 0;
         long labels = 0;
-        for (var stream : now.entrySet()) {
-            Map<Long, Object> reference = before.get(stream.getKey());
-            if (reference == null) {
-                out.printf("%s: not on %s%n", stream.getKey(), earlierTopic);
-                continue;
-            }
+        for (var stream : onBoth(now, before, earlierTopic, out).entrySet()) {
+            Map<Long, Object> reference = stream.getValue().earlier();
             long streamFrames = 0;
             long streamCounts = 0;
             long streamLabels = 0;
-            for (var frame : stream.getValue().entrySet()) {
+            for (var frame : stream.getValue().now().entrySet()) {
                 if (reference.get(frame.getKey()) instanceof FrameDetections old
                         && frame.getValue() instanceof FrameDetections fresh) {
                     streamFrames++;
@@ -88,6 +80,23 @@ final class OutputComparison {
         }
         out.printf("total: %d frames on both; detection count changed in %d, labels in %d (against %s)%n", frames, counts,
                 labels, earlierTopic);
+    }
+
+    /** A stream's segments or frames on the earlier topic and now. */
+    private record Pair(Map<Long, Object> earlier, Map<Long, Object> now) {}
+
+    /** The streams of the run that the earlier topic has too; the others are named as missing there. */
+    private static Map<String, Pair> onBoth(Map<String, Map<Long, Object>> now, Map<String, Map<Long, Object>> before,
+                                            String earlierTopic, PrintStream out) {
+        Map<String, Pair> pairs = new LinkedHashMap<>();
+        now.forEach((stream, records) -> {
+            if (before.containsKey(stream)) {
+                pairs.put(stream, new Pair(before.get(stream), records));
+            } else {
+                out.printf("%s: not on %s%n", stream, earlierTopic);
+            }
+        });
+        return pairs;
     }
 
     /**

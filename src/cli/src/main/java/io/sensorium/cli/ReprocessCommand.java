@@ -34,15 +34,18 @@ final class ReprocessCommand {
         int run(Reprocessing run, SensoriumConfig stages, StopOnSignal signal) throws Exception;
     }
 
-    @Command(name = "speech", mixinStandardHelpOptions = true,
-            description = {"Audio -> features -> transcripts, with the model given (--model).", RULE})
-    static final class Speech implements Callable<Integer> {
+    /** What both subcommands take. */
+    abstract static class Subcommand implements Callable<Integer> {
         @Mixin
         ConfigOptions options;
 
         @Mixin
         ReprocessOptions reprocess;
+    }
 
+    @Command(name = "speech", mixinStandardHelpOptions = true,
+            description = {"Audio -> features -> transcripts, with the model given (--model).", RULE})
+    static final class Speech extends Subcommand {
         @Override
         public Integer call() throws Exception {
             return ReprocessCommand.run(ReprocessKind.SPEECH, options, reprocess, "speech.model", config -> {
@@ -63,13 +66,7 @@ final class ReprocessCommand {
 
     @Command(name = "vision", mixinStandardHelpOptions = true,
             description = {"Frames -> pixel input -> detections, with the model given (--model).", RULE})
-    static final class Vision implements Callable<Integer> {
-        @Mixin
-        ConfigOptions options;
-
-        @Mixin
-        ReprocessOptions reprocess;
-
+    static final class Vision extends Subcommand {
         @Override
         public Integer call() throws Exception {
             return ReprocessCommand.run(ReprocessKind.VISION, options, reprocess, "vision.model", DetectCommand::requireModel,

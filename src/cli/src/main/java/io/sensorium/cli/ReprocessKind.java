@@ -29,7 +29,7 @@ import org.apache.kafka.common.header.Headers;
  */
 enum ReprocessKind {
     SPEECH("speech", SensoriumConfig.Topics::audio, SensoriumConfig.Topics::transcripts, "audio", "features", "transcripts",
-            "audio s", FeatureTopology.STAGE, SpeechTopology.STAGE) {
+            "audio s", TranscriptJson::read, TranscriptEnd.class, FeatureTopology.STAGE, SpeechTopology.STAGE) {
         @Override
         double amount(ConsumerRecord<String, byte[]> record) {
             long rate = RecordHeaders.longOr(record.headers(), RecordHeaders.SAMPLE_RATE, 0);
@@ -49,25 +49,15 @@ enum ReprocessKind {
         }
 
         @Override
-        Object readOutput(byte[] value) {
-            return TranscriptJson.read(value);
-        }
-
-        @Override
         double outputAmount(Object record) {
             if (record instanceof TranscriptEnd end) {
                 return end.duration();
             }
             return record instanceof TranscriptSegment segment ? segment.end() : 0;
         }
-
-        @Override
-        boolean isEnd(Object record) {
-            return record instanceof TranscriptEnd;
-        }
     },
     VISION("vision", SensoriumConfig.Topics::frames, SensoriumConfig.Topics::detections, "frames", "pixels", "detections",
-            "frames", VisionPreprocessTopology.STAGE, VisionTopology.STAGE) {
+            "frames", DetectionsJson::read, DetectionsEnd.class, VisionPreprocessTopology.STAGE, VisionTopology.STAGE) {
         @Override
         double amount(ConsumerRecord<String, byte[]> record) {
             return ends(record.headers()) ? 0 : 1;
@@ -82,21 +72,11 @@ enum ReprocessKind {
         }
 
         @Override
-        Object readOutput(byte[] value) {
-            return DetectionsJson.read(value);
-        }
-
-        @Override
         double outputAmount(Object record) {
             if (record instanceof DetectionsEnd end) {
                 return end.frames();
             }
             return record instanceof FrameDetections frame ? frame.frame() + 1 : 0;
-        }
-
-        @Override
-        boolean isEnd(Object record) {
-            return record instanceof DetectionsEnd;
         }
     };
 
@@ -107,11 +87,16 @@ enum ReprocessKind {
     private final String middleTopic;
     private final String outputName;
     private final String unit;
+    private final Function<byte[], Object> outputReader;
+    private final Class<?> outputEnd;
     private final List<String> stages;
 
     ReprocessKind(String command, Function<SensoriumConfig.Topics, String> inputTopic,
                   Function<SensoriumConfig.Topics, String> liveOutputTopic, String copyTopic, String middleTopic,
-                  String outputName, String unit, String... stages) {
+                  String outputName, String unit, Function<byte[], Object> outputReader, Class<?> outputEnd,
+                  String... stages) {
+        this.outputReader = outputReader;
+        this.outputEnd = outputEnd;
         this.inputTopic = inputTopic;
         this.liveOutputTopic = liveOutputTopic;
         this.stages = List.of(stages);
@@ -179,10 +164,15 @@ enum ReprocessKind {
     /** The end marker that closes the stream whose last record the run copied is {@code last}, as ingest writes one. */
     abstract ProducerRecord<String, byte[]> endMarker(String topic, ConsumerRecord<String, byte[]> last);
 
-    abstract Object readOutput(byte[] value);
+    Object readOutput(byte[] value) {
+        return outputReader.apply(value);
+    }
 
     /** How far into its stream an output record says the work has come, in {@link #unit()}s. */
     abstract double outputAmount(Object record);
 
-    abstract boolean isEnd(Object record);
+    /** Whether an output record is its stream's end marker. */
+    boolean isEnd(Object record) {
+        return outputEnd.isInstance(record);
+    }
 }

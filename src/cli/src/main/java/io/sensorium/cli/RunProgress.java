@@ -21,8 +21,9 @@ final class RunProgress {
     private final Map<String, Integer> starts = new HashMap<>();
     private final Map<String, Integer> ends = new HashMap<>();
     private final Map<String, Double> reached = new HashMap<>();
-    private final long began = System.nanoTime();
-    private double doneAtBeginning = -1;
+    /** When this process had read what earlier ones left on the output, and the work done by then; the rate counts from there. */
+    private long caughtUpAt;
+    private double doneBefore = -1;
 
     /** @param estimates the work each partition's range holds, estimated ahead of the copy */
     RunProgress(ReprocessKind kind, List<PartitionRange> ranges, Map<Integer, Double> estimates) {
@@ -52,6 +53,12 @@ final class RunProgress {
         if (kind.isEnd(record)) {
             ends.merge(stream, 1, Integer::sum);
         }
+    }
+
+    /** Says that the output an earlier process of the run wrote has been read: what comes from now on is this one's. */
+    synchronized void caughtUp() {
+        caughtUpAt = System.nanoTime();
+        doneBefore = reached.values().stream().mapToDouble(Double::doubleValue).sum();
     }
 
     /** Whether the copy is over and every stream it began has come out whole. */
@@ -87,11 +94,9 @@ final class RunProgress {
             done += partitionDone;
             total += p.total();
         }
-        double seconds = (System.nanoTime() - began) / 1e9;
-        if (doneAtBeginning < 0) {
-            doneAtBeginning = done;
-        }
-        double rate = seconds > 0 ? (done - doneAtBeginning) / seconds : 0;
+        double seconds = (System.nanoTime() - caughtUpAt) / 1e9;
+        double rate = doneBefore >= 0 && seconds > 0
+                ? (reached.values().stream().mapToDouble(Double::doubleValue).sum() - doneBefore) / seconds : 0;
         String eta = rate > 0 ? "ETA " + clock((total - done) / rate) : "ETA --:--";
         lines.add(String.format(Locale.ROOT, "  total         %s  %.1f %s/s  %s", amounts(read, records, done, total), rate,
                 kind.unit(), eta));

@@ -5,6 +5,7 @@ import io.sensorium.core.kafka.StreamsStage;
 import io.sensorium.core.records.RecordHeaders;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -54,7 +55,7 @@ final class RunStages {
         ProgressDisplay display = new ProgressDisplay();
         List<String> problems = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = KafkaClients.reader(bootstrapServers)) {
-            follow(consumer);
+            Map<TopicPartition, Long> earlier = follow(consumer);
             stages.forEach(StreamsStage::begin);
             Future<?> copying = copyThread.submit(() -> {
                 copy.run(() -> stopped);
@@ -68,6 +69,10 @@ final class RunStages {
                         problems.add(record.key() + ": " + RecordHeaders.text(record.headers(), DeadLetters.STAGE)
                                 + " dead-lettered a record: " + RecordHeaders.text(record.headers(), DeadLetters.ERROR));
                     }
+                }
+                if (!earlier.isEmpty() && earlier.keySet().removeIf(tp -> consumer.position(tp) >= earlier.get(tp))
+                        && earlier.isEmpty()) {
+                    progress.caughtUp();
                 }
                 for (StreamsStage stage : stages) {
                     if (stage.failed()) {
@@ -92,8 +97,12 @@ final class RunStages {
         return problems;
     }
 
-    /** The output from where this run's begins, the dead letters from now. */
-    private void follow(KafkaConsumer<String, byte[]> consumer) {
+    /**
+     * The output from where this run's begins, the dead letters from now.
+     *
+     * @return the output's end offsets now, where what earlier processes of the run wrote ends
+     */
+    private Map<TopicPartition, Long> follow(KafkaConsumer<String, byte[]> consumer) {
         List<TopicPartition> output = partitions(consumer, run.output());
         List<TopicPartition> dead = partitions(consumer, deadLetters);
         List<TopicPartition> all = new ArrayList<>(output);
@@ -103,6 +112,7 @@ final class RunStages {
         output.forEach(tp -> consumer.seek(tp, start.getOrDefault(tp.partition(), 0L)));
         consumer.seekToEnd(dead);
         dead.forEach(consumer::position);
+        return new HashMap<>(consumer.endOffsets(output));
     }
 
     private static List<TopicPartition> partitions(KafkaConsumer<String, byte[]> consumer, String topic) {

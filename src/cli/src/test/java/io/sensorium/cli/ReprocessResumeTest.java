@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
@@ -19,12 +18,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A reprocessing run killed outright (kill -9 of its own JVM) once its first transcripts are out, and run again
- * with the same arguments: it completes, the output holds every segment once, as {@code transcribe} gave them,
- * and a third run finds nothing to do.
+ * A reprocessing run (its own JVM) stopped with SIGTERM once its first transcripts are out, run again and killed
+ * outright (kill -9) once more are out, and run again with the same arguments: it completes, the output holds every
+ * segment once, as {@code transcribe} gave them, and a fourth run finds nothing to do.
  */
 class ReprocessResumeTest {
     private static final List<String> STREAMS = List.of("a.wav", "b.wav", "c.wav");
+    /** jfk.wav this many times a stream: enough work for each stop to find the run under way. */
+    private static final int REPEATS = 6;
 
     @Test
     void aKilledRunGoesOnWhereItStoppedAndAddsNothingTwice(@TempDir Path dir) throws Exception {
@@ -33,7 +34,7 @@ class ReprocessResumeTest {
         short[] jfk = AudioDecoder.decodeAll(TestPipeline.fixture("audio/jfk.wav"), 16_000);
         List<String> files = new ArrayList<>();
         for (String stream : STREAMS) {
-            files.add(TestPipeline.writeWav(dir.resolve(stream), Arrays.copyOf(jfk, jfk.length * 3)).toString());
+            files.add(TestPipeline.writeWav(dir.resolve(stream), repeat(jfk, REPEATS)).toString());
         }
         assertThat(TestPipeline.cli(List.of("transcribe"), settings, files).exit()).isZero();
         Map<String, List<Object>> transcribed = ReprocessStreams.byStream(settings.get("topics.transcripts"), STREAMS.size());
@@ -44,23 +45,33 @@ class ReprocessResumeTest {
         settings.forEach((key, value) -> args.addAll(List.of("--set", key + "=" + value)));
         args.addAll(List.of("--from", "earliest", "--to", "now", "--output", output));
 
+        long began = System.nanoTime();
         CliProcess first = CliProcess.start(tmp, args);
         awaitTopic(output);
-        List<ConsumerRecord<String, byte[]>> before = TestPipeline.readUntil(output, records -> !records.isEmpty(),
-                Duration.ofSeconds(120));
-        first.kill();
-        first.waitFor(30);
-        assertThat(before).isNotEmpty();
-        assertThat(before.stream().filter(r -> TranscriptJson.read(r.value()) instanceof TranscriptEnd).count())
-                .as("killed before every stream was out").isLessThan(STREAMS.size());
+        TestPipeline.readUntil(output, records -> !records.isEmpty(), Duration.ofSeconds(120));
+        first.terminate();
+        assertThat(first.waitFor(60)).isEqualTo(128 + 15);
+        assertThat(first.stderr()).contains("stopped; the same command goes on from where it stopped");
+        List<ConsumerRecord<String, byte[]>> afterFirst = TestPipeline.readAll(output, Integer.MAX_VALUE, Duration.ZERO);
+        assertThat(ends(afterFirst)).as("stopped before every stream was out").isLessThan(STREAMS.size());
+        System.out.printf("first run stopped (SIGTERM) after %.1f s%n", (System.nanoTime() - began) / 1e9);
 
         CliProcess second = CliProcess.start(tmp, args);
-        assertThat(second.waitFor(240)).as(second.stderr()).isZero();
+        List<ConsumerRecord<String, byte[]>> before = TestPipeline.readUntil(output,
+                records -> records.size() > afterFirst.size(), Duration.ofSeconds(120));
+        second.kill();
+        second.waitFor(30);
+        System.out.printf("second run killed (kill -9) after %.1f s%n", (System.nanoTime() - began) / 1e9);
+        assertThat(ends(before)).as("killed before every stream was out").isLessThan(STREAMS.size());
+
+        CliProcess rerun = CliProcess.start(tmp, args);
+        assertThat(rerun.waitFor(240)).as(rerun.stderr()).isZero();
+        System.out.printf("third run done after %.1f s%n", (System.nanoTime() - began) / 1e9);
         ReprocessStreams.assertSameAs(ReprocessStreams.byStream(output, STREAMS.size()), transcribed, STREAMS);
 
-        CliProcess third = CliProcess.start(tmp, args);
-        assertThat(third.waitFor(60)).isZero();
-        assertThat(third.stderr()).contains("is done already, nothing to do");
+        CliProcess again = CliProcess.start(tmp, args);
+        assertThat(again.waitFor(60)).isZero();
+        assertThat(again.stderr()).contains("is done already, nothing to do");
         assertThat(TestPipeline.readAll(output, Integer.MAX_VALUE, Duration.ofSeconds(2)))
                 .hasSize(ReprocessStreams.records(transcribed, STREAMS));
         try (Admin admin = KafkaClients.admin(TestKafka.bootstrapServers())) {
@@ -68,6 +79,18 @@ class ReprocessResumeTest {
                     "whisper-tiny-random", output);
             assertThat(admin.listTopics().names().get()).as("the run's own topics are removed").noneMatch(topic -> topic.contains(run));
         }
+    }
+
+    private static long ends(List<ConsumerRecord<String, byte[]>> records) {
+        return records.stream().filter(r -> TranscriptJson.read(r.value()) instanceof TranscriptEnd).count();
+    }
+
+    private static short[] repeat(short[] pcm, int times) {
+        short[] out = new short[pcm.length * times];
+        for (int i = 0; i < times; i++) {
+            System.arraycopy(pcm, 0, out, i * pcm.length, pcm.length);
+        }
+        return out;
     }
 
     private static void awaitTopic(String topic) throws Exception {

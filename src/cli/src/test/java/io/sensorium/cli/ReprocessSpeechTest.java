@@ -28,8 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * batches — early.wav; then b1.wav, b2.wav and a stream "cut" whose end marker never came; then late.wav and what
  * "cut" would have been had it ended (cut-reference.wav) — with the
  * same (random-weight) model: a range by offsets and one by times each give exactly the middle batch's streams,
- * every segment once and equal to what {@code transcribe} gave, and "cut" closed where the topic ended; a second run
- * does nothing; a dry run, an empty range, an unknown topic and --to before --from are refused or answered as such.
+ * every segment once and equal to what {@code transcribe} gave, and "cut" closed where the topic ended, while the
+ * live stages' offsets and output stay as they were; a second run does nothing; a dry run, --compare, an empty
+ * range, an unknown topic and --to before --from are answered or refused as such.
  */
 class ReprocessSpeechTest {
     private static final List<String> MIDDLE = List.of("b1.wav", "b2.wav", ReprocessStreams.CUT);
@@ -95,15 +96,17 @@ class ReprocessSpeechTest {
     }
 
     @Test
-    void aRangeByOffsetsGivesTheStreamsThatBeginInIt() {
+    void aRangeByOffsetsGivesTheStreamsThatBeginInIt() throws Exception {
         // From the last record of the early batch in each partition (its end marker: a stream begun before the
         // range) to the last of the middle batch (whose stream is read on to that end marker).
         String from = byPartition(p -> Math.max(0, afterEarly.get(p) - 1));
         String to = byPartition(p -> Math.max(Math.max(0, afterEarly.get(p) - 1), afterMiddle.get(p) - 1));
         String output = settings.get("topics.transcripts") + ".by-offsets";
+        Map<String, Object> live = livePipeline();
         TestPipeline.CliRun run = reprocess(output, "--from", from, "--to", to);
         assertThat(run.exit()).as(run.stderr()).isZero();
         ReprocessStreams.assertSameAs(ReprocessStreams.byStream(output, MIDDLE.size()), transcribed, MIDDLE);
+        assertThat(livePipeline()).as("the live pipeline's offsets and output").isEqualTo(live);
 
         TestPipeline.CliRun again = reprocess(output, "--from", from, "--to", to);
         assertThat(again.exit()).isZero();
@@ -173,6 +176,20 @@ class ReprocessSpeechTest {
         TestPipeline.CliRun live = reprocess(settings.get("topics.transcripts"), "--from", "earliest", "--to", "now");
         assertThat(live.exit()).isEqualTo(UserFacingError.USAGE);
         assertThat(live.messages()).singleElement().asString().contains("live pipeline's output");
+    }
+
+    /** The live stages' committed offsets and the live transcripts topic's records. */
+    private static Map<String, Object> livePipeline() throws Exception {
+        Map<String, Object> state = new java.util.TreeMap<>();
+        try (Admin admin = KafkaClients.admin(TestKafka.bootstrapServers())) {
+            for (String stage : ReprocessKind.SPEECH.stages()) {
+                String group = settings.get("kafka.application-id-prefix") + "-" + stage;
+                state.put(group, admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().toString());
+            }
+        }
+        state.put("transcripts", TestPipeline.readAll(settings.get("topics.transcripts"), Integer.MAX_VALUE, Duration.ZERO)
+                .stream().map(record -> record.partition() + "/" + record.offset()).toList());
+        return state;
     }
 
     private static String byPartition(java.util.function.IntFunction<Long> offset) {
