@@ -1,7 +1,9 @@
 package io.sensorium.cli;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,9 +23,13 @@ final class RunProgress {
     private final Map<String, Integer> starts = new HashMap<>();
     private final Map<String, Integer> ends = new HashMap<>();
     private final Map<String, Double> reached = new HashMap<>();
-    /** When this process had read what earlier ones left on the output, and the work done by then; the rate counts from there. */
-    private long caughtUpAt;
-    private double doneBefore = -1;
+    /**
+     * The rate is that of the last {@value #RATE_WINDOW_SECONDS} s: a run speeds up after its start (groups joined,
+     * code compiled, every stream's first window in), and a rate since the start would keep the time left too long.
+     */
+    private static final double RATE_WINDOW_SECONDS = 20;
+    /** (seconds, work out) as the lines were drawn, from when this process had read what earlier ones left out. */
+    private final ArrayDeque<double[]> samples = new ArrayDeque<>();
 
     /** @param estimates the work each partition's range holds, estimated ahead of the copy */
     RunProgress(ReprocessKind kind, List<PartitionRange> ranges, Map<Integer, Double> estimates) {
@@ -57,8 +63,26 @@ final class RunProgress {
 
     /** Says that the output an earlier process of the run wrote has been read: what comes from now on is this one's. */
     synchronized void caughtUp() {
-        caughtUpAt = System.nanoTime();
-        doneBefore = reached.values().stream().mapToDouble(Double::doubleValue).sum();
+        samples.addLast(new double[] {System.nanoTime() / 1e9, reachedTotal()});
+    }
+
+    private double reachedTotal() {
+        return reached.values().stream().mapToDouble(Double::doubleValue).sum();
+    }
+
+    /** Work a second over the last {@value #RATE_WINDOW_SECONDS} s; 0 before it can be told. */
+    private double rate() {
+        if (samples.isEmpty()) {
+            return 0;
+        }
+        double now = System.nanoTime() / 1e9;
+        samples.addLast(new double[] {now, reachedTotal()});
+        // Drops the oldest sample while the next one still spans the window.
+        while (samples.size() > 2 && now - secondOldest()[0] >= RATE_WINDOW_SECONDS) {
+            samples.removeFirst();
+        }
+        double[] first = samples.getFirst();
+        return now > first[0] ? (reachedTotal() - first[1]) / (now - first[0]) : 0;
     }
 
     /** Whether the copy is over and every stream it began has come out whole. */
@@ -73,6 +97,12 @@ final class RunProgress {
 
     synchronized double work() {
         return partitions.values().stream().mapToDouble(Partition::total).sum();
+    }
+
+    private double[] secondOldest() {
+        Iterator<double[]> oldest = samples.iterator();
+        oldest.next();
+        return oldest.next();
     }
 
     /** One line per partition and one for the whole run: records, work, rate and time left. */
@@ -94,9 +124,7 @@ final class RunProgress {
             done += partitionDone;
             total += p.total();
         }
-        double seconds = (System.nanoTime() - caughtUpAt) / 1e9;
-        double rate = doneBefore >= 0 && seconds > 0
-                ? (reached.values().stream().mapToDouble(Double::doubleValue).sum() - doneBefore) / seconds : 0;
+        double rate = rate();
         String eta = rate > 0 ? "ETA " + clock((total - done) / rate) : "ETA --:--";
         lines.add(String.format(Locale.ROOT, "  total         %s  %.1f %s/s  %s", amounts(read, records, done, total), rate,
                 kind.unit(), eta));
