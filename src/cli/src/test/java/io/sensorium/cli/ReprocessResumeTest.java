@@ -23,9 +23,12 @@ import org.junit.jupiter.api.io.TempDir;
  * segment once, as {@code transcribe} gave them, and a fourth run finds nothing to do.
  */
 class ReprocessResumeTest {
-    private static final List<String> STREAMS = List.of("a.wav", "b.wav", "c.wav");
-    /** jfk.wav this many times a stream: enough work for each stop to find the run under way. */
-    private static final int REPEATS = 6;
+    private static final List<String> STREAMS = List.of("a.wav", "b.wav", "c.wav", "d.wav");
+    /**
+     * jfk.wav this many times a stream: enough work that each stop finds the run under way, even after a stage
+     * stopped by SIGTERM has finished the windows it was given before it closed.
+     */
+    private static final int REPEATS = 9;
 
     @Test
     void aKilledRunGoesOnWhereItStoppedAndAddsNothingTwice(@TempDir Path dir) throws Exception {
