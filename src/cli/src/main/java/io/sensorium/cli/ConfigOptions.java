@@ -30,7 +30,13 @@ final class ConfigOptions {
 
     /** The configuration, with {@code --model} setting {@code modelKey}. */
     SensoriumConfig load(String modelKey) {
+        return load(modelKey, Map.of());
+    }
+
+    /** The configuration, with {@code --model} setting {@code modelKey} and {@code fixed} over the user's settings. */
+    SensoriumConfig load(String modelKey, Map<String, String> fixed) {
         Map<String, String> overrides = new LinkedHashMap<>(settings);
+        overrides.putAll(fixed);
         if (bootstrapServers != null) {
             overrides.put("kafka.bootstrap-servers", bootstrapServers);
         }

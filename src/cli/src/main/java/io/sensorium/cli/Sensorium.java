@@ -6,8 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code sensorium} command: each subcommand is one way to run the pipeline or one of its stages. */
 @Command(name = "sensorium", mixinStandardHelpOptions = true, version = "sensorium 0.1.0",
         description = "Streaming speech and vision pipeline over Apache Kafka.",
-        subcommands = {TranscribeCommand.class, DetectCommand.class, IngestCommand.class, ProcessCommand.class, TailCommand.class,
-                StatusCommand.class, ModelsCommand.class, BrokerCommand.class})
+        subcommands = {TranscribeCommand.class, DetectCommand.class, IngestCommand.class, ProcessCommand.class,
+                ReprocessCommand.class, TailCommand.class, StatusCommand.class, ModelsCommand.class, BrokerCommand.class})
 public final class Sensorium {
     public static void main(String[] args) {
         System.exit(run(args));

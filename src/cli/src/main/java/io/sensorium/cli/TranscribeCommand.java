@@ -70,11 +70,7 @@ final class TranscribeCommand implements Callable<Integer> {
         SensoriumConfig gated = vad == null ? loaded : loaded.withVad(vad);
         SensoriumConfig config = live ? gated.withLiveSpeech(true) : gated;
         FeatureTopology.requireSupported(config.audio());
-        Path model = config.speech().model();
-        if (!Files.isDirectory(model)) {
-            throw new UserFacingError("no Whisper model at " + model + ": get one with `./sensorium models pull tiny.en`"
-                    + " or give --model DIR", UserFacingError.USAGE);
-        }
+        requireModel(config);
         AudioFiles.requireReadable(sources);
         Map<String, String> streams = StreamIds.forSources(sources);
         // The model loads while the broker starts and the topics are made: each takes about a second.
@@ -106,6 +102,16 @@ final class TranscribeCommand implements Callable<Integer> {
                         }), this::print);
             }
         }
+    }
+
+    /** The configured Whisper model directory, or a usage error saying how to get one. */
+    static Path requireModel(SensoriumConfig config) {
+        Path model = config.speech().model();
+        if (!Files.isDirectory(model)) {
+            throw new UserFacingError("no Whisper model at " + model + ": get one with `./sensorium models pull tiny.en`"
+                    + " or give --model DIR", UserFacingError.USAGE);
+        }
+        return model;
     }
 
     private void print(Object value) {

@@ -32,6 +32,15 @@ public final class JsonRecords {
         return new String(write(record), StandardCharsets.UTF_8);
     }
 
+    /** @throws InvalidRecordException when the value is not JSON of {@code type} */
+    public static <T> T read(byte[] value, Class<T> type) {
+        try {
+            return MAPPER.readValue(value, type);
+        } catch (IOException e) {
+            throw new InvalidRecordException("not a " + type.getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
     /**
      * @param what  the kind of record, for the error message
      * @param types record class by the value's {@code type} field

@@ -1,0 +1,50 @@
+package io.sensorium.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sensorium.core.records.TranscriptEnd;
+import io.sensorium.core.records.TranscriptSegment;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A run is done once its copy is through and every stream it began has ended on the output, each time it began. */
+class RunProgressTest {
+    private static TranscriptSegment segment(String stream, double end) {
+        return TranscriptSegment.of(stream, 0, 0, end, " words", List.of(1), -0.1, "m", "en");
+    }
+
+    @Test
+    void doneWhenTheCopyIsThroughAndEveryStreamHasEnded() {
+        RunProgress progress = new RunProgress(ReprocessKind.SPEECH,
+                List.of(new PartitionRange(0, 0, 10, 10), new PartitionRange(1, 5, 9, 9)), Map.of(0, 5.0, 1, 2.0));
+        progress.copied(0, "a", true, 3.0);
+        progress.copied(1, "b", true, 2.0);
+        progress.output("a", segment("a", 2.5));
+        progress.output("a", TranscriptEnd.of("a", 1, 3.0));
+        progress.output("b", TranscriptEnd.of("b", 0, 2.0));
+        assertThat(progress.done()).as("copy not through").isFalse();
+        progress.read(0, 10, true);
+        progress.read(1, 9, true);
+        assertThat(progress.done()).isTrue();
+        assertThat(progress.lines()).first().asString().contains("partition 0", "100%", "10/10 records", "3.0/3.0 audio s");
+
+        // The same stream id begun again: done once that one has ended too.
+        progress.copied(0, "a", true, 1.0);
+        assertThat(progress.done()).isFalse();
+        progress.output("a", TranscriptEnd.of("a", 0, 1.0));
+        assertThat(progress.done()).isTrue();
+        assertThat(progress.streams()).isEqualTo(2);
+    }
+
+    @Test
+    void theWorkIsEstimatedUntilThePartitionIsRead() {
+        RunProgress progress = new RunProgress(ReprocessKind.SPEECH, List.of(new PartitionRange(0, 0, 10, 12)), Map.of(0, 5.0));
+        progress.copied(0, "a", true, 1.0);
+        assertThat(progress.work()).isEqualTo(5.0);
+        progress.copied(0, "a", false, 5.5);
+        progress.read(0, 12, true);
+        assertThat(progress.work()).isEqualTo(6.5);
+        assertThat(progress.lines()).last().asString().contains("10/10 records", "ETA --:--");
+    }
+}
