@@ -164,17 +164,18 @@ public final class WhisperTranscriber {
     }
 
     /**
-     * Whether a transcript's decoding did not come to its end or repeats itself (openai's compression-ratio test):
-     * one openai's transcribe would decode again at a higher temperature, which greedy decoding has no use for.
+     * Whether a transcript's text repeats itself (openai's compression-ratio test): one openai's transcribe would
+     * decode again at a higher temperature, which greedy decoding has no use for.
      */
     public boolean repetitive(WindowTranscript transcript) {
-        return looping(transcript.decoding());
+        return repetitive(transcript.decoding());
     }
 
     private boolean looping(WhisperDecoder.Result decoding) {
-        if (!decoding.endOfText()) {
-            return true;
-        }
+        return !decoding.endOfText() || repetitive(decoding);
+    }
+
+    private boolean repetitive(WhisperDecoder.Result decoding) {
         byte[] text = model.tokenizer().decode(decoding.generated()).getBytes(StandardCharsets.UTF_8);
         if (text.length == 0) {
             return false;

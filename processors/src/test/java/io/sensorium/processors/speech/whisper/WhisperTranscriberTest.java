@@ -99,7 +99,7 @@ class WhisperTranscriberTest {
     }
 
     @Test
-    void aDecodingThatDoesNotEndOrRepeatsItselfIsRepetitive() {
+    void aDecodingThatRepeatsItselfIsRepetitiveWhetherOrNotItEnded() {
         WhisperTranscriber transcriber = new WhisperTranscriber(model, true, null,
                 WhisperTranscriber.DEFAULT_MAX_NEW_TOKENS, 0.6, -1.0);
         String sentence = " And so my fellow Americans, ask not what your country can do for you.";
@@ -107,10 +107,12 @@ class WhisperTranscriberTest {
         boolean plain = transcriber.repetitive(transcript(sentence, true));
         boolean unended = transcriber.repetitive(transcript(sentence, false));
         boolean looping = transcriber.repetitive(transcript(" the right government,".repeat(12), true));
+        boolean loopingOn = transcriber.repetitive(transcript(" the right government,".repeat(12), false));
 
         assertThat(plain).isFalse();
-        assertThat(unended).as("cut off at the token limit").isTrue();
+        assertThat(unended).as("cut off at the token limit, but no loop").isFalse();
         assertThat(looping).as("zlib shrinks it more than 2.4 times").isTrue();
+        assertThat(loopingOn).isTrue();
     }
 
     private static WhisperTranscriber.WindowTranscript transcript(String text, boolean ended) {

@@ -169,7 +169,9 @@ public final class StreamsStage implements AutoCloseable {
 
     /** Starts shutting down without waiting, so that several stages close at once; {@link #close()} then waits. */
     public void beginClose() {
-        streams.close(new KafkaStreams.CloseOptions().timeout(Duration.ZERO).leaveGroup(true));
+        // Not leaving the group: a leave is an admin request, which a zero timeout fails (and logs) at once. The
+        // one-shot runs that close this way leave no partitions to anyone.
+        streams.close(Duration.ZERO);
     }
 
     @Override
