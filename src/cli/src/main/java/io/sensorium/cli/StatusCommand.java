@@ -42,10 +42,10 @@ import picocli.CommandLine.Mixin;
 final class StatusCommand implements Callable<Integer> {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    /** A stage and the topic it reads, which its lag is counted on. */
-    private record Stage(String name, Function<SensoriumConfig.Topics, String> input) {}
+    /** A stage and the topic it reads, which its lag is counted on (and KEDA scales it on: deploy/k8s). */
+    record Stage(String name, Function<SensoriumConfig.Topics, String> input) {}
 
-    private static final List<Stage> STAGES = List.of(
+    static final List<Stage> STAGES = List.of(
             new Stage(FeatureTopology.STAGE, SensoriumConfig.Topics::audio),
             new Stage(SpeechTopology.STAGE, SensoriumConfig.Topics::features),
             new Stage(VisionPreprocessTopology.STAGE, SensoriumConfig.Topics::frames),

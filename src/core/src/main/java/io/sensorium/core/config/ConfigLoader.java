@@ -144,6 +144,14 @@ public final class ConfigLoader {
         }
     }
 
+    /**
+     * Every key of the configuration, dotted ({@code kafka.bootstrap-servers}, ...): what a file, {@code --set} or
+     * the variable {@link #envName} names can set.
+     */
+    public static List<String> keys() {
+        return leafKeys(readDefaults(), "");
+    }
+
     /** {@code kafka.bootstrap-servers} -> {@code SENSORIUM_KAFKA_BOOTSTRAP_SERVERS}. */
     public static String envName(String key) {
         return ENV_PREFIX + key.replace('.', '_').replace('-', '_').toUpperCase(Locale.ROOT);
