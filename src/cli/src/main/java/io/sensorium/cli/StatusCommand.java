@@ -19,7 +19,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -58,7 +57,7 @@ final class StatusCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         SensoriumConfig config = options.load();
         try (KafkaCluster cluster = KafkaCluster.connect(config, false);
-             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
+             Admin admin = KafkaClients.admin(cluster.bootstrapServers())) {
             PrintStream out = System.out;
             out.printf(Locale.ROOT, "%-18s %-32s %-12s %7s  %s%n", "stage", "group", "state", "members", "lag");
             for (Stage stage : STAGES) {

@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
 import io.sensorium.core.records.RecordHeaders;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -25,6 +27,8 @@ public abstract class DeadLetteringProcessor implements Processor<String, byte[]
 
     private final String stage;
     private final Counter recordsIn;
+    /** {@code sensorium.records.out} by output, resolved once per output rather than looked up per record. */
+    private final Map<String, Counter> recordsOut = new HashMap<>();
     private ProcessorContext<String, byte[]> context;
     /** The gauge of the streams this task holds, where the stage keeps per-stream state; else null. */
     private Gauge activeStreams;
@@ -108,8 +112,9 @@ public abstract class DeadLetteringProcessor implements Processor<String, byte[]
     /** Forwards to another output the stage added with {@link StageTopology#addOutput}. */
     protected void emit(Record<String, byte[]> record, String sink) {
         context.forward(record, sink);
-        Counter.builder("sensorium.records.out").description("records a stage sent on, by output")
-                .tags("stage", stage, "output", sink).register(Metrics.globalRegistry).increment();
+        recordsOut.computeIfAbsent(sink, output -> Counter.builder("sensorium.records.out")
+                .description("records a stage sent on, by output").tags("stage", stage, "output", output)
+                .register(Metrics.globalRegistry)).increment();
     }
 
     protected void deadLetter(Record<String, byte[]> record, Exception error) {
