@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -43,6 +44,18 @@ final class CliProcess {
                 "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"), Sensorium.class.getName()));
         command.addAll(args);
         return new CliProcess(new ProcessBuilder(command).start());
+    }
+
+    /** {@code process STAGE} in a JVM of its own, on a state directory of its own, once it is RUNNING. */
+    static CliProcess stage(Path tmp, String stage, Map<String, String> settings, String stateDir)
+            throws Exception {
+        List<String> args = new ArrayList<>(List.of("process", stage, "--set", "kafka.stream-threads=1",
+                "--set", "kafka.state-dir=" + tmp.resolve(stateDir)));
+        settings.forEach((key, value) -> args.addAll(List.of("--set", key + "=" + value)));
+        CliProcess process = CliProcess.start(tmp, args);
+        // A JVM, a model, a group to join and state to restore: more than a minute on a busy machine.
+        process.awaitStderr("stage " + stage + " running in group", 180);
+        return process;
     }
 
     Process process() {

@@ -37,15 +37,15 @@ class ProcessFailoverTest {
     @Test
     void aSpeechStageKilledMidStreamLosesAndRepeatsNothing(@TempDir Path tmp) throws Exception {
         Map<String, String> settings = TestPipeline.isolatedSettings();
-        CliProcess features = stage(tmp, "features", settings, "features-state");
-        CliProcess first = stage(tmp, "speech", settings, "speech-a");
+        CliProcess features = CliProcess.stage(tmp, "features", settings, "features-state");
+        CliProcess first = CliProcess.stage(tmp, "speech", settings, "speech-a");
         try {
             publish(tmp, settings);
             awaitOutput(settings, records -> !records.isEmpty());
             first.kill();
             first.waitFor(30);
             // A fresh state directory, as on another machine: the streams' state comes from the changelogs.
-            CliProcess second = stage(tmp, "speech", settings, "speech-b");
+            CliProcess second = CliProcess.stage(tmp, "speech", settings, "speech-b");
             try {
                 assertEveryStreamOnce(awaitOutput(settings, ProcessFailoverTest::allEnded));
             } finally {
@@ -61,9 +61,9 @@ class ProcessFailoverTest {
     @Test
     void twoInstancesShareTheStreamsAndOneStoppingHandsItsOverToTheOther(@TempDir Path tmp) throws Exception {
         Map<String, String> settings = TestPipeline.isolatedSettings();
-        CliProcess features = stage(tmp, "features", settings, "features-state");
-        CliProcess a = stage(tmp, "speech", settings, "speech-a");
-        CliProcess b = stage(tmp, "speech", settings, "speech-b");
+        CliProcess features = CliProcess.stage(tmp, "features", settings, "features-state");
+        CliProcess a = CliProcess.stage(tmp, "speech", settings, "speech-a");
+        CliProcess b = CliProcess.stage(tmp, "speech", settings, "speech-b");
         try {
             int together = speechMembers(settings);
             publish(tmp, settings);
@@ -88,18 +88,6 @@ class ProcessFailoverTest {
                 settings.get("kafka.bootstrap-servers")))) {
             return admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group).members().size();
         }
-    }
-
-    /** {@code process STAGE} in a JVM of its own, on a state directory of its own, once it is RUNNING. */
-    private static CliProcess stage(Path tmp, String stage, Map<String, String> settings, String stateDir)
-            throws Exception {
-        List<String> args = new ArrayList<>(List.of("process", stage, "--set", "kafka.stream-threads=1",
-                "--set", "kafka.state-dir=" + tmp.resolve(stateDir)));
-        settings.forEach((key, value) -> args.addAll(List.of("--set", key + "=" + value)));
-        CliProcess process = CliProcess.start(tmp, args);
-        // A JVM, a model, a group to join and state to restore: more than a minute on a busy machine.
-        process.awaitStderr("stage " + stage + " running in group", 180);
-        return process;
     }
 
     /** Streams of jfk.wav said {@value #REPEATS} times over: several windows each, so a kill falls inside one. */

@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,16 +65,7 @@ class ReprocessSpeechTest {
     private static void transcribe(Path... files) throws Exception {
         TestPipeline.CliRun run = TestPipeline.cli(List.of("transcribe"), settings, Arrays.stream(files).map(Path::toString).toList());
         assertThat(run.exit()).isZero();
-        // A one-shot run's members stay in its groups after it closes: the next run would wait out their sessions
-        // before it got the partitions.
-        try (Admin admin = KafkaClients.admin(TestKafka.bootstrapServers())) {
-            for (String stage : ReprocessKind.SPEECH.stages()) {
-                String group = settings.get("kafka.application-id-prefix") + "-" + stage;
-                if (!admin.describeConsumerGroups(List.of(group)).all().get().get(group).members().isEmpty()) {
-                    admin.removeMembersFromConsumerGroup(group, new RemoveMembersFromConsumerGroupOptions()).all().get();
-                }
-            }
-        }
+        ReprocessStreams.emptyLiveGroups(settings);
     }
 
     /** The audio topic's end offset in each partition. */
