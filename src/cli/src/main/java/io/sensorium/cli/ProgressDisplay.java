@@ -1,6 +1,7 @@
 package io.sensorium.cli;
 
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -9,17 +10,22 @@ import java.util.List;
  */
 final class ProgressDisplay {
     private static final long TERMINAL_EVERY_NANOS = 500_000_000L;
-    private static final long PLAIN_EVERY_NANOS = 10_000_000_000L;
 
+    private final long plainEveryNanos;
     private final PrintStream out = System.err;
     private final boolean terminal = System.console() != null;
     private int drawn;
     private long lastDraw;
 
+    /** @param plainEvery how often to print where stderr is not a terminal */
+    ProgressDisplay(Duration plainEvery) {
+        this.plainEveryNanos = plainEvery.toNanos();
+    }
+
     /** Draws {@code lines} when it is time to, or at once when {@code now}. */
     void show(List<String> lines, boolean now) {
         long time = System.nanoTime();
-        if (!now && time - lastDraw < (terminal ? TERMINAL_EVERY_NANOS : PLAIN_EVERY_NANOS)) {
+        if (!now && time - lastDraw < (terminal ? TERMINAL_EVERY_NANOS : plainEveryNanos)) {
             return;
         }
         lastDraw = time;

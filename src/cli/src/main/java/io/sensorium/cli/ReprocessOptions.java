@@ -29,6 +29,11 @@ final class ReprocessOptions {
             + " count or labels changed (vision); on stdout.")
     String compare;
 
+    @Option(names = "--progress-every", paramLabel = "SECONDS", defaultValue = "10",
+            description = "Where stderr is not a terminal (a log file, a pipe), print the progress block every SECONDS"
+                    + " (default: ${DEFAULT-VALUE}); a terminal's is redrawn in place.")
+    double progressEvery;
+
     @Option(names = "--dry-run", description = "Print the resolved offsets and the work the range holds; run nothing.")
     boolean dryRun;
 }

@@ -6,6 +6,7 @@ import io.sensorium.core.kafka.TopicAdmin;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.ZoneId;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -54,8 +55,8 @@ final class Reprocessing implements AutoCloseable {
      * The run these options ask for: as the registry has it when it was started before, else with its range
      * resolved now. Nothing is written yet.
      *
-     * @throws UserFacingError when the input topic does not exist, the output is the input or the live output, or
-     *                         the range is wrong or empty
+     * @throws UserFacingError when the input topic does not exist, the output is the input or the live output, the
+     *                         range is wrong or empty, or the progress interval is not above 0
      */
     static Reprocessing plan(ReprocessKind kind, SensoriumConfig config, ReprocessOptions options, String model) {
         String input = kind.inputTopic(config);
@@ -63,6 +64,10 @@ final class Reprocessing implements AutoCloseable {
         if (output.equals(input) || output.equals(kind.liveOutputTopic(config))) {
             throw new UserFacingError("--output " + output + " is the " + (output.equals(input) ? "input" : "live pipeline's output")
                     + " topic: a reprocessing run writes to a topic of its own", UserFacingError.USAGE);
+        }
+        if (!(options.progressEvery > 0)) {
+            throw new UserFacingError("--progress-every must be a number of seconds above 0, not " + options.progressEvery,
+                    UserFacingError.USAGE);
         }
         KafkaCluster cluster = KafkaCluster.connect(config, false);
         Admin admin = KafkaClients.admin(cluster.bootstrapServers());
@@ -171,7 +176,8 @@ final class Reprocessing implements AutoCloseable {
         RunCleanup.removeMembers(admin, run);
         RunProgress progress = new RunProgress(kind, run.partitions(),
                 WorkEstimate.of(cluster.bootstrapServers(), run.input(), run.partitions(), kind));
-        RunStages running = new RunStages(cluster.bootstrapServers(), run, kind, ownTopics, config.topics().deadLetters(), progress);
+        RunStages running = new RunStages(cluster.bootstrapServers(), run, kind, ownTopics, config.topics().deadLetters(), progress,
+                new ProgressDisplay(Duration.ofMillis(Math.round(options.progressEvery * 1000))));
         signal.onStop(running::stop);
         List<String> problems = running.run(stages.build(cluster.bootstrapServers()),
                 new TopicCopy(cluster.bootstrapServers(), run, kind, ownTopics.get(0), progress));

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * How far a reprocessing run has come, per input partition and in total: records of the range read by the copy,
@@ -24,16 +25,25 @@ final class RunProgress {
     private final Map<String, Integer> ends = new HashMap<>();
     private final Map<String, Double> reached = new HashMap<>();
     /**
-     * The rate is that of the last {@value #RATE_WINDOW_SECONDS} s: a run speeds up after its start (groups joined,
-     * code compiled, every stream's first window in), and a rate since the start would keep the time left too long.
+     * The rate is that of the last {@value #RATE_WINDOW_SECONDS} s, counted from this process's first output: before
+     * it the stages start (groups joined, models loaded, every stream's first window in), and a run speeds up after
+     * its start, so that a rate since the start would keep the time left too long.
      */
     private static final double RATE_WINDOW_SECONDS = 20;
-    /** (seconds, work out) as the lines were drawn, from when this process had read what earlier ones left out. */
+    private final LongSupplier nanoTime;
+    /** Whether what earlier processes of the run wrote has been read: output from now on is this one's. */
+    private boolean caughtUp;
+    /** (seconds, work out) as the lines were drawn, from this process's first output on. */
     private final ArrayDeque<double[]> samples = new ArrayDeque<>();
 
     /** @param estimates the work each partition's range holds, estimated ahead of the copy */
     RunProgress(ReprocessKind kind, List<PartitionRange> ranges, Map<Integer, Double> estimates) {
+        this(kind, ranges, estimates, System::nanoTime);
+    }
+
+    RunProgress(ReprocessKind kind, List<PartitionRange> ranges, Map<Integer, Double> estimates, LongSupplier nanoTime) {
         this.kind = kind;
+        this.nanoTime = nanoTime;
         for (PartitionRange range : ranges) {
             partitions.put(range.partition(), new Partition(range, estimates.getOrDefault(range.partition(), 0.0)));
         }
@@ -59,11 +69,18 @@ final class RunProgress {
         if (kind.isEnd(record)) {
             ends.merge(stream, 1, Integer::sum);
         }
+        if (caughtUp && samples.isEmpty()) {
+            samples.addLast(new double[] {seconds(), reachedTotal()});
+        }
     }
 
     /** Says that the output an earlier process of the run wrote has been read: what comes from now on is this one's. */
     synchronized void caughtUp() {
-        samples.addLast(new double[] {System.nanoTime() / 1e9, reachedTotal()});
+        caughtUp = true;
+    }
+
+    private double seconds() {
+        return nanoTime.getAsLong() / 1e9;
     }
 
     private double reachedTotal() {
@@ -75,7 +92,7 @@ final class RunProgress {
         if (samples.isEmpty()) {
             return 0;
         }
-        double now = System.nanoTime() / 1e9;
+        double now = seconds();
         samples.addLast(new double[] {now, reachedTotal()});
         // Drops the oldest sample while the next one still spans the window.
         while (samples.size() > 2 && now - secondOldest()[0] >= RATE_WINDOW_SECONDS) {

@@ -32,16 +32,18 @@ final class RunStages {
     private final List<String> ownTopics;
     private final String deadLetters;
     private final RunProgress progress;
+    private final ProgressDisplay display;
     private volatile boolean stopped;
 
     RunStages(String bootstrapServers, ReprocessRun run, ReprocessKind kind, List<String> ownTopics, String deadLetters,
-              RunProgress progress) {
+              RunProgress progress, ProgressDisplay display) {
         this.bootstrapServers = bootstrapServers;
         this.run = run;
         this.kind = kind;
         this.ownTopics = ownTopics;
         this.deadLetters = deadLetters;
         this.progress = progress;
+        this.display = display;
     }
 
     /** Ends the run where it stands: the copy after its current transaction, the stages as they close. */
@@ -52,7 +54,6 @@ final class RunStages {
     /** @return the dead letters of the run's records, one line each */
     List<String> run(List<StreamsStage> stages, TopicCopy copy) throws Exception {
         ExecutorService copyThread = Executors.newSingleThreadExecutor();
-        ProgressDisplay display = new ProgressDisplay();
         List<String> problems = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = KafkaClients.reader(bootstrapServers)) {
             Map<TopicPartition, Long> earlier = follow(consumer);

@@ -47,4 +47,24 @@ class RunProgressTest {
         assertThat(progress.work()).isEqualTo(6.5);
         assertThat(progress.lines()).last().asString().contains("10/10 records", "ETA --:--");
     }
+
+    @Test
+    void theTimeLeftCountsFromThisProcesssFirstOutput() {
+        long[] now = {0};
+        RunProgress progress = new RunProgress(ReprocessKind.SPEECH, List.of(new PartitionRange(0, 0, 10, 10)),
+                Map.of(0, 300.0), () -> now[0]);
+        progress.copied(0, "a", true, 300.0);
+        progress.read(0, 10, true);
+        // What an earlier process of the run wrote, read before this one has caught up: no part of this one's rate.
+        progress.output("a", segment("a", 30));
+        progress.caughtUp();
+        now[0] = 10_000_000_000L;
+        assertThat(progress.lines()).last().asString().contains("ETA --:--");
+        // Ten seconds of start-up until this process's first output, then 60 s of audio more in 10 s: 6 audio s/s,
+        // 180 s left.
+        progress.output("a", segment("a", 60));
+        now[0] = 20_000_000_000L;
+        progress.output("a", segment("a", 120));
+        assertThat(progress.lines()).last().asString().contains("40%", "6.0 audio s/s", "ETA 0:00:30");
+    }
 }
