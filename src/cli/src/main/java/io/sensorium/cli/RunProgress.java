@@ -83,8 +83,12 @@ final class RunProgress {
         return nanoTime.getAsLong() / 1e9;
     }
 
+    /**
+     * Work out for the streams this run copied: another run may write to the same output topic at the same time, and
+     * its streams are none of this one's work.
+     */
     private double reachedTotal() {
-        return reached.values().stream().mapToDouble(Double::doubleValue).sum();
+        return streamPartition.keySet().stream().mapToDouble(stream -> reached.getOrDefault(stream, 0.0)).sum();
     }
 
     /** Work a second over the last {@value #RATE_WINDOW_SECONDS} s; 0 before it can be told. */

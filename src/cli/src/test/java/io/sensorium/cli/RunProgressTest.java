@@ -49,7 +49,7 @@ class RunProgressTest {
     }
 
     @Test
-    void theTimeLeftCountsFromThisProcesssFirstOutput() {
+    void theTimeLeftCountsFromThisProcesssFirstOutputAndOnlyItsOwnStreams() {
         long[] now = {0};
         RunProgress progress = new RunProgress(ReprocessKind.SPEECH, List.of(new PartitionRange(0, 0, 10, 10)),
                 Map.of(0, 300.0), () -> now[0]);
@@ -65,6 +65,9 @@ class RunProgressTest {
         progress.output("a", segment("a", 60));
         now[0] = 20_000_000_000L;
         progress.output("a", segment("a", 120));
+        // Another run writing to the same topic at the same time: its streams are not this run's work.
+        progress.output("other", segment("other", 100));
+        progress.output("other", TranscriptEnd.of("other", 1, 100));
         assertThat(progress.lines()).last().asString().contains("40%", "6.0 audio s/s", "ETA 0:00:30");
     }
 }
