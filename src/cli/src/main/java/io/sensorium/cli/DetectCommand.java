@@ -92,8 +92,11 @@ final class DetectCommand implements Callable<Integer> {
                     VideoIngest.Result result = ingest.publish(id, source);
                     result.problems().forEach(problem -> failures.failed(id, problem, result.streamClosed()));
                 }), value -> {
-                    System.out.println(JsonRecords.writeString(value));
-                    System.out.flush();
+                    // A stream's end is for the run to know when it is done; what a user reads are the detections.
+                    if (!(value instanceof DetectionsEnd)) {
+                        System.out.println(JsonRecords.writeString(value));
+                        System.out.flush();
+                    }
                 });
             }
         }

@@ -67,7 +67,7 @@ final class OutputWatcher implements AutoCloseable {
         return problems;
     }
 
-    /** @param onRecord gets each decoded output record but the end markers */
+    /** @param onRecord gets each decoded output record, the end markers too */
     void poll(Duration timeout, Consumer<Object> onRecord) {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(timeout)) {
             if (!open.contains(record.key())) {
@@ -77,9 +77,8 @@ final class OutputWatcher implements AutoCloseable {
                 Object value = reader.apply(record.value());
                 if (endType.isInstance(value)) {
                     open.remove(record.key());
-                } else {
-                    onRecord.accept(value);
                 }
+                onRecord.accept(value);
             } else if (record.headers().lastHeader(DeadLetters.SOURCE_TOPIC) != null) {
                 // Only the stages' dead letters name a source record. Ingest reports its own failures as it publishes;
                 // counting its dead letters here too would report them twice (or once, depending on when they came).

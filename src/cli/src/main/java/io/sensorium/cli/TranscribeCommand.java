@@ -1,5 +1,7 @@
 package io.sensorium.cli;
 
+import io.sensorium.cli.output.TranscriptFileFormat;
+import io.sensorium.cli.output.TranscriptFiles;
 import io.sensorium.core.config.SensoriumConfig;
 import io.sensorium.core.kafka.StreamsStage;
 import io.sensorium.core.records.JsonRecords;
@@ -12,6 +14,7 @@ import io.sensorium.ingest.audio.AudioIngest;
 import io.sensorium.processors.features.FeatureTopology;
 import io.sensorium.processors.speech.SpeechEngine;
 import io.sensorium.processors.speech.SpeechTopology;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,7 +36,17 @@ import picocli.CommandLine.Parameters;
 @Command(name = "transcribe", mixinStandardHelpOptions = true,
         description = "Transcribe audio files through the Kafka pipeline; one JSON line per record on stdout.")
 final class TranscribeCommand implements Callable<Integer> {
-    enum Format { json, text }
+    enum Format {
+        json(TranscriptFileFormat.JSON), text(null), txt(TranscriptFileFormat.TXT), srt(TranscriptFileFormat.SRT),
+        vtt(TranscriptFileFormat.VTT), tsv(TranscriptFileFormat.TSV);
+
+        /** How the format writes a file; none for text, a terminal's view. */
+        final TranscriptFileFormat file;
+
+        Format(TranscriptFileFormat file) {
+            this.file = file;
+        }
+    }
 
     @Mixin
     ConfigOptions options;
@@ -45,9 +58,16 @@ final class TranscribeCommand implements Callable<Integer> {
             + " named pipes, - for standard input, or live URLs (http, rtsp, srt, udp, rtmp...), read until stopped.")
     List<String> sources;
 
-    @Option(names = "--format", description = "json (default: one JSON object per record, partials included) or text"
-            + " (final segments as lines; on a terminal the latest partial too, on one line rewritten in place).")
+    @Option(names = "--format", description = "json (default: one JSON object per record, partials included), text"
+            + " (final segments as lines with their times; on a terminal the latest partial too, on one line rewritten"
+            + " in place), or a file format for one source or --output-dir: txt, srt, vtt (subtitles), tsv (start and"
+            + " end in ms, text).")
     Format format = Format.json;
+
+    @Option(names = "--output-dir", paramLabel = "DIR", description = "Write each source's final transcript to a file"
+            + " of its own in DIR, in --format (json: the records as JSON lines, .jsonl), named after the source"
+            + " (jfk.wav: DIR/jfk.srt), each segment as it comes.")
+    Path outputDir;
 
     @Option(names = "--vad", negatable = true, description = "Gate Whisper with Silero VAD, so that silence and noise"
             + " are never decoded (default: speech.vad, on; the live mode needs it).")
@@ -63,6 +83,36 @@ final class TranscribeCommand implements Callable<Integer> {
     }
 
     private int transcribe(StopOnSignal signal) throws Exception {
+        try (TranscriptFiles files = files()) {
+            return transcribe(signal, files);
+        }
+    }
+
+    /** Where the final transcripts go as files, if they do: a file format to stdout, or any to --output-dir. */
+    private TranscriptFiles files() {
+        if (outputDir != null) {
+            if (format.file == null) {
+                throw new UserFacingError("--format text is a terminal's view: give txt (or srt, vtt, tsv, json) with"
+                        + " --output-dir", UserFacingError.USAGE);
+            }
+            try {
+                return TranscriptFiles.inDirectory(format.file, outputDir);
+            } catch (IOException e) {
+                throw new UserFacingError("--output-dir " + outputDir + " cannot be made: " + e.getMessage(),
+                        UserFacingError.USAGE);
+            }
+        }
+        if (format == Format.json || format == Format.text) {
+            return null;
+        }
+        if (sources.size() > 1) {
+            throw new UserFacingError("--format " + format + " writes one source's transcript: give --output-dir DIR for a"
+                    + " file per source", UserFacingError.USAGE);
+        }
+        return TranscriptFiles.to(format.file, System.out);
+    }
+
+    private int transcribe(StopOnSignal signal, TranscriptFiles files) throws Exception {
         AudioIngest.Reading reading = input.reading();
         // A live caller would otherwise see nothing until a 30 s window filled.
         boolean live = reading.realtime() || sources.stream().anyMatch(InputPaths::isLive);
@@ -99,7 +149,7 @@ final class TranscribeCommand implements Callable<Integer> {
                             if (!result.ok()) {
                                 failures.failed(result.streamId(), result.error(), result.streamClosed());
                             }
-                        }), this::print);
+                        }), value -> print(value, files));
             }
         }
     }
@@ -114,8 +164,11 @@ final class TranscribeCommand implements Callable<Integer> {
         return model;
     }
 
-    private void print(Object value) {
-        if (format == Format.json) {
+    private void print(Object value, TranscriptFiles files) {
+        if (files != null) {
+            files.write(value).ifPresent(file -> System.err.println("sensorium: " + ((TranscriptEnd) value).stream()
+                    + " -> " + file));
+        } else if (format == Format.json && !(value instanceof TranscriptEnd)) {
             System.out.println(JsonRecords.writeString(value));
         } else if (value instanceof TranscriptSegment segment) {
             captions.clear();
