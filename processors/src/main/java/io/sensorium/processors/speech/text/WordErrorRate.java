@@ -9,40 +9,36 @@ public record WordErrorRate(int substitutions, int deletions, int insertions, in
     public static WordErrorRate of(String reference, String hypothesis) {
         String[] ref = words(reference);
         String[] hyp = words(hypothesis);
-        // cost[i][j] with its operation counts, for ref[0..i) against hyp[0..j)
-        int[][] cost = new int[ref.length + 1][hyp.length + 1];
-        int[][][] ops = new int[ref.length + 1][hyp.length + 1][3];
-        for (int i = 1; i <= ref.length; i++) {
-            cost[i][0] = i;
-            ops[i][0] = new int[] {0, i, 0};
-        }
+        // Row i of the edit-distance table (ref[0..i) against hyp[0..j)) with the operation counts of each cell's
+        // path: two rows at a time, as an hour of speech has tens of thousands of words.
+        Row previous = new Row(hyp.length);
         for (int j = 1; j <= hyp.length; j++) {
-            cost[0][j] = j;
-            ops[0][j] = new int[] {0, 0, j};
+            previous.set(j, j, 0, 0, j);
         }
+        Row current = new Row(hyp.length);
         for (int i = 1; i <= ref.length; i++) {
+            current.set(0, i, 0, i, 0);
             for (int j = 1; j <= hyp.length; j++) {
                 boolean same = ref[i - 1].equals(hyp[j - 1]);
-                int substitute = cost[i - 1][j - 1] + (same ? 0 : 1);
-                int delete = cost[i - 1][j] + 1;
-                int insert = cost[i][j - 1] + 1;
+                int substitute = previous.cost[j - 1] + (same ? 0 : 1);
+                int delete = previous.cost[j] + 1;
+                int insert = current.cost[j - 1] + 1;
                 if (substitute <= delete && substitute <= insert) {
-                    cost[i][j] = substitute;
-                    ops[i][j] = ops[i - 1][j - 1].clone();
-                    ops[i][j][0] += same ? 0 : 1;
+                    current.set(j, substitute, previous.substitutions[j - 1] + (same ? 0 : 1), previous.deletions[j - 1],
+                            previous.insertions[j - 1]);
                 } else if (delete <= insert) {
-                    cost[i][j] = delete;
-                    ops[i][j] = ops[i - 1][j].clone();
-                    ops[i][j][1]++;
+                    current.set(j, delete, previous.substitutions[j], previous.deletions[j] + 1, previous.insertions[j]);
                 } else {
-                    cost[i][j] = insert;
-                    ops[i][j] = ops[i][j - 1].clone();
-                    ops[i][j][2]++;
+                    current.set(j, insert, current.substitutions[j - 1], current.deletions[j - 1],
+                            current.insertions[j - 1] + 1);
                 }
             }
+            Row done = previous;
+            previous = current;
+            current = done;
         }
-        int[] last = ops[ref.length][hyp.length];
-        return new WordErrorRate(last[0], last[1], last[2], ref.length);
+        return new WordErrorRate(previous.substitutions[hyp.length], previous.deletions[hyp.length],
+                previous.insertions[hyp.length], ref.length);
     }
 
     public int errors() {
@@ -56,5 +52,26 @@ public record WordErrorRate(int substitutions, int deletions, int insertions, in
     private static String[] words(String text) {
         String stripped = text.strip();
         return stripped.isEmpty() ? new String[0] : stripped.split("\\s+");
+    }
+
+    private static final class Row {
+        final int[] cost;
+        final int[] substitutions;
+        final int[] deletions;
+        final int[] insertions;
+
+        Row(int hypothesisWords) {
+            cost = new int[hypothesisWords + 1];
+            substitutions = new int[hypothesisWords + 1];
+            deletions = new int[hypothesisWords + 1];
+            insertions = new int[hypothesisWords + 1];
+        }
+
+        void set(int j, int cellCost, int s, int d, int i) {
+            cost[j] = cellCost;
+            substitutions[j] = s;
+            deletions[j] = d;
+            insertions[j] = i;
+        }
     }
 }
