@@ -25,14 +25,17 @@ final class RunProgress {
     private final Map<String, Integer> ends = new HashMap<>();
     private final Map<String, Double> reached = new HashMap<>();
     /**
-     * The rate is that of the last {@value #RATE_WINDOW_SECONDS} s, counted from this process's first output: before
-     * it the stages start (groups joined, models loaded, every stream's first window in), and a run speeds up after
-     * its start, so that a rate since the start would keep the time left too long.
+     * The rate is that of the last {@value #RATE_WINDOW_SECONDS} s, or of the last half of the time since this
+     * process's first output when that is longer, counted from that output: before it the stages start (groups
+     * joined, models loaded, every stream's first window in), and a run speeds up after its start, so that a rate
+     * since the start would keep the time left too long; a window that grows with the run keeps the time left from
+     * swinging with every busy moment of a shared machine.
      */
     private static final double RATE_WINDOW_SECONDS = 20;
     private final LongSupplier nanoTime;
     /** Whether what earlier processes of the run wrote has been read: output from now on is this one's. */
     private boolean caughtUp;
+    private double firstOutput;
     /** (seconds, work out) as the lines were drawn, from this process's first output on. */
     private final ArrayDeque<double[]> samples = new ArrayDeque<>();
 
@@ -70,7 +73,8 @@ final class RunProgress {
             ends.merge(stream, 1, Integer::sum);
         }
         if (caughtUp && samples.isEmpty()) {
-            samples.addLast(new double[] {seconds(), reachedTotal()});
+            firstOutput = seconds();
+            samples.addLast(new double[] {firstOutput, reachedTotal()});
         }
     }
 
@@ -91,15 +95,16 @@ final class RunProgress {
         return streamPartition.keySet().stream().mapToDouble(stream -> reached.getOrDefault(stream, 0.0)).sum();
     }
 
-    /** Work a second over the last {@value #RATE_WINDOW_SECONDS} s; 0 before it can be told. */
+    /** Work a second over the window; 0 before it can be told. */
     private double rate() {
         if (samples.isEmpty()) {
             return 0;
         }
         double now = seconds();
         samples.addLast(new double[] {now, reachedTotal()});
+        double window = Math.max(RATE_WINDOW_SECONDS, (now - firstOutput) / 2);
         // Drops the oldest sample while the next one still spans the window.
-        while (samples.size() > 2 && now - secondOldest()[0] >= RATE_WINDOW_SECONDS) {
+        while (samples.size() > 2 && now - secondOldest()[0] >= window) {
             samples.removeFirst();
         }
         double[] first = samples.getFirst();

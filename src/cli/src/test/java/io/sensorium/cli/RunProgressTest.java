@@ -70,4 +70,23 @@ class RunProgressTest {
         progress.output("other", TranscriptEnd.of("other", 1, 100));
         assertThat(progress.lines()).last().asString().contains("40%", "6.0 audio s/s", "ETA 0:00:30");
     }
+
+    @Test
+    void theRateIsOfTheLastHalfOfTheRunOnceThatIsLongerThanTwentySeconds() {
+        long[] now = {0};
+        RunProgress progress = new RunProgress(ReprocessKind.SPEECH, List.of(new PartitionRange(0, 0, 10, 10)),
+                Map.of(0, 3600.0), () -> now[0]);
+        progress.copied(0, "a", true, 3600.0);
+        progress.read(0, 10, true);
+        progress.caughtUp();
+        progress.output("a", segment("a", 0.5));
+        // 10 audio s/s for a minute, then nothing for 40 s (a machine busy with something else).
+        for (int t = 10; t <= 100; t += 10) {
+            now[0] = t * 1_000_000_000L;
+            progress.output("a", segment("a", Math.min(t, 60) * 10 + 0.5));
+            progress.lines();
+        }
+        // Over the last 50 s: 100 audio s.
+        assertThat(progress.lines()).last().asString().contains("2.0 audio s/s");
+    }
 }
