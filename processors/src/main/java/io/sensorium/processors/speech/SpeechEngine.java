@@ -6,6 +6,7 @@ import io.sensorium.core.records.InvalidRecordException;
 import io.sensorium.processors.features.LogMelSpectrogram;
 import io.sensorium.processors.features.WhisperNormalization;
 import io.sensorium.processors.onnx.SharedModels;
+import io.sensorium.processors.speech.whisper.TemperatureFallback;
 import io.sensorium.processors.speech.whisper.WhisperModel;
 import io.sensorium.processors.speech.whisper.WhisperModels;
 import io.sensorium.processors.speech.whisper.WhisperTranscriber;
@@ -44,7 +45,8 @@ public final class SpeechEngine implements AutoCloseable {
         this.handle = handle;
         this.language = language;
         this.transcriber = new WhisperTranscriber(handle.model(), speech.timestamps(), language,
-                WhisperTranscriber.DEFAULT_MAX_NEW_TOKENS, speech.noSpeechThreshold(), speech.logProbThreshold());
+                WhisperTranscriber.DEFAULT_MAX_NEW_TOKENS, new TemperatureFallback(speech.temperatures(), speech.bestOf(),
+                speech.compressionRatioThreshold(), speech.logProbThreshold(), speech.noSpeechThreshold()));
         this.batcher = new WindowBatcher(transcriber, speech.batchSize(), speech.batchWaitMs(), streamThreads);
     }
 
@@ -83,7 +85,7 @@ public final class SpeechEngine implements AutoCloseable {
         if (previous.length > LIVE_PROMPT_TOKENS) {
             previous = Arrays.copyOfRange(previous, previous.length - LIVE_PROMPT_TOKENS, previous.length);
         }
-        return batcher.transcribe(new WhisperTranscriber.Window(window, contentFrames, liveEncoderFrames(contentFrames),
+        return batcher.transcribe(WhisperTranscriber.Window.live(window, contentFrames, liveEncoderFrames(contentFrames),
                 previous));
     }
 

@@ -4,6 +4,7 @@ import io.sensorium.ingest.audio.AudioDecoder;
 import io.sensorium.processors.features.LogMelSpectrogram;
 import io.sensorium.processors.features.WhisperNormalization;
 import io.sensorium.processors.speech.whisper.WhisperModel;
+import io.sensorium.processors.speech.whisper.TemperatureFallback;
 import io.sensorium.processors.speech.whisper.WhisperTranscriber;
 import io.sensorium.processors.speech.whisper.WindowBatcher;
 import java.nio.file.Path;
@@ -34,7 +35,7 @@ public final class LiveBatching {
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         try (WhisperModel model = WhisperModel.load(modelDir, WhisperModel.Options.cpu(INTRA_OP_THREADS))) {
             WhisperTranscriber transcriber = new WhisperTranscriber(model, true, "en",
-                    WhisperTranscriber.DEFAULT_MAX_NEW_TOKENS, 0.6, -1.0);
+                    WhisperTranscriber.DEFAULT_MAX_NEW_TOKENS, TemperatureFallback.greedyOnly(-1.0, 0.6));
             List<WhisperTranscriber.Window> windows = windows(model, streams);
             double[][] rates = new double[2][rounds];
             ExecutorService threads = Executors.newFixedThreadPool(streams);
@@ -74,7 +75,7 @@ public final class LiveBatching {
             float[][] frames = Arrays.copyOf(mel.compute(samples), WhisperModel.WINDOW_FRAMES);
             WhisperNormalization.normalize(frames);
             int encoderFrames = model.encodesShortInput() ? 1000 : WhisperModel.WINDOW_FRAMES;
-            windows.add(new WhisperTranscriber.Window(frames, seconds * 100, encoderFrames, prompt));
+            windows.add(WhisperTranscriber.Window.live(frames, seconds * 100, encoderFrames, prompt));
         }
         return windows;
     }

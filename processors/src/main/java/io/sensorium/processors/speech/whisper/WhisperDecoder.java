@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -128,6 +129,26 @@ public final class WhisperDecoder {
      */
     public List<Result> decodeBatch(WhisperEncoder.EncoderOutput encoded, List<int[]> prompts, boolean timestamps,
                                     int maxNewTokens, boolean useCache) {
+        return decodeBatch(encoded, prompts, timestamps, maxNewTokens, useCache, Sampling.GREEDY);
+    }
+
+    /**
+     * How each next token is chosen: the likeliest (temperature 0), or drawn from the scores' softmax at a
+     * temperature, by a generator seeded for the decoding, so that the same window gives the same text again.
+     */
+    public record Sampling(double temperature, long seed) {
+        public static final Sampling GREEDY = new Sampling(0, 0);
+
+        public Sampling {
+            if (!(temperature >= 0)) {
+                throw new IllegalArgumentException("a temperature is 0 or more, not " + temperature);
+            }
+        }
+    }
+
+    /** As {@link #decodeBatch(WhisperEncoder.EncoderOutput, List, boolean, int, boolean)}, choosing by {@code sampling}. */
+    public List<Result> decodeBatch(WhisperEncoder.EncoderOutput encoded, List<int[]> prompts, boolean timestamps,
+                                    int maxNewTokens, boolean useCache, Sampling sampling) {
         if (prompts.size() != encoded.batch()) {
             throw new IllegalArgumentException(encoded.batch() + " windows but " + prompts.size() + " prompts");
         }
@@ -144,14 +165,15 @@ public final class WhisperDecoder {
         }
         int limit = Math.min(promptLength + maxNewTokens, config.maxLength());
         long started = System.nanoTime();
-        List<Result> results = greedy(encoded, prompts, filters, limit, useCache);
+        List<Result> results = run(encoded, prompts, filters, limit, useCache, sampling);
         DECODER_TIME.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         DECODED_TOKENS.increment(results.stream().mapToInt(r -> r.tokens().length - promptLength).sum());
         return results;
     }
 
-    private List<Result> greedy(WhisperEncoder.EncoderOutput encoded, List<int[]> prompts, List<LogitsFilter> filters,
-                                int limit, boolean useCache) {
+    private List<Result> run(WhisperEncoder.EncoderOutput encoded, List<int[]> prompts, List<LogitsFilter> filters,
+                             int limit, boolean useCache, Sampling sampling) {
+        Random random = new Random(sampling.seed());
         int batch = encoded.batch();
         int promptLength = prompts.get(0).length;
         int[][] sequences = new int[batch][];
@@ -183,7 +205,8 @@ public final class WhisperDecoder {
                     for (LogitsFilter filter : filters) {
                         filter.apply(sequences[item], length, promptLength, scores[item]);
                     }
-                    int best = argmax(scores[item]);
+                    int best = sampling.temperature() == 0 ? argmax(scores[item])
+                            : sample(scores[item], sampling.temperature(), random);
                     sumLogprob[item] += logSoftmaxAt(scores[item], best);
                     sequences[item][length] = best;
                     if (best == config.eosTokenId()) {
@@ -223,6 +246,27 @@ public final class WhisperDecoder {
             }
         }
         return best;
+    }
+
+    /**
+     * A token drawn from softmax(scores / temperature), as torch's Categorical(logits=scores / temperature) draws it;
+     * a suppressed token (negative infinity) never.
+     */
+    private static int sample(float[] scores, double temperature, Random random) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float s : scores) {
+            max = Math.max(max, s);
+        }
+        double[] cumulative = new double[scores.length];
+        double sum = 0;
+        for (int i = 0; i < scores.length; i++) {
+            sum += Math.exp((scores[i] - max) / temperature);
+            cumulative[i] = sum;
+        }
+        double drawn = random.nextDouble() * sum;
+        int index = Arrays.binarySearch(cumulative, drawn);
+        // Not found, as it mostly is: the first whose cumulative weight is above the draw.
+        return Math.min(index >= 0 ? index + 1 : -index - 1, scores.length - 1);
     }
 
     private static double logSoftmaxAt(float[] scores, int index) {

@@ -84,11 +84,17 @@ public final class WhisperEncoder {
 
     /** The encoder's output, held in native memory until closed. */
     public static final class EncoderOutput implements AutoCloseable {
-        private final OrtSession.Result result;
+        private final AutoCloseable owner;
+        private final OnnxTensor hiddenStates;
         private final int batch;
 
         EncoderOutput(OrtSession.Result result, int batch) {
-            this.result = result;
+            this(result, (OnnxTensor) result.get(0), batch);
+        }
+
+        private EncoderOutput(AutoCloseable owner, OnnxTensor hiddenStates, int batch) {
+            this.owner = owner;
+            this.hiddenStates = hiddenStates;
             this.batch = batch;
         }
 
@@ -98,17 +104,43 @@ public final class WhisperEncoder {
         }
 
         OnnxTensor hiddenStates() {
-            return (OnnxTensor) result.get(0);
+            return hiddenStates;
         }
 
         /** The hidden states as {@code [window][frame][d_model]} values, for checks against a reference. */
         public float[] values() {
-            return hiddenStates().getFloatBuffer().array();
+            return hiddenStates.getFloatBuffer().array();
+        }
+
+        /**
+         * One window's hidden states {@code times} over, as a batch of their own (closed apart from this one): for
+         * several samples of that window decoded together, without encoding it again.
+         */
+        public EncoderOutput repeated(int item, int times) {
+            long[] shape = hiddenStates.getInfo().getShape();
+            int size = (int) (shape[1] * shape[2]);
+            float[] all = values();
+            FloatBuffer copies = FloatBuffer.allocate(times * size);
+            for (int i = 0; i < times; i++) {
+                copies.put(all, item * size, size);
+            }
+            copies.flip();
+            try {
+                OnnxTensor tensor = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), copies,
+                        new long[] {times, shape[1], shape[2]});
+                return new EncoderOutput(tensor, tensor, times);
+            } catch (OrtException e) {
+                throw new IllegalStateException("cannot copy the encoder's output: " + e.getMessage(), e);
+            }
         }
 
         @Override
         public void close() {
-            result.close();
+            try {
+                owner.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot release the encoder's output", e);
+            }
         }
     }
 }

@@ -3,6 +3,7 @@ package io.sensorium.processors.speech.whisper;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.zip.Deflater;
 
@@ -20,8 +21,6 @@ public final class WhisperTranscriber {
     /** Mel frames per timestamp step (0.02 s): the encoder halves the frame rate. */
     private static final int FRAMES_PER_TIMESTAMP = 2;
     private static final double SECONDS_PER_TIMESTAMP = 0.02;
-    /** openai's compression_ratio_threshold: text that zlib shrinks more than this repeats itself. */
-    private static final double COMPRESSION_RATIO_THRESHOLD = 2.4;
 
     private final WhisperModel model;
     private final WhisperEncoder encoder;
@@ -30,20 +29,17 @@ public final class WhisperTranscriber {
     private final String language;
     private final int[] prompt;
     private final int maxNewTokens;
-    private final double noSpeechThreshold;
-    private final double logProbThreshold;
+    private final TemperatureFallback fallback;
 
     /**
-     * @param timestamps        decode with timestamps (segments at Whisper's own cuts) or without (one segment a
-     *                          window)
-     * @param language          language code for multilingual models; ignored by English-only ones
-     * @param maxNewTokens      most tokens decoded per window
-     * @param noSpeechThreshold openai's no-speech rule: a window whose no-speech probability is above this and
-     *                          whose average log-probability is below {@code logProbThreshold} gives no text
-     * @param logProbThreshold  see {@code noSpeechThreshold}
+     * @param timestamps   decode with timestamps (segments at Whisper's own cuts) or without (one segment a window)
+     * @param language     language code for multilingual models; ignored by English-only ones
+     * @param maxNewTokens most tokens decoded per window
+     * @param fallback     the temperatures a whole window is decoded at until its text passes, and the no-speech
+     *                     rule that gives no text for a window taken for silence
      */
     public WhisperTranscriber(WhisperModel model, boolean timestamps, String language, int maxNewTokens,
-                              double noSpeechThreshold, double logProbThreshold) {
+                              TemperatureFallback fallback) {
         this.model = model;
         this.encoder = new WhisperEncoder(model);
         this.decoder = new WhisperDecoder(model);
@@ -51,8 +47,7 @@ public final class WhisperTranscriber {
         this.language = language;
         this.prompt = decoder.prompt(timestamps, language);
         this.maxNewTokens = maxNewTokens;
-        this.noSpeechThreshold = noSpeechThreshold;
-        this.logProbThreshold = logProbThreshold;
+        this.fallback = fallback;
     }
 
     /**
@@ -84,8 +79,10 @@ public final class WhisperTranscriber {
      *                       {@link WhisperModel#encodesShortInput() encodes short input}, an even number from
      *                       {@code contentFrames} up, for a fraction of the cost
      * @param previousTokens text tokens that came before the window, for the decoder's prompt; empty for none
+     * @param fallback       whether a text that fails the fallback's tests is decoded again at higher temperatures
      */
-    public record Window(float[][] frames, int contentFrames, int encoderFrames, int[] previousTokens) {
+    public record Window(float[][] frames, int contentFrames, int encoderFrames, int[] previousTokens,
+                         boolean fallback) {
         public Window {
             if (frames.length != WhisperModel.WINDOW_FRAMES) {
                 throw new IllegalArgumentException("a window has " + WhisperModel.WINDOW_FRAMES + " frames, not "
@@ -97,9 +94,18 @@ public final class WhisperTranscriber {
             }
         }
 
-        /** A whole window, with no previous text: the offline case. */
+        /** A whole window, with no previous text: the offline case, with the temperature fallback. */
         public static Window whole(float[][] frames, int contentFrames) {
-            return new Window(frames, contentFrames, WhisperModel.WINDOW_FRAMES, new int[0]);
+            return new Window(frames, contentFrames, WhisperModel.WINDOW_FRAMES, new int[0], true);
+        }
+
+        /**
+         * A live stream's buffer. Without the fallback: a live buffer is transcribed again a moment later anyway,
+         * and a text that repeats itself is left out, where samples at five temperatures would hold up every stream
+         * behind it.
+         */
+        public static Window live(float[][] frames, int contentFrames, int encoderFrames, int[] previousTokens) {
+            return new Window(frames, contentFrames, encoderFrames, previousTokens, false);
         }
     }
 
@@ -129,33 +135,75 @@ public final class WhisperTranscriber {
                         + " cannot be transcribed in one batch");
             }
         }
-        List<WhisperDecoder.Result> decodings = decode(windows);
+        double first = fallback.temperatures().get(0);
+        List<WhisperDecoder.Result> decodings = first == 0 ? decode(windows)
+                : windows.stream().map(window -> sample(window, first)).toList();
         List<WindowTranscript> transcripts = new ArrayList<>(decodings.size());
         for (int i = 0; i < decodings.size(); i++) {
             Window window = windows.get(i);
             WhisperDecoder.Result decoding = decodings.get(i);
             if (window.encoderFrames() < WhisperModel.WINDOW_FRAMES && looping(decoding)) {
                 Window whole = new Window(window.frames(), window.contentFrames(), WhisperModel.WINDOW_FRAMES,
-                        window.previousTokens());
+                        window.previousTokens(), window.fallback());
                 decoding = decode(List.of(whole)).get(0);
+            }
+            if (window.fallback()) {
+                decoding = withFallback(window, decoding);
             }
             transcripts.add(segments(decoding, window.contentFrames()));
         }
         return transcripts;
     }
 
-    /** Encodes and decodes windows of one shape together; no segmentation. */
+    /** The decoding that stands for a window whose decoding at the first temperature was {@code first}. */
+    private WhisperDecoder.Result withFallback(Window window, WhisperDecoder.Result first) {
+        List<Double> temperatures = fallback.temperatures();
+        List<TemperatureFallback.Attempt> attempts = new ArrayList<>();
+        TemperatureFallback.Attempt attempt = attempt(first, temperatures.get(0));
+        for (int next = 1; ; next++) {
+            attempts.add(attempt);
+            if (!fallback.needsFallback(attempt)) {
+                return attempt.decoding();
+            }
+            if (next == temperatures.size()) {
+                return fallback.whenAllFail(attempts).decoding();
+            }
+            attempt = attempt(sample(window, temperatures.get(next)), temperatures.get(next));
+        }
+    }
+
+    private TemperatureFallback.Attempt attempt(WhisperDecoder.Result decoding, double temperature) {
+        return new TemperatureFallback.Attempt(decoding, temperature, compressionRatio(decoding));
+    }
+
+    /** Encodes and decodes windows of one shape together, greedily; no segmentation. */
     private List<WhisperDecoder.Result> decode(List<Window> windows) {
-        List<float[][]> inputs = new ArrayList<>(windows.size());
         List<int[]> prompts = new ArrayList<>(windows.size());
         for (Window window : windows) {
-            float[][] frames = window.frames();
-            inputs.add(window.encoderFrames() == frames.length ? frames : Arrays.copyOf(frames, window.encoderFrames()));
             prompts.add(prompt(window));
         }
-        try (WhisperEncoder.EncoderOutput encoded = encoder.encode(inputs)) {
+        try (WhisperEncoder.EncoderOutput encoded = encoder.encode(windows.stream().map(this::encoderInput).toList())) {
             return decoder.decodeBatch(encoded, prompts, timestamps, maxNewTokens, true);
         }
+    }
+
+    /**
+     * The likeliest of the fallback's samples of a window at a temperature, decoded together. The generator is
+     * seeded by the temperature: the same window gives the same text in every run.
+     */
+    private WhisperDecoder.Result sample(Window window, double temperature) {
+        int samples = fallback.bestOf();
+        try (WhisperEncoder.EncoderOutput encoded = encoder.encode(List.<float[][]>of(encoderInput(window)));
+             WhisperEncoder.EncoderOutput copies = encoded.repeated(0, samples)) {
+            return TemperatureFallback.likeliest(decoder.decodeBatch(copies,
+                    Collections.nCopies(samples, prompt(window)), timestamps, maxNewTokens, true,
+                    new WhisperDecoder.Sampling(temperature, Double.doubleToLongBits(temperature))));
+        }
+    }
+
+    private float[][] encoderInput(Window window) {
+        float[][] frames = window.frames();
+        return window.encoderFrames() == frames.length ? frames : Arrays.copyOf(frames, window.encoderFrames());
     }
 
     private int[] prompt(Window window) {
@@ -163,10 +211,7 @@ public final class WhisperTranscriber {
                 : decoder.prompt(window.previousTokens(), timestamps, language);
     }
 
-    /**
-     * Whether a transcript's text repeats itself (openai's compression-ratio test): one openai's transcribe would
-     * decode again at a higher temperature, which greedy decoding has no use for.
-     */
+    /** Whether a transcript's text repeats itself: the fallback's compression-ratio test. */
     public boolean repetitive(WindowTranscript transcript) {
         return repetitive(transcript.decoding());
     }
@@ -176,9 +221,14 @@ public final class WhisperTranscriber {
     }
 
     private boolean repetitive(WhisperDecoder.Result decoding) {
-        byte[] text = model.tokenizer().decode(decoding.generated()).getBytes(StandardCharsets.UTF_8);
+        return compressionRatio(decoding) > fallback.compressionRatioThreshold();
+    }
+
+    /** faster-whisper's get_compression_ratio of the stripped text: its UTF-8 length over zlib's; 0 for none. */
+    private double compressionRatio(WhisperDecoder.Result decoding) {
+        byte[] text = model.tokenizer().decode(decoding.generated()).strip().getBytes(StandardCharsets.UTF_8);
         if (text.length == 0) {
-            return false;
+            return 0;
         }
         Deflater deflater = new Deflater();
         deflater.setInput(text);
@@ -186,7 +236,7 @@ public final class WhisperTranscriber {
         byte[] buffer = new byte[text.length + 64];
         int compressed = deflater.deflate(buffer);
         deflater.end();
-        return (double) text.length / compressed > COMPRESSION_RATIO_THRESHOLD;
+        return (double) text.length / compressed;
     }
 
     /**
@@ -202,7 +252,7 @@ public final class WhisperTranscriber {
             throw new IllegalArgumentException("content frames must be 1 to " + WhisperModel.WINDOW_FRAMES + ", not "
                     + contentFrames);
         }
-        if (decoding.noSpeechProb() > noSpeechThreshold && decoding.avgLogprob() < logProbThreshold) {
+        if (fallback.silence(decoding)) {
             return new WindowTranscript(List.of(), contentFrames, decoding);
         }
         double contentEnd = (double) contentFrames / FRAMES_PER_SECOND;

@@ -150,7 +150,8 @@ class WhisperBatchTest {
     @ParameterizedTest(name = "decoder={0} timestamps={1}")
     @MethodSource("transcriberCases")
     void batchedTranscriptsEqualEachWindowAlone(String layout, boolean timestamps) {
-        WhisperTranscriber transcriber = new WhisperTranscriber(model(layout), timestamps, null, MAX_NEW_TOKENS, 0.6, -1.0);
+        WhisperTranscriber transcriber = new WhisperTranscriber(model(layout), timestamps, null, MAX_NEW_TOKENS,
+                TemperatureFallback.greedyOnly(-1.0, 0.6));
         List<WhisperTranscriber.Window> whole = new ArrayList<>();
         for (int i = 0; i < windows.size(); i++) {
             whole.add(WhisperTranscriber.Window.whole(windows.get(i), contentFrames[i]));

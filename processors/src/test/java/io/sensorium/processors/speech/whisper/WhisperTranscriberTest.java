@@ -44,7 +44,7 @@ class WhisperTranscriberTest {
     void segmentsAndSeeksEqualTransformers(JsonNode reference) throws Exception {
         boolean timestamps = reference.path("timestamps").asBoolean();
         WhisperTranscriber transcriber = new WhisperTranscriber(model, timestamps, null,
-                reference.path("max_new_tokens").asInt(), 0.6, -1.0);
+                reference.path("max_new_tokens").asInt(), TemperatureFallback.greedyOnly(-1.0, 0.6));
         float[][] input = Fixtures.referenceWindow(reference.path("input").asText());
         List<double[]> times = new ArrayList<>();
         List<int[]> texts = new ArrayList<>();
@@ -101,7 +101,7 @@ class WhisperTranscriberTest {
     @Test
     void aDecodingThatRepeatsItselfIsRepetitiveWhetherOrNotItEnded() {
         WhisperTranscriber transcriber = new WhisperTranscriber(model, true, null,
-                WhisperTranscriber.DEFAULT_MAX_NEW_TOKENS, 0.6, -1.0);
+                WhisperTranscriber.DEFAULT_MAX_NEW_TOKENS, TemperatureFallback.greedyOnly(-1.0, 0.6));
         String sentence = " And so my fellow Americans, ask not what your country can do for you.";
 
         boolean plain = transcriber.repetitive(transcript(sentence, true));

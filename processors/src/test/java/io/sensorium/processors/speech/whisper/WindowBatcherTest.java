@@ -32,7 +32,7 @@ class WindowBatcherTest {
     @BeforeAll
     static void load() throws Exception {
         transcriber = new WhisperTranscriber(Fixtures.randomWhisper(WhisperModel.DecoderGraphs.AUTO), true, null, 24,
-                0.6, -1.0);
+                TemperatureFallback.greedyOnly(-1.0, 0.6));
         windows = new ArrayList<>();
         for (String name : new String[] {"noise.f32", "smooth.f32", "noise.f32", "smooth.f32"}) {
             windows.add(WhisperTranscriber.Window.whole(Fixtures.referenceWindow(name), 2000));
@@ -85,7 +85,7 @@ class WindowBatcherTest {
         WindowBatcher batcher = new WindowBatcher(transcriber, 8, 200, THREADS);
         List<WhisperTranscriber.Window> mixed = new ArrayList<>(windows);
         WhisperTranscriber.Window first = windows.get(0);
-        mixed.set(1, new WhisperTranscriber.Window(windows.get(1).frames(), 2000, WhisperModel.WINDOW_FRAMES,
+        mixed.set(1, WhisperTranscriber.Window.live(windows.get(1).frames(), 2000, WhisperModel.WINDOW_FRAMES,
                 new int[] {440, 1263}));
         assertThat(transcriber.shape(mixed.get(1))).isNotEqualTo(transcriber.shape(first));
 

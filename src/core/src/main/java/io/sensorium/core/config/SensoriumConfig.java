@@ -1,5 +1,8 @@
 package io.sensorium.core.config;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Locale;
@@ -180,7 +183,14 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
      * @param noSpeechThreshold Whisper's no-speech rule: a window gives no text when its no-speech probability
      *                          (of the {@code <|nospeech|>} token at the first decoding step) is above this and its
      *                          text's average log-probability is below {@code logProbThreshold}
-     * @param logProbThreshold  see {@code noSpeechThreshold}
+     * @param logProbThreshold  see {@code noSpeechThreshold}; also, a window decoded with a lower average
+     *                          log-probability is decoded again at the next temperature
+     * @param temperature       faster-whisper's temperature: the temperatures a window is decoded at, in order, until
+     *                          its text passes the log-probability and compression-ratio tests (comma-separated; 0
+     *                          is greedy decoding; one value: no fallback)
+     * @param bestOf            samples decoded at each temperature above 0, the likeliest kept
+     * @param compressionRatioThreshold a window whose text zlib shrinks more than this repeats itself, and is
+     *                          decoded again at the next temperature
      * @param vad               gate Whisper with Silero VAD: windows without speech are not decoded and text
      *                          outside speech is dropped (faster-whisper's vad_filter)
      * @param vadOptions        the gate's parameters
@@ -199,10 +209,15 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
      *                          only while other stream threads could still bring some
      */
     public record Speech(Path model, int threads, String device, boolean timestamps, String language,
-                         double noSpeechThreshold, double logProbThreshold, boolean vad, VadOptions vadOptions,
+                         double noSpeechThreshold, double logProbThreshold, String temperature, int bestOf,
+                         double compressionRatioThreshold, boolean vad, VadOptions vadOptions,
                          boolean live, double liveStepSeconds, int livePauseMs, double liveMaxDelaySeconds,
                          double liveTrimSeconds, int batchSize, int batchWaitMs) {
         public Speech {
+            temperatures(temperature);
+            if (bestOf < 1) {
+                throw new ConfigException("speech.best-of must be at least 1, not " + bestOf, "speech.best-of");
+            }
             if (!(liveStepSeconds > 0)) {
                 throw new ConfigException("speech.live-step-seconds must be more than 0, not " + liveStepSeconds,
                         "speech.live-step-seconds");
@@ -229,13 +244,38 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
         }
 
         public Speech withVad(boolean on) {
-            return new Speech(model, threads, device, timestamps, language, noSpeechThreshold, logProbThreshold, on,
-                    vadOptions, live, liveStepSeconds, livePauseMs, liveMaxDelaySeconds, liveTrimSeconds, batchSize, batchWaitMs);
+            return new Speech(model, threads, device, timestamps, language, noSpeechThreshold, logProbThreshold,
+                    temperature, bestOf, compressionRatioThreshold, on, vadOptions, live, liveStepSeconds, livePauseMs,
+                    liveMaxDelaySeconds, liveTrimSeconds, batchSize, batchWaitMs);
         }
 
         public Speech withLive(boolean on) {
-            return new Speech(model, threads, device, timestamps, language, noSpeechThreshold, logProbThreshold, vad,
-                    vadOptions, on, liveStepSeconds, livePauseMs, liveMaxDelaySeconds, liveTrimSeconds, batchSize, batchWaitMs);
+            return new Speech(model, threads, device, timestamps, language, noSpeechThreshold, logProbThreshold,
+                    temperature, bestOf, compressionRatioThreshold, vad, vadOptions, on, liveStepSeconds, livePauseMs,
+                    liveMaxDelaySeconds, liveTrimSeconds, batchSize, batchWaitMs);
+        }
+
+        /** {@link #temperature} as numbers, in their order. */
+        public List<Double> temperatures() {
+            return temperatures(temperature);
+        }
+
+        private static List<Double> temperatures(String temperature) {
+            List<Double> values = new ArrayList<>();
+            for (String part : temperature.split(",", -1)) {
+                double value;
+                try {
+                    value = Double.parseDouble(part.strip());
+                } catch (NumberFormatException e) {
+                    value = Double.NaN;
+                }
+                if (!(value >= 0) || Double.isInfinite(value)) {
+                    throw new ConfigException("speech.temperature is temperatures of 0 or more, comma-separated"
+                            + " (0.0,0.2,0.4), not '" + temperature + "'", "speech.temperature");
+                }
+                values.add(value);
+            }
+            return List.copyOf(values);
         }
     }
 
