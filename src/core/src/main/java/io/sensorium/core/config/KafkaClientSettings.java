@@ -2,10 +2,14 @@ package io.sensorium.core.config;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -49,6 +53,14 @@ public final class KafkaClientSettings {
             .collect(Collectors.toUnmodifiableSet());
     /** Words that make a setting Kafka does not know (a plugin's own) a secret. */
     private static final Set<String> SECRET_WORDS = Set.of("password", "secret", "jaas");
+    private static final Pattern QUOTED = Pattern.compile("\"([^\"]*)\"");
+    /** A word, and the "=" that makes it an option's name. */
+    private static final Pattern BARE_WORD = Pattern.compile("([^\\s=;]+)(\\s*=)?");
+    /** Parts shorter than this are left in a text: hiding each "a" of it would leave nothing to read. */
+    private static final int SHORTEST_PART = 4;
+    /** JAAS's control flags and login module class names. */
+    private static final Pattern JAAS_SYNTAX =
+            Pattern.compile("(?i)required|requisite|sufficient|optional|[\\w$]+(\\.[\\w$]+)+");
 
     private final Map<String, String> settings;
 
@@ -95,20 +107,42 @@ public final class KafkaClientSettings {
         return settings.isEmpty();
     }
 
-    /** {@code text} with every secret value in it replaced by {@value #HIDDEN}. */
+    /**
+     * {@code text} with every secret value in it replaced by {@value #HIDDEN}, and every part of one that a message
+     * may quote alone: a JAAS configuration's option values ({@code password="..."}) and its bare words other than
+     * option names, control flags and class names (a password written where the login module belongs is named by
+     * "unable to find LoginModule class: ...").
+     */
     public String redact(String text) {
         String redacted = text;
-        for (Map.Entry<String, String> setting : settings.entrySet()) {
-            if (secret(setting.getKey()) && !setting.getValue().isEmpty()) {
-                redacted = redacted.replace(setting.getValue(), HIDDEN);
-            }
+        for (String secret : secretParts()) {
+            redacted = redacted.replace(secret, HIDDEN);
         }
         return redacted;
     }
 
+    /** The secret values and their parts, longest first, so that a whole value goes before a part of it. */
+    private List<String> secretParts() {
+        Set<String> parts = new HashSet<>();
+        settings.forEach((key, value) -> {
+            if (!secret(key) || value.isEmpty()) {
+                return;
+            }
+            parts.add(value);
+            List<String> quoted = QUOTED.matcher(value).results().map(quote -> quote.group(1)).toList();
+            List<String> words = BARE_WORD.matcher(QUOTED.matcher(value).replaceAll(" ")).results()
+                    .filter(word -> word.group(2) == null && !JAAS_SYNTAX.matcher(word.group(1)).matches())
+                    .map(word -> word.group(1)).toList();
+            Stream.concat(quoted.stream(), words.stream()).filter(part -> part.length() >= SHORTEST_PART)
+                    .forEach(parts::add);
+        });
+        return parts.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList();
+    }
+
     @Override
     public String toString() {
-        return settings.entrySet().stream().map(setting -> setting.getKey() + "=" + shown(setting.getKey(), setting.getValue()))
+        return settings.entrySet().stream()
+                .map(setting -> setting.getKey() + "=" + shown(setting.getKey(), setting.getValue()))
                 .collect(Collectors.joining(", ", "{", "}"));
     }
 }

@@ -29,11 +29,23 @@ class KafkaClientSettingsTest {
     }
 
     @Test
-    void aTextLosesEverySecretValueInIt() {
-        KafkaClientSettings settings = KafkaClientSettings.of(Map.of("sasl.jaas.config", "login password=\"pw-1\";",
-                "ssl.key.password", "pw-2", "security.protocol", "SASL_SSL"));
-        assertThat(settings.redact("could not use 'login password=\"pw-1\";' with pw-2 over SASL_SSL"))
-                .isEqualTo("could not use '[hidden]' with [hidden] over SASL_SSL");
-        assertThat(settings.toString()).contains("security.protocol=SASL_SSL").doesNotContain("pw-1", "pw-2");
+    void aTextLosesEverySecretValueInItAndEachPartOfOneAMessageMayQuote() {
+        KafkaClientSettings settings = KafkaClientSettings.of(Map.of(
+                "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"alice\""
+                        + " password=\"pw-1234\";",
+                "ssl.key.password", "pw-5678", "security.protocol", "SASL_SSL"));
+        assertThat(settings.redact("could not use '" + settings.asMap().get("sasl.jaas.config") + "' with pw-5678 over"
+                + " SASL_SSL; password=\"pw-1234\""))
+                .isEqualTo("could not use '[hidden]' with [hidden] over SASL_SSL; password=\"[hidden]\"");
+        assertThat(settings.redact("Login module control flag not specified in JAAS config: required PlainLoginModule"))
+                .isEqualTo("Login module control flag not specified in JAAS config: required PlainLoginModule");
+        assertThat(settings.toString()).contains("security.protocol=SASL_SSL").doesNotContain("pw-1234", "pw-5678");
+    }
+
+    @Test
+    void aPasswordWrittenWhereTheLoginModuleBelongsIsHiddenToo() {
+        KafkaClientSettings settings = KafkaClientSettings.of(Map.of("sasl.jaas.config", "hunter22 required;"));
+        assertThat(settings.redact("unable to find LoginModule class: hunter22"))
+                .isEqualTo("unable to find LoginModule class: [hidden]");
     }
 }
