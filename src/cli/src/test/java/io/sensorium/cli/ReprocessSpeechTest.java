@@ -68,7 +68,7 @@ class ReprocessSpeechTest {
         assertThat(run.exit()).isZero();
         // A one-shot run's members stay in its groups after it closes: the next run would wait out their sessions
         // before it got the partitions.
-        try (Admin admin = KafkaClients.admin(TestKafka.bootstrapServers())) {
+        try (Admin admin = TestKafka.connection().admin()) {
             for (String stage : ReprocessKind.SPEECH.stages()) {
                 String group = settings.get("kafka.application-id-prefix") + "-" + stage;
                 if (!admin.describeConsumerGroups(List.of(group)).all().get().get(group).members().isEmpty()) {
@@ -80,7 +80,7 @@ class ReprocessSpeechTest {
 
     /** The audio topic's end offset in each partition. */
     private static Map<Integer, Long> ends() throws Exception {
-        try (Admin admin = KafkaClients.admin(TestKafka.bootstrapServers())) {
+        try (Admin admin = TestKafka.connection().admin()) {
             String topic = settings.get("topics.audio");
             Map<TopicPartition, OffsetSpec> request = new java.util.HashMap<>();
             for (int p = 0; p < 3; p++) {
@@ -150,7 +150,7 @@ class ReprocessSpeechTest {
         long records = afterMiddle.entrySet().stream().mapToLong(e -> e.getValue() - afterEarly.get(e.getKey())).sum();
         assertThat(run.stdout()).contains("(not started)").contains("partition 0: offsets " + afterEarly.get(0) + " to "
                 + afterMiddle.get(0)).contains("total: " + records + " records, about ");
-        try (Admin admin = KafkaClients.admin(TestKafka.bootstrapServers())) {
+        try (Admin admin = TestKafka.connection().admin()) {
             assertThat(admin.listTopics().names().get()).doesNotContain(output);
         }
     }
@@ -183,7 +183,7 @@ class ReprocessSpeechTest {
     /** The live stages' committed offsets and the live transcripts topic's records. */
     private static Map<String, Object> livePipeline() throws Exception {
         Map<String, Object> state = new java.util.TreeMap<>();
-        try (Admin admin = KafkaClients.admin(TestKafka.bootstrapServers())) {
+        try (Admin admin = TestKafka.connection().admin()) {
             for (String stage : ReprocessKind.SPEECH.stages()) {
                 String group = settings.get("kafka.application-id-prefix") + "-" + stage;
                 state.put(group, admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().toString());
