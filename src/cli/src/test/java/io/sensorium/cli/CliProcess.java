@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,10 +40,20 @@ final class CliProcess {
 
     /** Starts {@code sensorium ARGS...} with {@code tmp} as its temporary directory. */
     static CliProcess start(Path tmp, List<String> args) throws IOException {
+        return start(tmp, args, Map.of(), List.of());
+    }
+
+    /** As {@link #start(Path, List)}, with {@code env} added to its environment and {@code jvmOptions} given to Java. */
+    static CliProcess start(Path tmp, List<String> args, Map<String, String> env, List<String> jvmOptions)
+            throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"), Sensorium.class.getName()));
+                "-Djava.io.tmpdir=" + tmp));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Sensorium.class.getName()));
         command.addAll(args);
-        return new CliProcess(new ProcessBuilder(command).start());
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(env);
+        return new CliProcess(builder.start());
     }
 
     Process process() {
