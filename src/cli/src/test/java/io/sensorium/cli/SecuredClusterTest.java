@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code --set}. With the right credentials the stages run and {@code status} reads their groups; a wrong password, a
  * certificate the client does not trust and a client that speaks plaintext to the secured listener each end within
  * seconds with one line saying what to check. Every run logs Kafka's clients at INFO, where each prints its whole
- * configuration, and no password shows anywhere in what a run printed.
+ * configuration, and no password shows anywhere in what a run printed. Without a cluster, a run on the in-process
+ * broker leaves the settings out and says so.
  */
 class SecuredClusterTest {
     private static final String USER = "alice";
@@ -115,6 +116,22 @@ class SecuredClusterTest {
         assertThat(run.stderr()).contains("sensorium: Kafka at " + kafka.bootstrapServers()
                 + " accepts connections but did not answer within 10 s with kafka.client.security.protocol PLAINTEXT: if that listener wants TLS or"
                 + " SASL, set kafka.client.security.protocol and what it needs");
+    }
+
+    @Test
+    void clientSettingsWithoutAClusterAreLeftOutOfTheInProcessBrokersRunSayingSo() {
+        Map<String, String> settings = new HashMap<>(Map.of("speech.model",
+                TestPipeline.fixture("whisper-tiny-random").toString(), "speech.threads", "1"));
+        kafka.clientSettings(USER, PASSWORD).forEach((name, value) -> settings.put(KafkaClientSettings.PREFIX + name, value));
+
+        TestPipeline.CliRun run = TestPipeline.cli(List.of("transcribe"), settings, List.of(JFK));
+
+        assertThat(run.exit()).as(run.stderr()).isZero();
+        String warning = run.stderr().lines().filter(line -> line.contains("kafka.client settings (")).findFirst()
+                .orElseThrow(() -> new AssertionError("no warning: " + run.stderr()));
+        assertThat(warning).contains("sasl.jaas.config", "security.protocol")
+                .endsWith(") are for the cluster kafka.bootstrap-servers names; the in-process broker takes none of them");
+        assertThat(run.stderr()).doesNotContain(PASSWORD);
     }
 
     /** Runs a command the cluster must refuse: exit 2 within seconds, and no password in its output. */
