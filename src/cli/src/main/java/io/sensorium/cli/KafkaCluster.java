@@ -17,11 +17,6 @@ final class KafkaCluster implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaCluster.class);
     /** How long a configured broker may take to accept a connection before the command gives up on it. */
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    /**
-     * How long it may then take to let a client in and answer (a TLS handshake and a SASL login included); a refusal
-     * comes at once.
-     */
-    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(10);
 
     private final EmbeddedKafkaBroker embedded;
     private final KafkaConnection connection;
@@ -35,7 +30,7 @@ final class KafkaCluster implements AutoCloseable {
         if (!config.kafka().embedded()) {
             KafkaConnection connection = KafkaConnection.configured(config.kafka());
             BootstrapServers.requireReachable(connection.bootstrapServers(), CONNECT_TIMEOUT);
-            ClusterAccess.require(connection, ANSWER_TIMEOUT);
+            ClusterAccess.require(connection);
             return new KafkaCluster(null, connection);
         }
         if (!embeddedAllowed) {

@@ -107,8 +107,13 @@ final class CliProcess {
 
     /** Standard error, once the process has ended. */
     String stderr() {
+        return String.join("\n", stderrLines().stream().map(Line::text).toList());
+    }
+
+    /** Standard error's lines, once the process has ended. */
+    List<Line> stderrLines() {
         joinReaders();
-        return String.join("\n", stderr.stream().map(Line::text).toList());
+        return List.copyOf(stderr);
     }
 
     private void joinReaders() {
