@@ -72,7 +72,7 @@ class LiveSourceReconnectTest {
         });
         server.start();
         String topic = "live-" + UUID.randomUUID();
-        TopicAdmin.ensureTopics(TestKafka.bootstrapServers(), List.of(topic, topic + ".dlq"), 1, (short) -1, Map.of());
+        TopicAdmin.ensureTopics(TestKafka.connection(), List.of(topic, topic + ".dlq"), 1, (short) -1, Map.of());
         SensoriumConfig.Video video = new SensoriumConfig.Video(0, 0, 90, 89_478_485);
         SensoriumConfig.Live live = new SensoriumConfig.Live(0.05, 0.2, 0);
         try (KafkaProducer<String, byte[]> producer = producer()) {

@@ -79,12 +79,12 @@ final class DetectCommand implements Callable<Integer> {
             String modelName = modelDir.getFileName().toString();
             try (StreamsStage preprocess = new StreamsStage(VisionPreprocessTopology.STAGE,
                          VisionPreprocessTopology.build(config, model.model().processorConfig(), modelName),
-                         config.kafka(), cluster.bootstrapServers());
+                         config.kafka(), cluster.connection());
                  StreamsStage vision = new StreamsStage(VisionTopology.STAGE, VisionTopology.build(config, model.model()),
-                         config.kafka(), cluster.bootstrapServers());
-                 OutputWatcher watcher = new OutputWatcher(cluster.bootstrapServers(), config.topics().detections(),
+                         config.kafka(), cluster.connection());
+                 OutputWatcher watcher = new OutputWatcher(cluster.connection(), config.topics().detections(),
                          config.topics().deadLetters(), DetectionsJson::read, DetectionsEnd.class);
-                 KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.bootstrapServers())) {
+                 KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.connection())) {
                 watcher.expect(streams.keySet());
                 VideoIngest ingest = IngestCommand.videoIngest(config, producer);
                 signal.onStop(ingest::stop);

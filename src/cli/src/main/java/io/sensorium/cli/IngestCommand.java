@@ -45,7 +45,7 @@ final class IngestCommand {
             AtomicInteger failures = new AtomicInteger();
             try (StopOnSignal signal = new StopOnSignal();
                  KafkaCluster cluster = KafkaCluster.connect(config, false);
-                 KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.bootstrapServers())) {
+                 KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.connection())) {
                 cluster.ensureTopics(config, KafkaCluster.speechTopics(config));
                 AudioIngest ingest = audioIngest(config, producer, reading);
                 AudioPublishing.stopOnSignal(signal, ingest, streams.values());
@@ -85,7 +85,7 @@ final class IngestCommand {
             int failures = 0;
             try (StopOnSignal signal = new StopOnSignal();
                  KafkaCluster cluster = KafkaCluster.connect(config, false);
-                 KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.bootstrapServers())) {
+                 KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.connection())) {
                 cluster.ensureTopics(config, KafkaCluster.visionTopics(config));
                 VideoIngest ingest = videoIngest(config, producer);
                 signal.onStop(ingest::stop);

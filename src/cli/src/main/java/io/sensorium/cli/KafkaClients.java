@@ -1,10 +1,10 @@
 package io.sensorium.cli;
 
+import io.sensorium.core.kafka.KafkaConnection;
 import io.sensorium.core.kafka.StreamsStage;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -18,30 +18,39 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class KafkaClients {
     private KafkaClients() {}
 
-    static KafkaProducer<String, byte[]> producer(String bootstrapServers) {
-        return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+    static KafkaProducer<String, byte[]> producer(KafkaConnection connection) {
+        return producer(connection, Map.of(
                 // Idempotence keeps a retried send from duplicating a chunk, so each stream's order holds.
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
-                new StringSerializer(), new ByteArraySerializer());
+                ProducerConfig.ACKS_CONFIG, "all"));
     }
 
-    static Admin admin(String bootstrapServers) {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+    /**
+     * A producer whose records and consumer offsets commit together or not at all.
+     *
+     * @param transactionalId the same for every run of one piece of work, so that a new run fences off an old one
+     */
+    static KafkaProducer<String, byte[]> transactionalProducer(KafkaConnection connection, String transactionalId) {
+        return producer(connection, Map.of(
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId,
+                ProducerConfig.CLIENT_ID_CONFIG, transactionalId + "-" + UUID.randomUUID()));
+    }
+
+    private static KafkaProducer<String, byte[]> producer(KafkaConnection connection, Map<String, Object> own) {
+        Map<String, Object> config = new HashMap<>(own);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        return new KafkaProducer<>(connection.clientConfig(config), new StringSerializer(), new ByteArraySerializer());
     }
 
     /** A consumer outside any group: readers such as tail and transcribe pick their partitions and offsets. */
-    static KafkaConsumer<String, byte[]> reader(String bootstrapServers) {
-        return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+    static KafkaConsumer<String, byte[]> reader(KafkaConnection connection) {
+        return new KafkaConsumer<>(connection.clientConfig(Map.of(
                 ConsumerConfig.CLIENT_ID_CONFIG, "sensorium-reader-" + UUID.randomUUID(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, StreamsStage.FETCH_MAX_WAIT_MS,
                 // Only committed output: an exactly-once stage's aborted attempts must not be printed.
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")),
                 new StringDeserializer(), new ByteArrayDeserializer());
     }
 }

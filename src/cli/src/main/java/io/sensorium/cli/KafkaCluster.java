@@ -1,36 +1,51 @@
 package io.sensorium.cli;
 
+import io.sensorium.core.config.KafkaClientSettings;
 import io.sensorium.core.config.SensoriumConfig;
 import io.sensorium.core.kafka.BootstrapServers;
+import io.sensorium.core.kafka.ClusterAccess;
 import io.sensorium.core.kafka.EmbeddedKafkaBroker;
+import io.sensorium.core.kafka.KafkaConnection;
 import io.sensorium.core.kafka.TopicAdmin;
 import java.time.Duration;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The cluster a command talks to: the configured one, or an in-process broker that lives as long as the command. */
 final class KafkaCluster implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaCluster.class);
     /** How long a configured broker may take to accept a connection before the command gives up on it. */
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     private final EmbeddedKafkaBroker embedded;
-    private final String bootstrapServers;
+    private final KafkaConnection connection;
 
-    private KafkaCluster(EmbeddedKafkaBroker embedded, String bootstrapServers) {
+    private KafkaCluster(EmbeddedKafkaBroker embedded, KafkaConnection connection) {
         this.embedded = embedded;
-        this.bootstrapServers = bootstrapServers;
+        this.connection = connection;
     }
 
     static KafkaCluster connect(SensoriumConfig config, boolean embeddedAllowed) {
         if (!config.kafka().embedded()) {
-            BootstrapServers.requireReachable(config.kafka().bootstrapServers(), CONNECT_TIMEOUT);
-            return new KafkaCluster(null, config.kafka().bootstrapServers());
+            KafkaConnection connection = KafkaConnection.configured(config.kafka());
+            BootstrapServers.requireReachable(connection.bootstrapServers(), CONNECT_TIMEOUT);
+            ClusterAccess.require(connection);
+            return new KafkaCluster(null, connection);
         }
         if (!embeddedAllowed) {
             throw new UserFacingError("this command works on a running cluster: give --bootstrap-servers HOST:PORT "
                     + "(or kafka.bootstrap-servers in --config / SENSORIUM_KAFKA_BOOTSTRAP_SERVERS)", UserFacingError.USAGE);
         }
+        if (!config.kafka().client().isEmpty()) {
+            // A configuration kept for a cluster may also serve runs on this machine: the settings are not wrong, only
+            // not for this broker, which is plaintext and takes no login.
+            LOG.warn("{} settings ({}) are for the cluster kafka.bootstrap-servers names; the in-process broker takes"
+                    + " none of them", KafkaClientSettings.SECTION,
+                    String.join(", ", config.kafka().client().asMap().keySet()));
+        }
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
-        return new KafkaCluster(broker, broker.bootstrapServers());
+        return new KafkaCluster(broker, KafkaConnection.plaintext(broker.bootstrapServers()));
     }
 
     /** A one-shot run's cluster ({@code transcribe}, {@code detect}): connected, with its topics made. */
@@ -49,8 +64,8 @@ final class KafkaCluster implements AutoCloseable {
         }
     }
 
-    String bootstrapServers() {
-        return bootstrapServers;
+    KafkaConnection connection() {
+        return connection;
     }
 
     /**
@@ -60,7 +75,7 @@ final class KafkaCluster implements AutoCloseable {
      */
     void ensureTopics(SensoriumConfig config, List<String> topics) {
         int partitions = embedded != null ? Math.max(1, config.kafka().streamThreads()) : config.kafka().partitions();
-        TopicAdmin.ensureTopics(bootstrapServers, topics, partitions, config.kafka().replicationFactor(),
+        TopicAdmin.ensureTopics(connection, topics, partitions, config.kafka().replicationFactor(),
                 config.topics().retentionMs());
     }
 

@@ -1,6 +1,7 @@
 package io.sensorium.cli;
 
 import io.sensorium.core.kafka.DeadLetters;
+import io.sensorium.core.kafka.KafkaConnection;
 import io.sensorium.core.records.RecordHeaders;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,9 +34,9 @@ final class OutputWatcher implements AutoCloseable {
      * @param reader  decodes an output record's value
      * @param endType the class of the decoded end-of-stream marker
      */
-    OutputWatcher(String bootstrapServers, String outputTopic, String deadLetterTopic, Function<byte[], Object> reader,
+    OutputWatcher(KafkaConnection connection, String outputTopic, String deadLetterTopic, Function<byte[], Object> reader,
                   Class<?> endType) {
-        this.consumer = KafkaClients.reader(bootstrapServers);
+        this.consumer = KafkaClients.reader(connection);
         this.outputTopic = outputTopic;
         this.reader = reader;
         this.endType = endType;

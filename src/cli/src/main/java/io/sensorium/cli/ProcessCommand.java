@@ -121,7 +121,7 @@ final class ProcessCommand {
              KafkaCluster cluster = KafkaCluster.connect(config, false)) {
             signal.onStop(stopRequested::countDown);
             cluster.ensureTopics(config, topics);
-            try (StreamsStage stage = new StreamsStage(stageName, topology, config.kafka(), cluster.bootstrapServers());
+            try (StreamsStage stage = new StreamsStage(stageName, topology, config.kafka(), cluster.connection());
                  AutoCloseable served = serveMetrics(config.metrics(), stage)) {
                 stage.start(Duration.ofMinutes(5));
                 LOG.info("stage {} running in group {}, {} stream threads", stageName,

@@ -54,11 +54,11 @@ final class ReprocessCommand {
             }, (run, stages, signal) -> {
                 try (SpeechEngine engine = SpeechEngine.open(stages)) {
                     SensoriumConfig withBins = stages.withMelBins(engine.melBins());
-                    return run.run(bootstrapServers -> List.of(
+                    return run.run(connection -> List.of(
                             new StreamsStage(FeatureTopology.STAGE, FeatureTopology.build(withBins), withBins.kafka(),
-                                    bootstrapServers),
+                                    connection),
                             new StreamsStage(SpeechTopology.STAGE, SpeechTopology.build(withBins, engine),
-                                    withBins.kafka(), bootstrapServers)), signal);
+                                    withBins.kafka(), connection)), signal);
                 }
             });
         }
@@ -73,11 +73,11 @@ final class ReprocessCommand {
                     (run, stages, signal) -> {
                         String modelName = stages.vision().model().getFileName().toString();
                         try (SharedModels.Handle<VisionModel> model = DetectCommand.openModel(stages)) {
-                            return run.run(bootstrapServers -> List.of(
+                            return run.run(connection -> List.of(
                                     new StreamsStage(VisionPreprocessTopology.STAGE, VisionPreprocessTopology.build(stages,
-                                            model.model().processorConfig(), modelName), stages.kafka(), bootstrapServers),
+                                            model.model().processorConfig(), modelName), stages.kafka(), connection),
                                     new StreamsStage(VisionTopology.STAGE, VisionTopology.build(stages, model.model()),
-                                            stages.kafka(), bootstrapServers)), signal);
+                                            stages.kafka(), connection)), signal);
                         }
                     });
         }

@@ -1,6 +1,7 @@
 package io.sensorium.cli;
 
 import io.sensorium.core.config.SensoriumConfig;
+import io.sensorium.core.kafka.KafkaConnection;
 import io.sensorium.core.kafka.StreamsStage;
 import io.sensorium.core.kafka.TopicAdmin;
 import java.io.PrintStream;
@@ -25,7 +26,7 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 final class Reprocessing implements AutoCloseable {
     /** The run's stages, built on the configuration {@link #stageSettings()} makes. */
     interface Stages {
-        List<StreamsStage> build(String bootstrapServers) throws Exception;
+        List<StreamsStage> build(KafkaConnection connection) throws Exception;
     }
 
     private final ReprocessKind kind;
@@ -70,15 +71,15 @@ final class Reprocessing implements AutoCloseable {
                     UserFacingError.USAGE);
         }
         KafkaCluster cluster = KafkaCluster.connect(config, false);
-        Admin admin = KafkaClients.admin(cluster.bootstrapServers());
+        Admin admin = cluster.connection().admin();
         try {
-            int partitions = partitions(admin, input, cluster.bootstrapServers(), "to reprocess (the input is the"
+            int partitions = partitions(admin, input, cluster.connection().bootstrapServers(), "to reprocess (the input is the"
                     + " configured topics.audio or topics.frames)");
             if (options.compare != null) {
-                partitions(admin, options.compare, cluster.bootstrapServers(), "to compare with");
+                partitions(admin, options.compare, cluster.connection().bootstrapServers(), "to compare with");
             }
             String id = ReprocessRun.id(kind, input, options.from, options.to, options.streams, model, output);
-            RunRegistry registry = new RunRegistry(cluster.bootstrapServers(), admin);
+            RunRegistry registry = new RunRegistry(cluster.connection(), admin);
             var found = registry.find(id);
             if (found.isPresent()) {
                 return new Reprocessing(kind, options, config, cluster, admin, registry, partitions, found.get(), true);
@@ -162,25 +163,25 @@ final class Reprocessing implements AutoCloseable {
         List<String> ownTopics = List.of(run.privateTopic(kind.copyTopic()), run.privateTopic(kind.middleTopic()));
         if (!registered) {
             // Output and the run's own topics take the broker's retention: only the live input topics are kept longer.
-            TopicAdmin.ensureTopics(cluster.bootstrapServers(), List.of(run.output()), inputPartitions,
+            TopicAdmin.ensureTopics(cluster.connection(), List.of(run.output()), inputPartitions,
                     config.kafka().replicationFactor(), Map.of());
-            int outputPartitions = partitions(admin, run.output(), cluster.bootstrapServers(), "to write to");
+            int outputPartitions = partitions(admin, run.output(), cluster.connection().bootstrapServers(), "to write to");
             run = run.withOutputStart(new AdminTopicOffsets(admin, run.output(),
                     IntStream.range(0, outputPartitions).boxed().toList()).latestByPartition());
             registry.save(run);
         }
         List<String> topics = new ArrayList<>(ownTopics);
         topics.add(config.topics().deadLetters());
-        TopicAdmin.ensureTopics(cluster.bootstrapServers(), topics, inputPartitions, config.kafka().replicationFactor(),
+        TopicAdmin.ensureTopics(cluster.connection(), topics, inputPartitions, config.kafka().replicationFactor(),
                 Map.of());
         RunCleanup.removeMembers(admin, run);
         RunProgress progress = new RunProgress(kind, run.partitions(),
-                WorkEstimate.of(cluster.bootstrapServers(), run.input(), run.partitions(), kind));
-        RunStages running = new RunStages(cluster.bootstrapServers(), run, kind, ownTopics, config.topics().deadLetters(), progress,
+                WorkEstimate.of(cluster.connection(), run.input(), run.partitions(), kind));
+        RunStages running = new RunStages(cluster.connection(), run, kind, ownTopics, config.topics().deadLetters(), progress,
                 new ProgressDisplay(Duration.ofMillis(Math.round(options.progressEvery * 1000))));
         signal.onStop(running::stop);
-        List<String> problems = running.run(stages.build(cluster.bootstrapServers()),
-                new TopicCopy(cluster.bootstrapServers(), run, kind, ownTopics.get(0), progress));
+        List<String> problems = running.run(stages.build(cluster.connection()),
+                new TopicCopy(cluster.connection(), run, kind, ownTopics.get(0), progress));
         if (!progress.done()) {
             System.err.println("sensorium: run " + run.run() + " stopped; the same command goes on from where it stopped");
             return UserFacingError.FAILED;
@@ -196,8 +197,8 @@ final class Reprocessing implements AutoCloseable {
 
     private void compareIfAsked() {
         if (options.compare != null) {
-            new OutputComparison(kind).print(TopicSnapshot.read(cluster.bootstrapServers(), run.output(), run.outputStart()),
-                    TopicSnapshot.read(cluster.bootstrapServers(), options.compare, Map.of()), options.compare, System.out);
+            new OutputComparison(kind).print(TopicSnapshot.read(cluster.connection(), run.output(), run.outputStart()),
+                    TopicSnapshot.read(cluster.connection(), options.compare, Map.of()), options.compare, System.out);
         }
     }
 
@@ -205,7 +206,7 @@ final class Reprocessing implements AutoCloseable {
         out.printf("run %s: reprocess %s of %s --from %s --to %s%s into %s (%s)%n", run.run(), kind.command(), run.input(),
                 run.from(), run.to(), run.streams().isEmpty() ? "" : " --streams " + String.join(",", run.streams()),
                 run.output(), registered ? "started before, goes on" : "not started");
-        Map<Integer, Double> work = WorkEstimate.of(cluster.bootstrapServers(), run.input(), run.partitions(), kind);
+        Map<Integer, Double> work = WorkEstimate.of(cluster.connection(), run.input(), run.partitions(), kind);
         for (PartitionRange range : run.partitions()) {
             out.printf(Locale.ROOT, "partition %d: offsets %d to %d, %d records, about %.1f %s; streams open at %d read on"
                             + " up to offset %d%n", range.partition(), range.start(), range.end(), range.records(),

@@ -1,5 +1,6 @@
 package io.sensorium.cli;
 
+import io.sensorium.core.kafka.KafkaConnection;
 import io.sensorium.core.records.JsonRecords;
 import java.util.List;
 import java.util.Map;
@@ -18,10 +19,10 @@ import org.apache.kafka.common.errors.TopicExistsException;
  */
 final class RunRegistry {
     static final String TOPIC = "sensorium.reprocess.runs";
-    private final String bootstrapServers;
+    private final KafkaConnection connection;
 
-    RunRegistry(String bootstrapServers, Admin admin) {
-        this.bootstrapServers = bootstrapServers;
+    RunRegistry(KafkaConnection connection, Admin admin) {
+        this.connection = connection;
         try {
             if (!admin.listTopics().names().get().contains(TOPIC)) {
                 // One partition: runs are few, and a reader finds every run in one place.
@@ -41,14 +42,14 @@ final class RunRegistry {
 
     /** The run's latest record, if it was ever started. */
     Optional<ReprocessRun> find(String runId) {
-        return TopicSnapshot.read(bootstrapServers, TOPIC, Map.of()).stream()
+        return TopicSnapshot.read(connection, TOPIC, Map.of()).stream()
                 .filter(record -> runId.equals(record.key()))
                 .reduce((earlier, later) -> later)
                 .map(record -> JsonRecords.read(record.value(), ReprocessRun.class));
     }
 
     void save(ReprocessRun run) {
-        try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(bootstrapServers)) {
+        try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(connection)) {
             producer.send(new ProducerRecord<>(TOPIC, run.run(), JsonRecords.write(run))).get();
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot record run " + run.run() + " on " + TOPIC + ": "

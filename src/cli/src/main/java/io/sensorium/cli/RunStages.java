@@ -1,6 +1,7 @@
 package io.sensorium.cli;
 
 import io.sensorium.core.kafka.DeadLetters;
+import io.sensorium.core.kafka.KafkaConnection;
 import io.sensorium.core.kafka.StreamsStage;
 import io.sensorium.core.records.RecordHeaders;
 import java.time.Duration;
@@ -26,7 +27,7 @@ final class RunStages {
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration COPY_STOP = Duration.ofSeconds(30);
 
-    private final String bootstrapServers;
+    private final KafkaConnection connection;
     private final ReprocessRun run;
     private final ReprocessKind kind;
     private final List<String> ownTopics;
@@ -35,9 +36,9 @@ final class RunStages {
     private final ProgressDisplay display;
     private volatile boolean stopped;
 
-    RunStages(String bootstrapServers, ReprocessRun run, ReprocessKind kind, List<String> ownTopics, String deadLetters,
+    RunStages(KafkaConnection connection, ReprocessRun run, ReprocessKind kind, List<String> ownTopics, String deadLetters,
               RunProgress progress, ProgressDisplay display) {
-        this.bootstrapServers = bootstrapServers;
+        this.connection = connection;
         this.run = run;
         this.kind = kind;
         this.ownTopics = ownTopics;
@@ -55,7 +56,7 @@ final class RunStages {
     List<String> run(List<StreamsStage> stages, TopicCopy copy) throws Exception {
         ExecutorService copyThread = Executors.newSingleThreadExecutor();
         List<String> problems = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.reader(bootstrapServers)) {
+        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.reader(connection)) {
             Map<TopicPartition, Long> earlier = follow(consumer);
             stages.forEach(StreamsStage::begin);
             Future<?> copying = copyThread.submit(() -> {

@@ -57,7 +57,7 @@ final class StatusCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         SensoriumConfig config = options.load();
         try (KafkaCluster cluster = KafkaCluster.connect(config, false);
-             Admin admin = KafkaClients.admin(cluster.bootstrapServers())) {
+             Admin admin = cluster.connection().admin()) {
             PrintStream out = System.out;
             out.printf(Locale.ROOT, "%-18s %-32s %-12s %7s  %s%n", "stage", "group", "state", "members", "lag");
             for (Stage stage : STAGES) {
@@ -110,7 +110,7 @@ final class StatusCommand implements Callable<Integer> {
      * too, which would count as records.
      */
     private static String deadLetterCount(KafkaCluster cluster, String topic) {
-        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.reader(cluster.bootstrapServers())) {
+        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.reader(cluster.connection())) {
             List<TopicPartition> partitions = new ArrayList<>();
             consumer.partitionsFor(topic, TIMEOUT).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
             if (partitions.isEmpty()) {

@@ -49,7 +49,7 @@ final class TailCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         SensoriumConfig config = options.load();
         try (KafkaCluster cluster = KafkaCluster.connect(config, false);
-             KafkaConsumer<String, byte[]> consumer = KafkaClients.reader(cluster.bootstrapServers())) {
+             KafkaConsumer<String, byte[]> consumer = KafkaClients.reader(cluster.connection())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             if (partitions.isEmpty()) {

@@ -1,12 +1,12 @@
 package io.sensorium.cli;
 
+import io.sensorium.core.kafka.KafkaConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
@@ -14,11 +14,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The first step of a reprocessing run: copies the streams the range selects ({@link StreamSelection}) from the
@@ -31,14 +28,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class TopicCopy {
     private static final Duration POLL = Duration.ofMillis(200);
 
-    private final String bootstrapServers;
+    private final KafkaConnection connection;
     private final ReprocessRun run;
     private final ReprocessKind kind;
     private final String target;
     private final RunProgress progress;
 
-    TopicCopy(String bootstrapServers, ReprocessRun run, ReprocessKind kind, String target, RunProgress progress) {
-        this.bootstrapServers = bootstrapServers;
+    TopicCopy(KafkaConnection connection, ReprocessRun run, ReprocessKind kind, String target, RunProgress progress) {
+        this.connection = connection;
         this.run = run;
         this.kind = kind;
         this.target = target;
@@ -47,8 +44,8 @@ final class TopicCopy {
 
     /** Copies until every partition is finished or {@code stopped} says so (between two transactions). */
     void run(BooleanSupplier stopped) throws Exception {
-        try (KafkaProducer<String, byte[]> producer = transactionalProducer();
-             KafkaConsumer<String, byte[]> consumer = KafkaClients.reader(bootstrapServers)) {
+        try (KafkaProducer<String, byte[]> producer = KafkaClients.transactionalProducer(connection, run.copyGroup());
+             KafkaConsumer<String, byte[]> consumer = KafkaClients.reader(connection)) {
             // First: it aborts what a killed copy left open, so that reading the target below sees what was committed.
             producer.initTransactions();
             Map<Integer, Long> committed = committedOffsets();
@@ -132,7 +129,7 @@ final class TopicCopy {
 
     /** Takes back what an earlier process of this run copied: the streams it left open and their last records. */
     private void restore(Map<TopicPartition, Partition> partitions) {
-        TopicSnapshot.forEach(bootstrapServers, target, Map.of(), record -> {
+        TopicSnapshot.forEach(connection, target, Map.of(), record -> {
             Partition partition = partitions.get(new TopicPartition(run.input(), record.partition()));
             boolean end = kind.ends(record.headers());
             partition.selection.restore(record.key(), end);
@@ -143,7 +140,7 @@ final class TopicCopy {
     }
 
     private Map<Integer, Long> committedOffsets() throws Exception {
-        try (Admin admin = KafkaClients.admin(bootstrapServers)) {
+        try (Admin admin = connection.admin()) {
             Map<Integer, Long> committed = new HashMap<>();
             admin.listConsumerGroupOffsets(run.copyGroup()).partitionsToOffsetAndMetadata().get()
                     .forEach((tp, offset) -> {
@@ -153,16 +150,6 @@ final class TopicCopy {
                     });
             return committed;
         }
-    }
-
-    private KafkaProducer<String, byte[]> transactionalProducer() {
-        return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, run.copyGroup(),
-                ProducerConfig.CLIENT_ID_CONFIG, run.copyGroup() + "-" + UUID.randomUUID(),
-                ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
-                new StringSerializer(), new ByteArraySerializer());
     }
 
     /** Where the copy of one input partition stands. */

@@ -1,5 +1,6 @@
 package io.sensorium.cli;
 
+import io.sensorium.core.kafka.KafkaConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,16 +17,16 @@ final class TopicSnapshot {
     private TopicSnapshot() {}
 
     /** @param from the first offset by partition; partitions not named are read from their beginning */
-    static List<ConsumerRecord<String, byte[]>> read(String bootstrapServers, String topic, Map<Integer, Long> from) {
+    static List<ConsumerRecord<String, byte[]>> read(KafkaConnection connection, String topic, Map<Integer, Long> from) {
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-        forEach(bootstrapServers, topic, from, records::add);
+        forEach(connection, topic, from, records::add);
         return records;
     }
 
     /** As {@link #read}, handing each record to {@code action} instead of keeping them all. */
-    static void forEach(String bootstrapServers, String topic, Map<Integer, Long> from,
+    static void forEach(KafkaConnection connection, String topic, Map<Integer, Long> from,
                         Consumer<ConsumerRecord<String, byte[]>> action) {
-        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.reader(bootstrapServers)) {
+        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.reader(connection)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, TIMEOUT).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);

@@ -135,12 +135,12 @@ final class TranscribeCommand implements Callable<Integer> {
         try (KafkaCluster cluster = connected; SpeechEngine engine = PipelineRun.join(loading)) {
             SensoriumConfig withBins = config.withMelBins(engine.melBins());
             try (StreamsStage features = new StreamsStage(FeatureTopology.STAGE, FeatureTopology.build(withBins),
-                         config.kafka(), cluster.bootstrapServers());
+                         config.kafka(), cluster.connection());
                  StreamsStage speech = new StreamsStage(SpeechTopology.STAGE, SpeechTopology.build(withBins, engine),
-                         config.kafka(), cluster.bootstrapServers());
-                 OutputWatcher watcher = new OutputWatcher(cluster.bootstrapServers(), config.topics().transcripts(),
+                         config.kafka(), cluster.connection());
+                 OutputWatcher watcher = new OutputWatcher(cluster.connection(), config.topics().transcripts(),
                          config.topics().deadLetters(), TranscriptJson::read, TranscriptEnd.class);
-                 KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.bootstrapServers())) {
+                 KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.connection())) {
                 watcher.expect(streams.keySet());
                 AudioIngest ingest = IngestCommand.audioIngest(withBins, producer, reading);
                 AudioPublishing.stopOnSignal(signal, ingest, streams.values());

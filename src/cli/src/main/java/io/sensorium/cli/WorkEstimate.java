@@ -1,5 +1,6 @@
 package io.sensorium.cli;
 
+import io.sensorium.core.kafka.KafkaConnection;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -18,9 +19,9 @@ final class WorkEstimate {
     private WorkEstimate() {}
 
     /** @return work in {@link ReprocessKind#unit()}s by partition */
-    static Map<Integer, Double> of(String bootstrapServers, String topic, List<PartitionRange> ranges, ReprocessKind kind) {
+    static Map<Integer, Double> of(KafkaConnection connection, String topic, List<PartitionRange> ranges, ReprocessKind kind) {
         Map<Integer, Double> estimates = new HashMap<>();
-        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.reader(bootstrapServers)) {
+        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.reader(connection)) {
             for (PartitionRange range : ranges) {
                 if (range.records() == 0) {
                     estimates.put(range.partition(), 0.0);

@@ -40,10 +40,20 @@ final class CliProcess {
 
     /** Starts {@code sensorium ARGS...} with {@code tmp} as its temporary directory. */
     static CliProcess start(Path tmp, List<String> args) throws IOException {
+        return start(tmp, args, Map.of(), List.of());
+    }
+
+    /** As {@link #start(Path, List)}, with {@code env} added to its environment and {@code jvmOptions} given to Java. */
+    static CliProcess start(Path tmp, List<String> args, Map<String, String> env, List<String> jvmOptions)
+            throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"), Sensorium.class.getName()));
+                "-Djava.io.tmpdir=" + tmp));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Sensorium.class.getName()));
         command.addAll(args);
-        return new CliProcess(new ProcessBuilder(command).start());
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(env);
+        return new CliProcess(builder.start());
     }
 
     /** {@code process STAGE} in a JVM of its own, on a state directory of its own, once it is RUNNING. */
@@ -109,8 +119,13 @@ final class CliProcess {
 
     /** Standard error, once the process has ended. */
     String stderr() {
+        return String.join("\n", stderrLines().stream().map(Line::text).toList());
+    }
+
+    /** Standard error's lines, once the process has ended. */
+    List<Line> stderrLines() {
         joinReaders();
-        return String.join("\n", stderr.stream().map(Line::text).toList());
+        return List.copyOf(stderr);
     }
 
     private void joinReaders() {

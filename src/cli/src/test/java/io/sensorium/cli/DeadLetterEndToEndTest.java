@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sensorium.core.config.SensoriumConfig;
 import io.sensorium.core.kafka.DeadLetters;
+import io.sensorium.core.kafka.KafkaConnection;
 import io.sensorium.core.kafka.StreamsStage;
 import io.sensorium.core.kafka.TopicAdmin;
 import io.sensorium.core.records.AudioChunk;
@@ -46,16 +47,16 @@ class DeadLetterEndToEndTest {
         Map<String, String> settings = TestPipeline.isolatedSettings();
         settings.put("audio.max-record-bytes", Integer.toString(MAX_RECORD_BYTES));
         SensoriumConfig config = TestPipeline.config(settings);
-        String bootstrap = config.kafka().bootstrapServers();
-        TopicAdmin.ensureTopics(bootstrap, KafkaCluster.speechTopics(config), 3, (short) -1,
+        KafkaConnection connection = KafkaConnection.configured(config.kafka());
+        TopicAdmin.ensureTopics(connection, KafkaCluster.speechTopics(config), 3, (short) -1,
                 config.topics().retentionMs());
         AudioChunkSerde serde = new AudioChunkSerde(MAX_RECORD_BYTES);
         short[] jfk = AudioDecoder.decodeAll(TestPipeline.fixture("audio/jfk.wav"), 16_000);
 
         try (SpeechEngine engine = SpeechEngine.open(config);
-             StreamsStage features = new StreamsStage(FeatureTopology.STAGE, FeatureTopology.build(config), config.kafka(), bootstrap);
-             StreamsStage speech = new StreamsStage(SpeechTopology.STAGE, SpeechTopology.build(config, engine), config.kafka(), bootstrap);
-             KafkaProducer<String, byte[]> producer = KafkaClients.producer(bootstrap)) {
+             StreamsStage features = new StreamsStage(FeatureTopology.STAGE, FeatureTopology.build(config), config.kafka(), connection);
+             StreamsStage speech = new StreamsStage(SpeechTopology.STAGE, SpeechTopology.build(config, engine), config.kafka(), connection);
+             KafkaProducer<String, byte[]> producer = KafkaClients.producer(connection)) {
             features.start(Duration.ofMinutes(1));
             speech.start(Duration.ofMinutes(1));
             String audio = config.topics().audio();

@@ -32,9 +32,9 @@ import picocli.CommandLine;
 /**
  * The deploy files against what the code serves and accepts (no Docker engine or cluster runs them here): every
  * command they run is one the launcher parses, every setting is a configuration key, every probe and scrape goes to
- * the metrics port the stage is given, images are built from the archive deploy/dist.sh makes, KEDA counts each
- * stage's own consumer group on its own input topic, and the dashboard queries only meters the README's "Metrics
- * and health" lists.
+ * the metrics port the stage is given, each Deployment reads the Secret that logs it in to a secured cluster, images
+ * are built from the archive deploy/dist.sh makes, KEDA counts each stage's own consumer group on its own input topic,
+ * and the dashboard queries only meters the README's "Metrics and health" lists.
  */
 class DeployFilesTest {
     private static final Path ROOT = repositoryRoot();
@@ -46,6 +46,8 @@ class DeployFilesTest {
     /** The series Prometheus makes of a histogram or summary, beside its name. */
     private static final Pattern SERIES_SUFFIX = Pattern.compile("_(?:bucket|count|sum|max)$");
     private static final String IMAGE = "sensorium";
+    /** The Secret whose SENSORIUM_KAFKA_CLIENT_* variables log every stage in to a secured cluster (README). */
+    private static final String KAFKA_CLIENT_SECRET = "sensorium-kafka-client";
 
     @Test
     void composeRunsEveryStageOnTheKafkaOfTheBuildAndProbesItsMetricsPort() throws IOException {
@@ -118,6 +120,8 @@ class DeployFilesTest {
             Map<String, String> env = new HashMap<>();
             container.path("env").forEach(variable -> env.put(variable.get("name").asText(), variable.path("value").asText()));
             SensoriumConfig config = config(configFile, env);
+            assertThat(container.path("envFrom").findValuesAsText("name")).as("%s reads a secured cluster's login", name)
+                    .contains(KAFKA_CLIENT_SECRET);
 
             int port = metricsPort(parsed, config);
             Map<String, Integer> ports = new HashMap<>();

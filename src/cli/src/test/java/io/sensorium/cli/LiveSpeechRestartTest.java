@@ -53,11 +53,11 @@ class LiveSpeechRestartTest {
         ExecutorService ingestThread = Executors.newSingleThreadExecutor();
         try (KafkaCluster cluster = KafkaCluster.connect(config, false);
              SpeechEngine engine = SpeechEngine.open(config);
-             KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.bootstrapServers())) {
+             KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.connection())) {
             cluster.ensureTopics(config, KafkaCluster.speechTopics(config));
             SensoriumConfig withBins = config.withMelBins(engine.melBins());
             try (StreamsStage features = new StreamsStage(FeatureTopology.STAGE, FeatureTopology.build(withBins),
-                    config.kafka(), cluster.bootstrapServers())) {
+                    config.kafka(), cluster.connection())) {
                 features.start(Duration.ofMinutes(2));
                 // Live: the stage is stopped while the speaker is still speaking.
                 AudioIngest ingest = IngestCommand.audioIngest(withBins, producer, new AudioIngest.Reading(null, true));
@@ -98,7 +98,7 @@ class LiveSpeechRestartTest {
         List<Object> seen = new ArrayList<>();
         long start = System.nanoTime();
         try (StreamsStage speech = new StreamsStage(SpeechTopology.STAGE, SpeechTopology.build(config, engine), onStateDir,
-                cluster.bootstrapServers())) {
+                cluster.connection())) {
             speech.start(Duration.ofMinutes(2));
             double running = (System.nanoTime() - start) / 1e9;
             System.out.printf("speech stage on %s running after %.1f s%n", stateDir.getFileName(), running);

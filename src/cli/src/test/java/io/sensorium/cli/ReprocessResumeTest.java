@@ -87,7 +87,7 @@ class ReprocessResumeTest {
             assertThat(again.stderr()).contains("is done already, nothing to do");
             assertThat(TestPipeline.readAll(output, Integer.MAX_VALUE, Duration.ofSeconds(2)))
                     .hasSize(ReprocessStreams.records(transcribed, STREAMS));
-            try (Admin admin = KafkaClients.admin(TestKafka.bootstrapServers())) {
+            try (Admin admin = TestKafka.connection().admin()) {
                 String run = ReprocessRun.id(ReprocessKind.SPEECH, settings.get("topics.audio"), "earliest", "now",
                         List.of(), "whisper-tiny-random", output);
                 assertThat(admin.listTopics().names().get()).as("the run's own topics are removed")
@@ -121,7 +121,7 @@ class ReprocessResumeTest {
     }
 
     private static void awaitTopic(String topic) throws Exception {
-        try (Admin admin = KafkaClients.admin(TestKafka.bootstrapServers())) {
+        try (Admin admin = TestKafka.connection().admin()) {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (!admin.listTopics().names().get().contains(topic)) {
                 assertThat(System.nanoTime()).as("%s created", topic).isLessThan(deadline);

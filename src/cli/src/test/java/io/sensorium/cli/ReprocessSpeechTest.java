@@ -70,7 +70,7 @@ class ReprocessSpeechTest {
 
     /** The audio topic's end offset in each partition. */
     private static Map<Integer, Long> ends() throws Exception {
-        try (Admin admin = KafkaClients.admin(TestKafka.bootstrapServers())) {
+        try (Admin admin = TestKafka.connection().admin()) {
             String topic = settings.get("topics.audio");
             Map<TopicPartition, OffsetSpec> request = new java.util.HashMap<>();
             for (int p = 0; p < 3; p++) {
@@ -140,7 +140,7 @@ class ReprocessSpeechTest {
         long records = afterMiddle.entrySet().stream().mapToLong(e -> e.getValue() - afterEarly.get(e.getKey())).sum();
         assertThat(run.stdout()).contains("(not started)").contains("partition 0: offsets " + afterEarly.get(0) + " to "
                 + afterMiddle.get(0)).contains("total: " + records + " records, about ");
-        try (Admin admin = KafkaClients.admin(TestKafka.bootstrapServers())) {
+        try (Admin admin = TestKafka.connection().admin()) {
             assertThat(admin.listTopics().names().get()).doesNotContain(output);
         }
     }
@@ -173,7 +173,7 @@ class ReprocessSpeechTest {
     /** The live stages' committed offsets and the live transcripts topic's records. */
     private static Map<String, Object> livePipeline() throws Exception {
         Map<String, Object> state = new java.util.TreeMap<>();
-        try (Admin admin = KafkaClients.admin(TestKafka.bootstrapServers())) {
+        try (Admin admin = TestKafka.connection().admin()) {
             for (String stage : ReprocessKind.SPEECH.stages()) {
                 String group = settings.get("kafka.application-id-prefix") + "-" + stage;
                 state.put(group, admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().toString());

@@ -35,7 +35,7 @@ final class ReprocessStreams {
 
     static void publishCut(String topic, short[] pcm) throws Exception {
         AudioChunkSerde serde = new AudioChunkSerde(Integer.MAX_VALUE);
-        try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(TestKafka.bootstrapServers())) {
+        try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(TestKafka.connection())) {
             for (int seq = 0; seq * CHUNK_SAMPLES < CUT_SAMPLES; seq++) {
                 AudioChunk chunk = new AudioChunk(CUT, seq, (long) seq * CHUNK_SAMPLES, 16_000, false,
                         Arrays.copyOfRange(pcm, seq * CHUNK_SAMPLES, (seq + 1) * CHUNK_SAMPLES));
@@ -51,7 +51,7 @@ final class ReprocessStreams {
      * out their sessions before it got the partitions.
      */
     static void emptyLiveGroups(Map<String, String> settings) throws Exception {
-        try (Admin admin = KafkaClients.admin(TestKafka.bootstrapServers())) {
+        try (Admin admin = TestKafka.connection().admin()) {
             for (String stage : ReprocessKind.SPEECH.stages()) {
                 String group = settings.get("kafka.application-id-prefix") + "-" + stage;
                 if (!admin.describeConsumerGroups(List.of(group)).all().get().get(group).members().isEmpty()) {

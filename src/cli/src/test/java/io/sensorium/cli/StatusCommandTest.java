@@ -3,6 +3,7 @@ package io.sensorium.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sensorium.core.config.SensoriumConfig;
+import io.sensorium.core.kafka.KafkaConnection;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -18,7 +19,7 @@ class StatusCommandTest {
         TestPipeline.CliRun transcribe = TestPipeline.cli(List.of("transcribe"), settings,
                 List.of(TestPipeline.fixture("audio/jfk.wav").toString()));
         assertThat(transcribe.exit()).isZero();
-        try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(config.kafka().bootstrapServers())) {
+        try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(KafkaConnection.configured(config.kafka()))) {
             for (int i = 0; i < 2; i++) {
                 producer.send(new ProducerRecord<>(config.topics().deadLetters(), "s", new byte[] {1})).get();
             }

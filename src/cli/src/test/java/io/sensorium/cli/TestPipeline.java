@@ -41,9 +41,14 @@ final class TestPipeline {
 
     /** Settings that keep one test's topics and consumer groups apart from every other's on the shared broker. */
     static Map<String, String> isolatedSettings() {
+        return isolatedSettings(TestKafka.bootstrapServers());
+    }
+
+    /** The same on the broker at {@code bootstrapServers}. */
+    static Map<String, String> isolatedSettings(String bootstrapServers) {
         String run = "t" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("kafka.bootstrap-servers", TestKafka.bootstrapServers());
+        settings.put("kafka.bootstrap-servers", bootstrapServers);
         settings.put("kafka.application-id-prefix", run);
         settings.put("kafka.partitions", "3");
         settings.put("topics.audio", run + ".audio");
@@ -65,9 +70,7 @@ final class TestPipeline {
 
     /** Runs the {@code sensorium} command in this JVM with {@code settings} as {@code --set} options. */
     static CliRun cli(List<String> command, Map<String, String> settings, List<String> operands) {
-        List<String> args = new ArrayList<>(command);
-        settings.forEach((key, value) -> args.addAll(List.of("--set", key + "=" + value)));
-        args.addAll(operands);
+        List<String> args = arguments(command, settings, operands);
         PrintStream stdout = System.out;
         PrintStream stderr = System.err;
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
@@ -83,6 +86,14 @@ final class TestPipeline {
             // Still in the test's output, for whoever reads a failure.
             stderr.print(complained.toString(StandardCharsets.UTF_8));
         }
+    }
+
+    /** {@code command}, {@code settings} as {@code --set} options, then {@code operands}. */
+    static List<String> arguments(List<String> command, Map<String, String> settings, List<String> operands) {
+        List<String> args = new ArrayList<>(command);
+        settings.forEach((key, value) -> args.addAll(List.of("--set", key + "=" + value)));
+        args.addAll(operands);
+        return args;
     }
 
     /** Whisper tiny.en's real weights as {@code models pull tiny.en} gets them (cached after the first run). */
@@ -132,7 +143,7 @@ final class TestPipeline {
     static List<ConsumerRecord<String, byte[]>> readUntil(String topic, Predicate<List<ConsumerRecord<String, byte[]>>> done,
                                                           Duration timeout) {
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.reader(TestKafka.bootstrapServers())) {
+        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.reader(TestKafka.connection())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);

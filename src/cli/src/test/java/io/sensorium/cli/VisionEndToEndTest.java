@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sensorium.core.config.SensoriumConfig;
 import io.sensorium.core.kafka.DeadLetters;
+import io.sensorium.core.kafka.KafkaConnection;
 import io.sensorium.core.kafka.StreamsStage;
 import io.sensorium.core.kafka.TopicAdmin;
 import io.sensorium.core.records.DetectionsEnd;
@@ -54,8 +55,8 @@ class VisionEndToEndTest {
         settings.put("vision.annotate", "true");
         settings.put("vision.max-record-bytes", Integer.toString(MAX_RECORD_BYTES));
         SensoriumConfig config = TestPipeline.config(settings);
-        String bootstrap = config.kafka().bootstrapServers();
-        TopicAdmin.ensureTopics(bootstrap, KafkaCluster.visionTopics(config), 3, (short) -1,
+        KafkaConnection connection = KafkaConnection.configured(config.kafka());
+        TopicAdmin.ensureTopics(connection, KafkaCluster.visionTopics(config), 3, (short) -1,
                 config.topics().retentionMs());
 
         Path video = VideoFiles.mp4(dir.resolve("clip.mp4"), VIDEO_FRAMES, 10, 320, 240);
@@ -70,10 +71,10 @@ class VisionEndToEndTest {
         try (SharedModels.Handle<VisionModel> model = DetectCommand.openModel(config);
              StreamsStage preprocess = new StreamsStage(VisionPreprocessTopology.STAGE,
                      VisionPreprocessTopology.build(config, model.model().processorConfig(), "detr-tiny-random"),
-                     config.kafka(), bootstrap);
+                     config.kafka(), connection);
              StreamsStage vision = new StreamsStage(VisionTopology.STAGE, VisionTopology.build(config, model.model()),
-                     config.kafka(), bootstrap);
-             KafkaProducer<String, byte[]> producer = KafkaClients.producer(bootstrap)) {
+                     config.kafka(), connection);
+             KafkaProducer<String, byte[]> producer = KafkaClients.producer(connection)) {
             preprocess.begin();
             vision.start(Duration.ofMinutes(1));
             preprocess.awaitRunning(Duration.ofMinutes(1));

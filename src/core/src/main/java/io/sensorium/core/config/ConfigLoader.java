@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
 public final class ConfigLoader {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
     private static final String ENV_PREFIX = "SENSORIUM_";
+    /** Variables that set {@code kafka.client.*}: {@code SENSORIUM_KAFKA_CLIENT_SASL_MECHANISM}, ... */
+    private static final String CLIENT_ENV_PREFIX = envName(KafkaClientSettings.SECTION) + "_";
     /** Variables of the {@code sensorium} launcher script, not configuration keys. */
     private static final Set<String> LAUNCHER_VARIABLES = Set.of("SENSORIUM_JAVA_OPTS");
     private static final LevenshteinDistance EDIT_DISTANCE = LevenshteinDistance.getDefaultInstance();
@@ -63,19 +65,26 @@ public final class ConfigLoader {
      */
     public static SensoriumConfig load(Path file, Map<String, String> env, Map<String, String> overrides) {
         ObjectNode tree = readDefaults();
+        // Before the file adds kafka.client settings: those are read from variables of their own form.
+        List<String> keys = leafKeys(tree, "");
         Map<String, String> origins = new HashMap<>();
         if (file != null) {
             merge(tree, readFile(file), "", "file " + file, origins);
         }
-        List<String> keys = leafKeys(tree, "");
         for (String key : keys) {
             String value = env.get(envName(key));
             if (value != null) {
                 set(tree, key, value, "environment variable " + envName(key), origins);
             }
         }
+        env.forEach((name, value) -> {
+            if (name.startsWith(CLIENT_ENV_PREFIX)) {
+                set(tree, clientKey(name), value, "environment variable " + name, origins);
+            }
+        });
         warnOfUnknownVariables(env, keys);
-        overrides.forEach((key, value) -> set(tree, key, value, "option --set " + key + "=" + value, origins));
+        overrides.forEach((key, value) -> set(tree, key, value,
+                "option --set " + key + "=" + KafkaClientSettings.shown(key, value), origins));
         try {
             return YAML.treeToValue(tree, SensoriumConfig.class);
         } catch (ValueInstantiationException e) {
@@ -99,7 +108,8 @@ public final class ConfigLoader {
         }
         String key = mismatch.getPath().stream().map(JsonMappingException.Reference::getFieldName)
                 .collect(Collectors.joining("."));
-        String value = e instanceof InvalidFormatException invalid ? ", not '" + invalid.getValue() + "'" : "";
+        String value = e instanceof InvalidFormatException invalid
+                ? ", not '" + KafkaClientSettings.shown(key, String.valueOf(invalid.getValue())) + "'" : "";
         return new ConfigException(key + " must be " + expected(mismatch.getTargetType()) + value
                 + origins.getOrDefault(key, ""), e);
     }
@@ -132,7 +142,8 @@ public final class ConfigLoader {
         Map<String, String> known = new HashMap<>();
         keys.forEach(key -> known.put(envName(key), key));
         for (String name : env.keySet()) {
-            if (!name.startsWith(ENV_PREFIX) || known.containsKey(name) || LAUNCHER_VARIABLES.contains(name)) {
+            if (!name.startsWith(ENV_PREFIX) || name.startsWith(CLIENT_ENV_PREFIX) || known.containsKey(name)
+                    || LAUNCHER_VARIABLES.contains(name)) {
                 continue;
             }
             String closest = known.keySet().stream()
@@ -155,6 +166,16 @@ public final class ConfigLoader {
     /** {@code kafka.bootstrap-servers} -> {@code SENSORIUM_KAFKA_BOOTSTRAP_SERVERS}. */
     public static String envName(String key) {
         return ENV_PREFIX + key.replace('.', '_').replace('-', '_').toUpperCase(Locale.ROOT);
+    }
+
+    /**
+     * The {@code kafka.client.*} key a variable sets, by the rule of Confluent's Kafka images, so that any Kafka
+     * setting can be named: after the prefix, {@code _} is a dot, {@code __} an underscore and {@code ___} a dash
+     * ({@code SENSORIUM_KAFKA_CLIENT_SASL_JAAS_CONFIG} -> {@code kafka.client.sasl.jaas.config}).
+     */
+    static String clientKey(String variable) {
+        return KafkaClientSettings.PREFIX + variable.substring(CLIENT_ENV_PREFIX.length()).toLowerCase(Locale.ROOT)
+                .replace('_', '.').replace("...", "-").replace("..", "_");
     }
 
     private static ObjectNode readDefaults() {
@@ -192,7 +213,9 @@ public final class ConfigLoader {
             if (existing == null) {
                 throw new ConfigException("unknown configuration key '" + key + "' in " + origin);
             }
-            if (existing.isObject() && field.getValue().isObject()) {
+            if (key.equals(KafkaClientSettings.SECTION)) {
+                mergeClientSettings((ObjectNode) existing, field.getValue(), "", origin, origins);
+            } else if (existing.isObject() && field.getValue().isObject()) {
                 merge((ObjectNode) existing, field.getValue(), key + ".", origin, origins);
             } else {
                 target.set(field.getKey(), field.getValue());
@@ -201,7 +224,41 @@ public final class ConfigLoader {
         }
     }
 
+    /**
+     * The open mapping of Kafka settings: any name, as Kafka spells it ({@code sasl.jaas.config: ...}), or nested
+     * ({@code sasl: {mechanism: PLAIN}}), which names {@code sasl.mechanism}.
+     */
+    private static void mergeClientSettings(ObjectNode client, JsonNode layer, String prefix, String origin,
+                                            Map<String, String> origins) {
+        // "client:" with nothing under it is null, and sets nothing.
+        if (!layer.isObject() && !layer.isNull()) {
+            throw new ConfigException(KafkaClientSettings.SECTION + " must be a mapping of Kafka settings to values, in "
+                    + origin);
+        }
+        Iterator<Map.Entry<String, JsonNode>> fields = layer.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            String name = prefix + field.getKey();
+            if (field.getValue().isObject()) {
+                mergeClientSettings(client, field.getValue(), name + ".", origin, origins);
+            } else {
+                client.set(name, field.getValue());
+                origins.put(KafkaClientSettings.PREFIX + name, " (" + origin + ")");
+            }
+        }
+    }
+
     private static void set(ObjectNode tree, String key, String value, String origin, Map<String, String> origins) {
+        if (key.startsWith(KafkaClientSettings.PREFIX) && key.length() > KafkaClientSettings.PREFIX.length()) {
+            ((ObjectNode) tree.at("/" + KafkaClientSettings.SECTION.replace('.', '/')))
+                    .put(key.substring(KafkaClientSettings.PREFIX.length()), value);
+        } else {
+            setKnown(tree, key, value, origin);
+        }
+        origins.put(key, " (" + origin + ")");
+    }
+
+    private static void setKnown(ObjectNode tree, String key, String value, String origin) {
         String[] parts = key.split("\\.");
         ObjectNode node = tree;
         for (int i = 0; i < parts.length - 1; i++) {
@@ -216,7 +273,6 @@ public final class ConfigLoader {
             throw new ConfigException("unknown configuration key '" + key + "' (" + origin + ")");
         }
         node.set(leaf, TextNode.valueOf(value));
-        origins.put(key, " (" + origin + ")");
     }
 
     private static List<String> leafKeys(JsonNode node, String prefix) {

@@ -83,9 +83,12 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
      *                            ({@link SensoriumConfig#withThreadsPerSource}, {@link SensoriumConfig#withThreadsPerCore})
      * @param standbyReplicas     copies of each task's state other instances keep warm (Kafka Streams'
      *                            num.standby.replicas), so that a failed instance's tasks move without a restore
+     * @param client              Kafka client settings (security.protocol, sasl.*, ssl.*, ...) for every client made
+     *                            for the cluster at {@code bootstrapServers}
      */
     public record Kafka(String bootstrapServers, String applicationIdPrefix, String processingGuarantee, int partitions,
-                        short replicationFactor, String stateDir, int streamThreads, int standbyReplicas) {
+                        short replicationFactor, String stateDir, int streamThreads, int standbyReplicas,
+                        KafkaClientSettings client) {
         public Kafka {
             if (streamThreads < 0) {
                 throw new ConfigException("kafka.stream-threads must not be negative: " + streamThreads,
@@ -99,12 +102,12 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
 
         Kafka withStreamThreads(int threads) {
             return new Kafka(bootstrapServers, applicationIdPrefix, processingGuarantee, partitions, replicationFactor,
-                    stateDir, threads, standbyReplicas);
+                    stateDir, threads, standbyReplicas, client);
         }
 
         public Kafka withStateDir(String dir) {
             return new Kafka(bootstrapServers, applicationIdPrefix, processingGuarantee, partitions, replicationFactor,
-                    dir, streamThreads, standbyReplicas);
+                    dir, streamThreads, standbyReplicas, client);
         }
 
         public boolean embedded() {

@@ -8,18 +8,20 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.TransactionalIdNotFoundException;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.properties.MetaPropertiesEnsemble;
@@ -34,29 +36,46 @@ import org.slf4j.LoggerFactory;
  * tests where no Docker engine is there for Testcontainers): on the loopback address only — plaintext and
  * unauthenticated, it must not offer a run's audio and transcripts to the network — its log in a temporary directory
  * removed on close. {@link #startPersistent} gives {@code sensorium broker}'s: its data kept in a directory across
- * restarts, for stages run as separate processes on one machine.
+ * restarts, for stages run as separate processes on one machine. {@link #start(Listener)} adds a listener that
+ * wants a login or TLS, as a secured cluster's does, for the tests of Sensorium's clients against one.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
     private static final String LOOPBACK = "127.0.0.1";
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    private static final String PLAINTEXT_LISTENER = "PLAINTEXT";
     private static final int NODE_ID = 1;
     /** Ports are chosen free and then bound by Kafka: another process may take one in between, so try again. */
     private static final int START_ATTEMPTS = 3;
 
     private final KafkaRaftServer server;
     private final Storage storage;
-    private final String bootstrapServers;
+    /** Each client listener's name and its host:port. */
+    private final Map<String, String> listeners;
 
-    private EmbeddedKafkaBroker(KafkaRaftServer server, Storage storage, String bootstrapServers) {
+    private EmbeddedKafkaBroker(KafkaRaftServer server, Storage storage, Map<String, String> listeners) {
         this.server = server;
         this.storage = storage;
-        this.bootstrapServers = bootstrapServers;
+        this.listeners = listeners;
     }
+
+    /**
+     * A listener beside the plaintext one, at a free loopback port.
+     *
+     * @param name     its name, as listener settings spell it ({@code listener.name.<lower-case name>.*})
+     * @param protocol SSL, SASL_PLAINTEXT or SASL_SSL
+     * @param settings the broker settings it needs: its keystore, SASL mechanisms and users, ...
+     */
+    public record Listener(String name, SecurityProtocol protocol, Map<String, String> settings) {}
 
     /** A broker for this run only, at a free loopback port, its log removed on close. */
     public static EmbeddedKafkaBroker start() {
-        return start(Storage::forOneRun, LOOPBACK, 0);
+        return start(Storage::forOneRun, LOOPBACK, 0, null);
+    }
+
+    /** As {@link #start()}, also listening on {@code listener} ({@link #bootstrapServers(String)}). */
+    public static EmbeddedKafkaBroker start(Listener listener) {
+        return start(Storage::forOneRun, LOOPBACK, 0, listener);
     }
 
     /**
@@ -66,16 +85,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @param host the address it listens on and gives its clients; the controller listens on the loopback address
      */
     public static EmbeddedKafkaBroker startPersistent(Path dataDir, String host, int port) {
-        return start(() -> Storage.kept(dataDir), host, port);
+        return start(() -> Storage.kept(dataDir), host, port, null);
     }
 
-    /** @param port 0 for a free one */
-    private static EmbeddedKafkaBroker start(Supplier<Storage> storages, String host, int port) {
+    /**
+     * @param port  0 for a free one
+     * @param extra a listener besides the plaintext one, or null
+     */
+    private static EmbeddedKafkaBroker start(Supplier<Storage> storages, String host, int port, Listener extra) {
         long began = System.nanoTime();
         for (int attempt = 1; ; attempt++) {
             Storage storage = storages.get();
             try {
-                EmbeddedKafkaBroker broker = startIn(storage, host, port == 0 ? freePort(host) : port);
+                EmbeddedKafkaBroker broker = startIn(storage, host, port == 0 ? freePort(host) : port, extra);
                 LOG.info("{} ready at {} in {} ms{}", storage.brokerName(), broker.bootstrapServers(),
                         (System.nanoTime() - began) / 1_000_000, storage.whereSaid());
                 return broker;
@@ -89,18 +111,28 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static EmbeddedKafkaBroker startIn(Storage storage, String host, int brokerPort) {
-        int controllerPort = freePort(LOOPBACK);
+    private static EmbeddedKafkaBroker startIn(Storage storage, String host, int brokerPort, Listener extra) {
+        String controllerAddress = address(LOOPBACK, freePort(LOOPBACK));
         String logDir = storage.logDir().toString();
-        String brokerAddress = address(host, brokerPort);
-        String controllerAddress = address(LOOPBACK, controllerPort);
+        Map<String, String> clientListeners = new LinkedHashMap<>();
+        clientListeners.put(PLAINTEXT_LISTENER, address(host, brokerPort));
+        Map<String, SecurityProtocol> protocols = new LinkedHashMap<>();
+        protocols.put(PLAINTEXT_LISTENER, SecurityProtocol.PLAINTEXT);
+        protocols.put(CONTROLLER_LISTENER, SecurityProtocol.PLAINTEXT);
         Properties props = new Properties();
+        if (extra != null) {
+            clientListeners.put(extra.name(), address(LOOPBACK, freePort(LOOPBACK)));
+            protocols.put(extra.name(), extra.protocol());
+            props.putAll(extra.settings());
+        }
+        String advertised = listenerList(clientListeners);
         props.put("process.roles", "broker,controller");
         props.put("node.id", Integer.toString(NODE_ID));
-        props.put("listeners", "PLAINTEXT://" + brokerAddress + "," + CONTROLLER_LISTENER + "://" + controllerAddress);
-        props.put("advertised.listeners", "PLAINTEXT://" + brokerAddress);
-        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
-        props.put("inter.broker.listener.name", "PLAINTEXT");
+        props.put("listeners", advertised + "," + CONTROLLER_LISTENER + "://" + controllerAddress);
+        props.put("advertised.listeners", advertised);
+        props.put("listener.security.protocol.map", protocols.entrySet().stream()
+                .map(protocol -> protocol.getKey() + ":" + protocol.getValue().name).collect(Collectors.joining(",")));
+        props.put("inter.broker.listener.name", PLAINTEXT_LISTENER);
         props.put("controller.listener.names", CONTROLLER_LISTENER);
         props.put("controller.quorum.voters", NODE_ID + "@" + controllerAddress);
         props.put("log.dirs", logDir);
@@ -130,9 +162,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             stop(server);
             throw e;
         }
-        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, storage, brokerAddress);
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, storage, Map.copyOf(clientListeners));
         broker.createCoordinatorTopics();
         return broker;
+    }
+
+    /** {@code NAME://host:port,...} */
+    private static String listenerList(Map<String, String> listeners) {
+        return listeners.entrySet().stream().map(listener -> listener.getKey() + "://" + listener.getValue())
+                .collect(Collectors.joining(","));
     }
 
     /** {@code host:port}, with an IPv6 address in brackets as listeners and clients read it. */
@@ -195,7 +233,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private void createCoordinatorTopics() {
         Thread thread = new Thread(() -> {
             String probe = "sensorium-coordinator-probe";
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            try (Admin admin = KafkaConnection.plaintext(bootstrapServers()).admin()) {
                 // Neither the group nor the transactional id exists: their coordinators saying so is the success.
                 awaitCoordinator(admin.describeConsumerGroups(List.of(probe)).all(), GroupIdNotFoundException.class);
                 awaitCoordinator(admin.describeTransactions(List.of(probe)).all(), TransactionalIdNotFoundException.class);
@@ -217,8 +255,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
+    /** Where its plaintext listener is. */
     public String bootstrapServers() {
-        return bootstrapServers;
+        return bootstrapServers(PLAINTEXT_LISTENER);
+    }
+
+    /** Where the listener of that name is. */
+    public String bootstrapServers(String listener) {
+        return listeners.get(listener);
     }
 
     @Override

@@ -9,7 +9,8 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Properties;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,12 +53,12 @@ public final class StreamsStage implements AutoCloseable {
     private final CountDownLatch running = new CountDownLatch(1);
     private volatile Throwable failure;
 
-    public StreamsStage(String stage, Topology topology, SensoriumConfig.Kafka kafka, String bootstrapServers) {
+    public StreamsStage(String stage, Topology topology, SensoriumConfig.Kafka kafka, KafkaConnection connection) {
         this.stage = stage;
         this.ownStateDir = kafka.stateDir() == null || kafka.stateDir().isBlank() ? TempDirectories.create("state-" + stage) : null;
         try {
-            this.streams = new KafkaStreams(topology, properties(stage, kafka, bootstrapServers,
-                    ownStateDir != null ? ownStateDir.toString() : kafka.stateDir()));
+            this.streams = new KafkaStreams(topology, new StreamsConfig(connection.clientConfig(properties(stage, kafka,
+                    ownStateDir != null ? ownStateDir.toString() : kafka.stateDir()))));
         } catch (RuntimeException e) {
             if (ownStateDir != null) {
                 TempDirectories.delete(ownStateDir);
@@ -78,8 +79,9 @@ public final class StreamsStage implements AutoCloseable {
         });
     }
 
-    static Properties properties(String stage, SensoriumConfig.Kafka kafka, String bootstrapServers, String stateDir) {
-        Properties props = new Properties();
+    /** The application's own settings, but for where its cluster is and how to reach it. */
+    private static Map<String, Object> properties(String stage, SensoriumConfig.Kafka kafka, String stateDir) {
+        Map<String, Object> props = new HashMap<>();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId(kafka, stage));
         // A static member (Kafka Streams numbers each thread's) can leave its group when it closes, so that a stopped
         // instance's partitions go to the others at once instead of after its session timeout (45 s); a dynamic one
@@ -87,7 +89,6 @@ public final class StreamsStage implements AutoCloseable {
         props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
                 applicationId(kafka, stage) + "-" + hostName() + "-" + ProcessHandle.current().pid() + "-"
                         + INSTANCES.incrementAndGet());
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, kafka.processingGuarantee());
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
         if (kafka.streamThreads() < 1) {

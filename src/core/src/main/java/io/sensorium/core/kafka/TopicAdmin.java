@@ -8,7 +8,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -26,9 +25,9 @@ public final class TopicAdmin {
      * @param replicationFactor -1 for the broker's default
      * @param retentionMs       retention.ms of the topics that get one (-1: for ever); the others take the broker's
      */
-    public static void ensureTopics(String bootstrapServers, Collection<String> topics, int partitions,
+    public static void ensureTopics(KafkaConnection connection, Collection<String> topics, int partitions,
                                     short replicationFactor, Map<String, Long> retentionMs) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        try (Admin admin = connection.admin()) {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing = topics.stream()
                     .distinct()
@@ -55,7 +54,7 @@ public final class TopicAdmin {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics " + topics, e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot create topics " + topics + " on " + bootstrapServers + ": "
+            throw new IllegalStateException("cannot create topics " + topics + " on " + connection.bootstrapServers() + ": "
                     + e.getCause().getMessage(), e.getCause());
         }
     }

@@ -102,7 +102,8 @@ class ConfigLoaderTest {
         System.setErr(new PrintStream(printed, true, StandardCharsets.UTF_8));
         try {
             ConfigLoader.load(null, Map.of("SENSORIUM_AUDIO_CHUNK_SECOND", "2", "SENSORIUM_JAVA_OPTS", "-Xmx1g",
-                    "SENSORIUM_WHATEVER_ELSE_ENTIRELY", "1", "PATH", "/bin"), Map.of());
+                    "SENSORIUM_WHATEVER_ELSE_ENTIRELY", "1", "PATH", "/bin", "SENSORIUM_KAFKA_CLIENT_SASL_MECHANISM", "PLAIN"),
+                    Map.of());
         } finally {
             System.setErr(stderr);
         }
@@ -110,6 +111,65 @@ class ConfigLoaderTest {
         assertThat(warnings).contains("environment variable SENSORIUM_AUDIO_CHUNK_SECOND sets no configuration key and is"
                 + " ignored; did you mean SENSORIUM_AUDIO_CHUNK_SECONDS (audio.chunk-seconds)?");
         assertThat(warnings).contains("SENSORIUM_WHATEVER_ELSE_ENTIRELY sets no configuration key and is ignored\n");
-        assertThat(warnings).doesNotContain("SENSORIUM_JAVA_OPTS").doesNotContain("PATH");
+        assertThat(warnings).doesNotContain("SENSORIUM_JAVA_OPTS").doesNotContain("PATH")
+                .as("a Kafka client setting's").doesNotContain("SENSORIUM_KAFKA_CLIENT_SASL_MECHANISM");
+    }
+
+    private static final String JAAS = "org.apache.kafka.common.security.plain.PlainLoginModule required"
+            + " username=\"alice\" password=\"alice-secret\";";
+
+    @Test
+    void kafkaClientSettingsComeFromTheFileTheEnvironmentAndSetByKafkasOwnNames(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("sensorium.yaml");
+        Files.writeString(file, """
+                kafka:
+                  bootstrap-servers: broker:9093
+                  client:
+                    security.protocol: SASL_PLAINTEXT
+                    sasl:
+                      mechanism: SCRAM-SHA-512
+                    request.timeout.ms: 20000
+                    ssl.truststore.location: /etc/kafka/truststore.p12
+                """);
+        SensoriumConfig config = ConfigLoader.load(file, Map.of(
+                        "SENSORIUM_KAFKA_CLIENT_SECURITY_PROTOCOL", "SASL_SSL",
+                        "SENSORIUM_KAFKA_CLIENT_SASL_JAAS_CONFIG", JAAS,
+                        "SENSORIUM_KAFKA_CLIENT_MY__PLUGIN___OPTION", "x"),
+                Map.of("kafka.client.sasl.mechanism", "PLAIN", "kafka.client.ssl.truststore.type", "PEM"));
+        assertThat(config.kafka().client().asMap()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "security.protocol", "SASL_SSL",
+                "sasl.mechanism", "PLAIN",
+                "sasl.jaas.config", JAAS,
+                "request.timeout.ms", "20000",
+                "ssl.truststore.location", "/etc/kafka/truststore.p12",
+                "ssl.truststore.type", "PEM",
+                "my_plugin-option", "x"));
+        assertThat(ConfigLoader.defaults().kafka().client().isEmpty()).isTrue();
+    }
+
+    @Test
+    void aKafkaSettingThatSensoriumSetsFromAKeyOfItsOwnIsRefusedNamingThatKey(@TempDir Path dir) throws Exception {
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("kafka.client.bootstrap.servers", "b:9092")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("kafka.client.bootstrap.servers is set by kafka.bootstrap-servers (--bootstrap-servers); set it"
+                        + " there (option --set kafka.client.bootstrap.servers=b:9092)");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("SENSORIUM_KAFKA_CLIENT_NUM_STREAM_THREADS", "4"), Map.of()))
+                .hasMessageContaining("kafka.client.num.stream.threads is set by kafka.stream-threads")
+                .hasMessageEndingWith("(environment variable SENSORIUM_KAFKA_CLIENT_NUM_STREAM_THREADS)");
+        Path file = dir.resolve("sensorium.yaml");
+        Files.writeString(file, "kafka:\n  client: SASL_SSL\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of(), Map.of()))
+                .hasMessage("kafka.client must be a mapping of Kafka settings to values, in file " + file);
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("kafka.clients.sasl.mechanism", "PLAIN")))
+                .hasMessageContaining("unknown configuration key 'kafka.clients.sasl.mechanism'");
+    }
+
+    @Test
+    void secretSettingsAreHiddenWhereTheConfigurationIsShown() {
+        SensoriumConfig config = ConfigLoader.load(null, Map.of("SENSORIUM_KAFKA_CLIENT_SASL_JAAS_CONFIG", JAAS),
+                Map.of("kafka.client.ssl.keystore.password", "keystore-secret", "kafka.client.sasl.mechanism", "PLAIN"));
+        assertThat(config.toString())
+                .contains("sasl.mechanism=PLAIN", "sasl.jaas.config=[hidden]", "ssl.keystore.password=[hidden]")
+                .doesNotContain("alice-secret", "keystore-secret");
     }
 }

@@ -20,6 +20,11 @@ public final class TestKafka {
         return bootstrapServers;
     }
 
+    /** How clients reach it: plaintext, no settings of the user's. */
+    public static KafkaConnection connection() {
+        return KafkaConnection.plaintext(bootstrapServers());
+    }
+
     private static boolean dockerAvailable() {
         try {
             return DockerClientFactory.instance().isDockerAvailable();

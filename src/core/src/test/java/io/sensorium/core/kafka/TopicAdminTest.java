@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
@@ -26,13 +25,12 @@ class TopicAdminTest {
                 "topics.audio", prefix + "audio", "topics.frames", prefix + "frames",
                 "topics.features", prefix + "features", "topics.input-retention-hours", "36")).topics();
         List<String> names = List.of(topics.audio(), topics.frames(), topics.features());
-        String bootstrap = TestKafka.bootstrapServers();
 
-        TopicAdmin.ensureTopics(bootstrap, names, 1, (short) -1, topics.retentionMs());
+        TopicAdmin.ensureTopics(TestKafka.connection(), names, 1, (short) -1, topics.retentionMs());
         // Run again with another retention, as a stage started later with another configuration would.
-        TopicAdmin.ensureTopics(bootstrap, names, 1, (short) -1, Map.of(topics.audio(), 1L));
+        TopicAdmin.ensureTopics(TestKafka.connection(), names, 1, (short) -1, Map.of(topics.audio(), 1L));
 
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        try (Admin admin = TestKafka.connection().admin()) {
             assertThat(retention(admin, topics.audio())).isEqualTo(topicSetting("129600000"));
             assertThat(retention(admin, topics.frames())).isEqualTo(topicSetting("129600000"));
             assertThat(retention(admin, topics.features()).source()).isNotEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
