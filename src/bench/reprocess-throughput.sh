@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Reprocessing throughput, side by side on this machine with the same tiny.en int8 weights: `sensorium reprocess
 # speech` over an audio topic of a `sensorium broker` (a process of its own, as on a laptop), `sensorium transcribe`
-# of the same files (the in-process broker), and faster-whisper over the same files (greedy, no VAD, no conditioning,
-# 2 threads: as Sensorium decodes). Each stream is jfk.wav and the 7.3 min speech corpus (espeak-ng voices).
+# of the same files (the in-process broker), and faster-whisper over the same files, all decoding alike: greedy, no
+# temperature fallback, no conditioning on previous text, 2 threads. Each stream is jfk.wav and the 7.3 min speech corpus (espeak-ng voices).
 # Prints audio seconds per wall second of each, their ratios, WER against the words said, and how far the time left
 # that reprocess's progress block showed was from the time the run then took (after the first 10% of its work).
 #
@@ -22,6 +22,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 case "$vad" in on) vad_setting=speech.vad=true ;; off) vad_setting=speech.vad=false ;; *) echo "--vad on|off" >&2; exit 2 ;; esac
+decoding=(--set "$vad_setting" --set speech.temperature=0)
 . "$(dirname "${BASH_SOURCE[0]}")/bench-common.sh"
 corpus="$(bench_corpus)"
 work="$(mktemp -d)"
@@ -64,7 +65,7 @@ until grep -q "ready at" "$work/broker.log"; do
   kill -0 "$broker" 2>/dev/null || { cat "$work/broker.log" >&2; exit 1; }
   sleep 1
 done
-kafka=(--bootstrap-servers "127.0.0.1:$port" --set "$vad_setting")
+kafka=(--bootstrap-servers "127.0.0.1:$port" "${decoding[@]}")
 echo "ingesting $streams streams ($seconds s of audio) into the broker at 127.0.0.1:$port..." >&2
 "$sensorium" ingest audio "${kafka[@]}" "${files[@]}" 2> "$work/ingest.log"
 
@@ -84,7 +85,7 @@ kill "$broker"; wait "$broker" 2>/dev/null || true; broker=""
 
 echo "transcribe..." >&2
 began="$(clock)"
-"$sensorium" transcribe --set "$vad_setting" --model "$int8" "${files[@]}" > "$work/transcribe.jsonl" 2>/dev/null
+"$sensorium" transcribe "${decoding[@]}" --model "$int8" "${files[@]}" > "$work/transcribe.jsonl" 2>/dev/null
 wall="$(echo "$(clock) - $began" | bc -l)"
 texts "$work/transcribe.jsonl" > "$work/transcribe.txt"
 row "sensorium transcribe (in-process broker)" "$wall" "$work/transcribe.txt"
