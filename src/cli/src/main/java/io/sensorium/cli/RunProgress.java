@@ -31,7 +31,7 @@ final class RunProgress {
      * since the start would keep the time left too long; a window that grows with the run keeps the time left from
      * swinging with every busy moment of a shared machine.
      */
-    private static final double RATE_WINDOW_SECONDS = 20;
+    private static final double RATE_WINDOW_SECONDS = 10;
     private final LongSupplier nanoTime;
     /** Whether what earlier processes of the run wrote has been read: output from now on is this one's. */
     private boolean caughtUp;

@@ -72,7 +72,7 @@ class RunProgressTest {
     }
 
     @Test
-    void theRateIsOfTheLastHalfOfTheRunOnceThatIsLongerThanTwentySeconds() {
+    void theRateIsOfTheLastHalfOfTheRunOnceThatIsLongerThanTenSeconds() {
         long[] now = {0};
         RunProgress progress = new RunProgress(ReprocessKind.SPEECH, List.of(new PartitionRange(0, 0, 10, 10)),
                 Map.of(0, 3600.0), () -> now[0]);
