@@ -75,7 +75,8 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
      * @param applicationIdPrefix prefix of each stage's Kafka Streams application id (and consumer group)
      * @param processingGuarantee Kafka Streams' processing.guarantee
      * @param partitions          partitions of topics Sensorium creates
-     * @param replicationFactor   replication of topics Sensorium creates; -1 takes the broker's default
+     * @param replicationFactor   replication of the topics Sensorium creates and of its stages' changelogs; -1 takes the
+     *                            broker's default
      * @param stateDir            Kafka Streams state directory; empty means the command's choice: a fresh temporary
      *                            one per one-shot run, a kept one for {@code process} ({@link SensoriumConfig#withDefaultStateDir})
      * @param streamThreads       stream threads of each stage (Kafka Streams' num.stream.threads): one instance then

@@ -96,6 +96,9 @@ public final class StreamsStage implements AutoCloseable {
         }
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, kafka.streamThreads());
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, kafka.standbyReplicas());
+        // The changelogs hold the streams' state: replicated as the topics Sensorium creates are (-1 both ways: the
+        // broker's default).
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) kafka.replicationFactor());
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // Inference of a 30 s window may take seconds on a small CPU; a fetch of many windows must not
         // exceed the poll interval and get the instance thrown out of its group.
