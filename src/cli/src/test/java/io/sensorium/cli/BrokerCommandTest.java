@@ -2,7 +2,6 @@ package io.sensorium.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -32,17 +31,16 @@ import org.junit.jupiter.api.io.TempDir;
  * or a directory it cannot write is refused with a message and exit code 2.
  */
 class BrokerCommandTest {
-    private static final String READY = "Kafka broker ready at 127.0.0.1:";
     private static final List<String> RECORDS = List.of("one", "two", "three");
 
     @Test
     void recordsOutliveARestartAndEachStopIsClean(@TempDir Path tmp, @TempDir Path data) throws Exception {
-        int port = freePort();
+        int port = TestPipeline.freePort();
         String bootstrap = "127.0.0.1:" + port;
         String topic = "kept-" + UUID.randomUUID();
 
-        CliProcess first = broker(tmp, port, data);
-        first.awaitStderr(READY + port);
+        CliProcess first = CliProcess.broker(tmp, port, data);
+        first.awaitStderr(CliProcess.KEPT_BROKER_READY + port);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             // The broker does not create topics on first use: Sensorium's commands create theirs.
             admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
@@ -56,8 +54,8 @@ class BrokerCommandTest {
         }
         assertStopsCleanly(first);
 
-        CliProcess second = broker(tmp, port, data);
-        second.awaitStderr(READY + port);
+        CliProcess second = CliProcess.broker(tmp, port, data);
+        second.awaitStderr(CliProcess.KEPT_BROKER_READY + port);
         assertThat(consumeInAGroup(bootstrap, topic)).containsExactlyElementsOf(RECORDS);
         assertStopsCleanly(second);
     }
@@ -65,20 +63,16 @@ class BrokerCommandTest {
     @Test
     void aPortInUseAndADirectoryItCannotWriteAreRefused(@TempDir Path tmp, @TempDir Path data) throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            CliProcess busy = broker(tmp, taken.getLocalPort(), data);
+            CliProcess busy = CliProcess.broker(tmp, taken.getLocalPort(), data);
             assertThat(busy.waitFor(60)).isEqualTo(UserFacingError.USAGE);
             assertThat(busy.stderr()).contains("sensorium: cannot listen at 127.0.0.1:" + taken.getLocalPort())
                     .contains("--port chooses another port");
         }
         Path file = Files.writeString(data.resolve("a-file"), "not a directory");
-        CliProcess blocked = broker(tmp, freePort(), file);
+        CliProcess blocked = CliProcess.broker(tmp, TestPipeline.freePort(), file);
         assertThat(blocked.waitFor(60)).isEqualTo(UserFacingError.USAGE);
         assertThat(blocked.stderr()).contains("sensorium: cannot keep the broker's data in " + file + ": " + file
                 + " is a file, not a directory");
-    }
-
-    private static CliProcess broker(Path tmp, int port, Path data) throws IOException {
-        return CliProcess.start(tmp, List.of("broker", "--port", Integer.toString(port), "--data-dir", data.toString()));
     }
 
     /** SIGTERM ends the broker with exit code 0, and soon: it has nothing to hand over. */
@@ -113,11 +107,5 @@ class BrokerCommandTest {
             consumer.commitSync();
         }
         return values;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 final class CliProcess {
     /** What the in-process broker logs once it listens. */
     static final String BROKER_READY = "in-process Kafka broker ready at";
+    /** What {@code sensorium broker} logs once it listens, before its port. */
+    static final String KEPT_BROKER_READY = "Kafka broker ready at 127.0.0.1:";
 
     /** A line of output and when it was read (System.nanoTime). */
     record Line(String text, long nanos) {}
@@ -56,13 +58,22 @@ final class CliProcess {
         return new CliProcess(builder.start());
     }
 
-    /** {@code process STAGE} in a JVM of its own, on a state directory of its own, once it is RUNNING. */
-    static CliProcess stage(Path tmp, String stage, Map<String, String> settings, String stateDir)
-            throws Exception {
+    /** {@code sensorium broker} on the loopback address at {@code port}, its data in {@code dataDir}. */
+    static CliProcess broker(Path tmp, int port, Path dataDir) throws IOException {
+        return start(tmp, List.of("broker", "--port", Integer.toString(port), "--data-dir", dataDir.toString()));
+    }
+
+    /**
+     * {@code process STAGE} with {@code settings} as {@code --set} options and {@code options} after them, one stream
+     * thread, its state in {@code tmp/stateDir}; returned once its stage is RUNNING.
+     */
+    static CliProcess stage(Path tmp, String stage, Map<String, String> settings, String stateDir, String... options)
+            throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of("process", stage, "--set", "kafka.stream-threads=1",
                 "--set", "kafka.state-dir=" + tmp.resolve(stateDir)));
         settings.forEach((key, value) -> args.addAll(List.of("--set", key + "=" + value)));
-        CliProcess process = CliProcess.start(tmp, args);
+        args.addAll(List.of(options));
+        CliProcess process = start(tmp, args);
         // A JVM, a model, a group to join and state to restore: more than a minute on a busy machine.
         process.awaitStderr("stage " + stage + " running in group", 180);
         return process;
@@ -75,6 +86,12 @@ final class CliProcess {
     /** SIGTERM, through the process handle: Process.destroy would also close the pipes still being read and written. */
     void terminate() {
         process.toHandle().destroy();
+    }
+
+    /** SIGTERM, then waits up to a minute for the process to end; @return its exit code */
+    int stop() throws InterruptedException {
+        terminate();
+        return waitFor(60);
     }
 
     /** SIGKILL, likewise. */

@@ -2,11 +2,14 @@ package io.sensorium.cli;
 
 import io.sensorium.core.config.ConfigLoader;
 import io.sensorium.core.config.SensoriumConfig;
+import io.sensorium.core.kafka.KafkaConnection;
 import io.sensorium.core.kafka.TestKafka;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -36,6 +39,13 @@ final class TestPipeline {
             return Path.of(TestPipeline.class.getResource("/fixtures/" + name).toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** A port free on the loopback address now (another process may take it before it is bound). */
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
         }
     }
 
@@ -142,8 +152,15 @@ final class TestPipeline {
     /** Every record of a topic, in partition order, read until {@code done} says so or the time is up. */
     static List<ConsumerRecord<String, byte[]>> readUntil(String topic, Predicate<List<ConsumerRecord<String, byte[]>>> done,
                                                           Duration timeout) {
+        return readUntil(TestKafka.connection(), topic, done, timeout);
+    }
+
+    /** The same from another cluster. */
+    static List<ConsumerRecord<String, byte[]>> readUntil(KafkaConnection connection, String topic,
+                                                          Predicate<List<ConsumerRecord<String, byte[]>>> done,
+                                                          Duration timeout) {
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.reader(TestKafka.connection())) {
+        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.reader(connection)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);
