@@ -3,9 +3,6 @@ package io.sensorium.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code process features --metrics-port} as a separate process against a real broker: not ready until its stage
  * runs, then ready; after jfk.wav goes through it, its scrape counts the records and the audio it took in, and
- * carries Kafka Streams' and its consumers' own metrics (consumer lag among them); stopped, it leaves its state.
+ * carries Kafka Streams' and its consumers' own metrics (consumer lag among them); stopped, it leaves its state. While
+ * a second instance joins its group, the first one's readiness goes to 503 (REBALANCING) and back to 200.
  */
 class ProcessMetricsTest {
     private static final Pattern AUDIO_SECONDS = Pattern.compile("(?m)^sensorium_features_audio_seconds_total ([0-9.E]+)");
@@ -33,7 +32,7 @@ class ProcessMetricsTest {
     @Test
     void aStageServesItsMetersAndReadiness(@TempDir Path tmp) throws Exception {
         Map<String, String> settings = TestPipeline.isolatedSettings();
-        int port = freePort();
+        int port = TestPipeline.freePort();
         List<String> args = new ArrayList<>(List.of("process", "features", "--metrics-port", Integer.toString(port),
                 "--set", "kafka.state-dir=" + tmp.resolve("state")));
         settings.forEach((key, value) -> args.addAll(List.of("--set", key + "=" + value)));
@@ -60,6 +59,53 @@ class ProcessMetricsTest {
         assertThat(stage.waitFor(60)).as("stopped by SIGTERM: 128 + 15, as README says").isEqualTo(143);
         String applicationId = settings.get("kafka.application-id-prefix") + "-features";
         assertThat(tmp.resolve("state").resolve(applicationId)).as("state kept for the next start").isDirectory();
+    }
+
+    @Test
+    void readinessFallsWhileAnotherInstanceJoinsAndComesBack(@TempDir Path tmp) throws Exception {
+        Map<String, String> settings = TestPipeline.isolatedSettings();
+        int port = TestPipeline.freePort();
+        CliProcess first = CliProcess.stage(tmp, "features", settings, "a", "--metrics-port", Integer.toString(port));
+        List<Integer> answers = new ArrayList<>();
+        AtomicBoolean polling = new AtomicBoolean(true);
+        // Polled as a load balancer would, only faster: a rebalance of three partitions takes a few hundred ms.
+        Thread poller = new Thread(() -> {
+            try {
+                while (polling.get()) {
+                    int answer = status(port, "/health/ready");
+                    synchronized (answers) {
+                        if (answers.isEmpty() || answers.get(answers.size() - 1) != answer) {
+                            answers.add(answer);
+                        }
+                        answers.notifyAll();
+                    }
+                    Thread.sleep(10);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException("polling /health/ready failed", e);
+            }
+        }, "readiness-poller");
+        CliProcess second = null;
+        try {
+            awaitStatus(port, "/health/ready", 200);
+            poller.start();
+            second = CliProcess.stage(tmp, "features", settings, "b");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            synchronized (answers) {
+                while (!(answers.contains(503) && answers.get(answers.size() - 1) == 200) && System.nanoTime() < deadline) {
+                    answers.wait(1000);
+                }
+            }
+        } finally {
+            polling.set(false);
+            poller.join();
+            if (second != null) {
+                second.stop();
+            }
+            first.stop();
+        }
+        assertThat(answers).as("/health/ready of the first instance while the second joined")
+                .startsWith(200).containsSubsequence(200, 503, 200).endsWith(200);
     }
 
     private static double audioSeconds(String scrape) {
@@ -90,12 +136,6 @@ class ProcessMetricsTest {
                 return body;
             }
             Thread.sleep(300);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
         }
     }
 }
