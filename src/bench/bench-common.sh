@@ -1,6 +1,7 @@
 # What the benchmark scripts share, sourced by them (not run): the benchmark jar built, tiny.en's CTranslate2 weights
-# and their int8 ONNX conversion, faster-whisper in a venv, and the speech corpus. Sets root, cache, bench (the java
-# command line of benchmarks.jar), sensorium, ct2, int8 and fw (the venv).
+# and their int8 ONNX conversion, faster-whisper in a venv, the speech corpus (bench_corpus) and a broker of their own
+# (bench_broker). Sets root, cache, bench (the java command line of benchmarks.jar), sensorium, ct2, int8 and fw (the
+# venv).
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/sensorium"
 
@@ -31,4 +32,18 @@ bench_corpus() {
   [ -f "$corpus/corpus.wav" ] || "${bench[@]}" io.sensorium.bench.LiveCorpus \
     "$root/src/bench/corpus/public-domain-speeches.txt" "$jfk" "$jfk_words" "$corpus" >/dev/null
   echo "$corpus"
+}
+
+# Starts `sensorium broker` on a free loopback port, its data and log in DIR, and waits until it listens; sets broker
+# (its pid, for the caller's trap to stop) and broker_at (HOST:PORT).
+bench_broker() {  # DIR
+  local port
+  port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  "$sensorium" broker --port "$port" --data-dir "$1/broker" > "$1/broker.log" 2>&1 &
+  broker=$!
+  until grep -q "ready at" "$1/broker.log"; do
+    kill -0 "$broker" 2>/dev/null || { cat "$1/broker.log" >&2; return 1; }
+    sleep 1
+  done
+  broker_at="127.0.0.1:$port"
 }

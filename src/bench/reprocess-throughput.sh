@@ -58,15 +58,9 @@ row() {  # name, wall seconds, transcript text file
 }
 clock() { date +%s.%N; }
 
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-"$sensorium" broker --port "$port" --data-dir "$work/broker" > "$work/broker.log" 2>&1 &
-broker=$!
-until grep -q "ready at" "$work/broker.log"; do
-  kill -0 "$broker" 2>/dev/null || { cat "$work/broker.log" >&2; exit 1; }
-  sleep 1
-done
-kafka=(--bootstrap-servers "127.0.0.1:$port" "${decoding[@]}")
-echo "ingesting $streams streams ($seconds s of audio) into the broker at 127.0.0.1:$port..." >&2
+bench_broker "$work"
+kafka=(--bootstrap-servers "$broker_at" "${decoding[@]}")
+echo "ingesting $streams streams ($seconds s of audio) into the broker at $broker_at..." >&2
 "$sensorium" ingest audio "${kafka[@]}" "${files[@]}" 2> "$work/ingest.log"
 
 echo "reprocess speech..." >&2

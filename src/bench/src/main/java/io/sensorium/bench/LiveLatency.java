@@ -69,7 +69,7 @@ public final class LiveLatency {
     private LiveLatency() {}
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = options(args);
+        Map<String, String> options = BenchOptions.parse(args);
         int streams = Integer.parseInt(options.getOrDefault("streams", "1"));
         byte[] corpus = pcm(Path.of(options.get("audio")));
         double corpusSeconds = corpus.length / 2.0 / RATE;
@@ -169,14 +169,6 @@ public final class LiveLatency {
             }
         }
         return runs;
-    }
-
-    private static Map<String, String> options(String[] args) {
-        Map<String, String> options = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        }
-        return options;
     }
 
     private static String percent(double rate) {
