@@ -94,11 +94,15 @@ class BrokerFaultTest {
     /** The path's two stages as {@code process} commands, which must still run when the test is done with them. */
     private record Stages(CliProcess upstream, CliProcess stage) implements AutoCloseable {
         static Stages start(Path tmp, Map<String, String> settings) throws Exception {
-            CliProcess upstream = CliProcess.stage(tmp, PATH.upstream, settings, "upstream-state");
+            Stages stages = new Stages(CliProcess.startStage(tmp, PATH.upstream, settings, "upstream-state"),
+                    CliProcess.startStage(tmp, PATH.stage, settings, "stage-state"));
             try {
-                return new Stages(upstream, CliProcess.stage(tmp, PATH.stage, settings, "stage-state"));
+                stages.upstream.awaitStage(PATH.upstream);
+                stages.stage.awaitStage(PATH.stage);
+                return stages;
             } catch (Exception | AssertionError e) {
-                upstream.stop();
+                stages.upstream.kill();
+                stages.stage.kill();
                 throw e;
             }
         }

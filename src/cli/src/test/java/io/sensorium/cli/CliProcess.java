@@ -69,14 +69,24 @@ final class CliProcess {
      */
     static CliProcess stage(Path tmp, String stage, Map<String, String> settings, String stateDir, String... options)
             throws IOException, InterruptedException {
+        return startStage(tmp, stage, settings, stateDir, options).awaitStage(stage);
+    }
+
+    /** The same, returned at once: several stages start faster side by side. */
+    static CliProcess startStage(Path tmp, String stage, Map<String, String> settings, String stateDir, String... options)
+            throws IOException {
         List<String> args = new ArrayList<>(List.of("process", stage, "--set", "kafka.stream-threads=1",
                 "--set", "kafka.state-dir=" + tmp.resolve(stateDir)));
         settings.forEach((key, value) -> args.addAll(List.of("--set", key + "=" + value)));
         args.addAll(List.of(options));
-        CliProcess process = start(tmp, args);
+        return start(tmp, args);
+    }
+
+    /** Waits until this {@code process STAGE} says its stage is RUNNING. */
+    CliProcess awaitStage(String stage) throws InterruptedException {
         // A JVM, a model, a group to join and state to restore: more than a minute on a busy machine.
-        process.awaitStderr("stage " + stage + " running in group", 180);
-        return process;
+        awaitStderr("stage " + stage + " running in group", 180);
+        return this;
     }
 
     Process process() {

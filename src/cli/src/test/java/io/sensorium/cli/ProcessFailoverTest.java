@@ -38,9 +38,11 @@ class ProcessFailoverTest {
     @EnumSource(StagePath.class)
     void aStageKilledMidStreamLosesAndRepeatsNothing(StagePath path, @TempDir Path tmp) throws Exception {
         Map<String, String> settings = path.settings();
-        CliProcess upstream = CliProcess.stage(tmp, path.upstream, settings, "upstream-state");
-        CliProcess first = CliProcess.stage(tmp, path.stage, settings, "a");
+        CliProcess upstream = CliProcess.startStage(tmp, path.upstream, settings, "upstream-state");
+        CliProcess first = CliProcess.startStage(tmp, path.stage, settings, "a");
         try {
+            upstream.awaitStage(path.upstream);
+            first.awaitStage(path.stage);
             path.publish(tmp, settings, KILLED_STREAMS);
             StreamOutputs.awaitAny(path, settings);
             first.kill();
@@ -67,10 +69,13 @@ class ProcessFailoverTest {
         StagePath path = StagePath.SPEECH;
         Map<String, String> settings = path.settings();
         settings.put("kafka.partitions", Integer.toString(SHARED_PARTITIONS));
-        CliProcess features = CliProcess.stage(tmp, path.upstream, settings, "features-state");
-        CliProcess a = CliProcess.stage(tmp, path.stage, settings, "speech-a");
-        CliProcess b = CliProcess.stage(tmp, path.stage, settings, "speech-b");
+        CliProcess features = CliProcess.startStage(tmp, path.upstream, settings, "features-state");
+        CliProcess a = CliProcess.startStage(tmp, path.stage, settings, "speech-a");
+        CliProcess b = CliProcess.startStage(tmp, path.stage, settings, "speech-b");
         try {
+            features.awaitStage(path.upstream);
+            a.awaitStage(path.stage);
+            b.awaitStage(path.stage);
             path.publish(tmp, settings, SHARED_STREAMS);
             StreamOutputs.awaitAny(path, settings);
             Map<Long, Set<Integer>> together = partitionsByProcess(path, settings);
