@@ -25,24 +25,20 @@ import javax.sound.sampled.AudioSystem;
  */
 enum StagePath {
     /** Audio -> features -> transcript segments: streams of jfk.wav said four times over, several windows each. */
-    SPEECH("features", "speech", "topics.transcripts") {
+    SPEECH("audio", "features", "speech", "topics.transcripts") {
         @Override
         Map<String, String> settings() {
             return TestPipeline.isolatedSettings();
         }
 
         @Override
-        void publish(Path dir, Map<String, String> settings, int streams) throws Exception {
+        Path writeStream(Path dir, int number) throws Exception {
             short[] jfk = pcm(TestPipeline.fixture("audio/jfk.wav"));
             short[] repeated = new short[jfk.length * JFK_REPEATS];
             for (int i = 0; i < JFK_REPEATS; i++) {
                 System.arraycopy(jfk, 0, repeated, i * jfk.length, jfk.length);
             }
-            List<String> files = new ArrayList<>();
-            for (int i = 1; i <= streams; i++) {
-                files.add(TestPipeline.writeWav(dir.resolve("call-" + i + ".wav"), repeated).toString());
-            }
-            assertThat(TestPipeline.cli(List.of("ingest", "audio"), settings, files).exit()).isZero();
+            return TestPipeline.writeWav(dir.resolve("call-" + number + ".wav"), repeated);
         }
 
         @Override
@@ -56,19 +52,15 @@ enum StagePath {
         }
     },
     /** Frames -> pixel input -> detections (random-weight DETR): short videos, a record per frame. */
-    VISION("vision-preprocess", "vision", "topics.detections") {
+    VISION("video", "vision-preprocess", "vision", "topics.detections") {
         @Override
         Map<String, String> settings() {
             return TestPipeline.isolatedVisionSettings("detr-tiny-random");
         }
 
         @Override
-        void publish(Path dir, Map<String, String> settings, int streams) throws Exception {
-            List<String> files = new ArrayList<>();
-            for (int i = 1; i <= streams; i++) {
-                files.add(VideoFiles.mp4(dir.resolve("cam-" + i + ".mp4"), VIDEO_FRAMES, 10, 320, 240).toString());
-            }
-            assertThat(TestPipeline.cli(List.of("ingest", "video"), settings, files).exit()).isZero();
+        Path writeStream(Path dir, int number) throws Exception {
+            return VideoFiles.mp4(dir.resolve("cam-" + number + ".mp4"), VIDEO_FRAMES, 10, 320, 240);
         }
 
         @Override
@@ -88,13 +80,16 @@ enum StagePath {
     /** An output record: the {@code number}-th item of {@code stream}, or its end record saying it had that many. */
     record Item(String stream, long number, boolean end) {}
 
+    /** What {@code ingest MEDIA} publishes. */
+    private final String media;
     /** What {@code process UPSTREAM} makes of the input, for the stage under test. */
     final String upstream;
     /** The stage under test, as {@code process} names it. */
     final String stage;
     private final String outputKey;
 
-    StagePath(String upstream, String stage, String outputKey) {
+    StagePath(String media, String upstream, String stage, String outputKey) {
+        this.media = media;
         this.upstream = upstream;
         this.stage = stage;
         this.outputKey = outputKey;
@@ -104,7 +99,16 @@ enum StagePath {
     abstract Map<String, String> settings();
 
     /** Publishes {@code streams} streams, written to files in {@code dir}, to the path's input topic. */
-    abstract void publish(Path dir, Map<String, String> settings, int streams) throws Exception;
+    void publish(Path dir, Map<String, String> settings, int streams) throws Exception {
+        List<String> files = new ArrayList<>();
+        for (int i = 1; i <= streams; i++) {
+            files.add(writeStream(dir, i).toString());
+        }
+        assertThat(TestPipeline.cli(List.of("ingest", media), settings, files).exit()).isZero();
+    }
+
+    /** The file of stream {@code number}, in {@code dir}. */
+    abstract Path writeStream(Path dir, int number) throws Exception;
 
     abstract Item item(byte[] value);
 
