@@ -45,10 +45,10 @@ bench_broker "$work"
 echo
 echo "speech stage, Whisper tiny.en int8 (speech.threads=2 ONNX Runtime threads per instance, speech.batch-size=1),"
 echo "$(grep -m1 ' streams of ' "$work/driver.log"); $(nproc) cores, one sensorium broker on this machine;"
-echo "wall: from the instances' launch to the last stream's end record; start-up: to the last instance RUNNING;"
+echo "wall: from the instances' launch to the last stream's end record; start-up: to the first instance RUNNING;"
 echo "recovery: from the kill -9 to the first new record of each stream the killed instance had not finished"
-echo "| run | instances | stream threads | audio (s) | segments | wall (s) | throughput (audio s/s) | start-up (s) | recovery, first / last (s) |"
-echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+echo "| run | instances | stream threads | audio (s) | segments | wall (s) | throughput (audio s/s) | start-up (s) | throughput after start-up | recovery, first / last (s) |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 cat "$work/rows.md"
 echo
 echo "commands (each instance's; ./sensorium is $sensorium):"

@@ -46,10 +46,11 @@ import org.apache.kafka.common.TopicPartition;
  * {@code sensorium process features}, which is then stopped: only the speech stage is timed. A run IxT starts I
  * instances with {@code kafka.stream-threads=T} at once, as a consumer group of its own (which reads the features from
  * their start) writing a transcripts topic of its own, and is timed from their launch (JVM, model, joining the group)
- * to the arrival of the last stream's end record; its throughput is the audio's length over that time. The kill run
- * starts its configuration afresh and, once a third of the segments that configuration gave are out, kills the first
- * instance with SIGKILL; its recovery is the time from the kill to the first new record of each of that instance's
- * unfinished streams, which the other instance finishes. Prints Markdown table rows on stdout (the columns
+ * to the arrival of the last stream's end record; its throughput is the audio's length over that time, and over the
+ * time after the first instance said it was RUNNING. The kill run starts its configuration afresh and, once a third
+ * of the segments that configuration gave are out, kills the first instance with SIGKILL; its recovery is the time
+ * from the kill to the first new record of each of that instance's unfinished streams, which the other instance
+ * finishes. Prints Markdown table rows on stdout (the columns
  * src/bench/stage-throughput.sh heads them with) and each run's command on stderr; each instance logs into
  * {@code --work}.
  */
@@ -133,7 +134,7 @@ public final class StageThroughput {
         Process publishing = new ProcessBuilder(ingest).redirectErrorStream(true)
                 .redirectOutput(work.resolve("ingest.log").toFile()).start();
         if (publishing.waitFor() != 0) {
-            throw new IllegalStateException("ingest failed: see " + work.resolve("ingest.log"));
+            throw new IllegalStateException("ingest failed:\n" + Files.readString(work.resolve("ingest.log")));
         }
         try (TopicWatch features = TopicWatch.start(bootstrap, run + ".features")) {
             StageProcess stage = StageProcess.start(stageCommand("features", run, run + ".transcripts", 1, "features"),
@@ -214,7 +215,8 @@ public final class StageThroughput {
             List<TopicWatch.Arrival> arrivals = watch.await(records -> ended(records).size() >= streams, RUN_LIMIT);
             long lastEnd = arrivals.stream().filter(a -> TranscriptJson.read(a.record().value()) instanceof TranscriptEnd)
                     .mapToLong(TopicWatch.Arrival::nanos).max().orElseThrow();
-            long running = instances.stream().mapToLong(StageProcess::runningAt).max().orElseThrow();
+            // Work begins when the first instance runs (with every partition until the others join).
+            long running = instances.stream().mapToLong(StageProcess::runningAt).filter(at -> at > 0).min().orElseThrow();
             return new Outcome(started, lastEnd, running, segments(arrivals), arrivals);
         } finally {
             for (StageProcess instance : instances) {
@@ -225,9 +227,10 @@ public final class StageThroughput {
 
     private String row(String name, Shape shape, Outcome outcome, String recovery) {
         double wall = (outcome.lastEnd() - outcome.started()) / 1e9;
-        return String.format(Locale.ROOT, "| %s | %d | %d | %.0f | %d | %.1f | %.1f | %.1f | %s |", name,
+        double startUp = (outcome.running() - outcome.started()) / 1e9;
+        return String.format(Locale.ROOT, "| %s | %d | %d | %.0f | %d | %.1f | %.1f | %.1f | %.1f | %s |", name,
                 shape.instances(), shape.threads(), audioSeconds, outcome.segments(), wall, audioSeconds / wall,
-                (outcome.running() - outcome.started()) / 1e9, recovery);
+                startUp, audioSeconds / (wall - startUp), recovery);
     }
 
     private static int segments(List<TopicWatch.Arrival> records) {
