@@ -43,18 +43,20 @@ class AudioPublishingTest {
         MockProducer<String, byte[]> producer = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
         AudioIngest ingest = new AudioIngest(producer, "audio", "dead", AUDIO, LIVE, AudioIngest.Reading.AS_IS);
         List<AudioIngest.Result> results = new CopyOnWriteArrayList<>();
-        // Both writers are open at once only if the second pipe is read while the first is still open.
+        // Both pipes are read at once only if the second one's audio is taken in while the first writer is still open
+        // (each counts down once the reader has taken all its audio: more than a pipe holds). Counted down before
+        // writing, a stop could close a pipe under a writer still writing: a broken pipe.
         CountDownLatch bothOpen = new CountDownLatch(2);
         ExecutorService speakers = Executors.newFixedThreadPool(2);
         try {
             List<Future<Object>> writers = streams.values().stream().map(fifo -> speakers.submit(() -> {
                 try (OutputStream out = Files.newOutputStream(Path.of(fifo))) {
-                    bothOpen.countDown();
                     out.write(AudioServer.wavHeader(-1));
                     // More than the 64 KB FFmpeg's WAV reader takes in before it gives a sample: it opens a source
                     // under JavaCV's global lock, so a pipe that has not sent that much holds up the next one's opening.
                     out.write(new byte[4 * 2 * AudioServer.RATE]);
                     out.flush();
+                    bothOpen.countDown();
                     bothOpen.await();
                     Thread.sleep(1000);
                 }
