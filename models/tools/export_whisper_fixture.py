@@ -62,19 +62,24 @@ def make_model(tiny_en: pathlib.Path) -> WhisperForConditionalGeneration:
         max_source_positions=1500, max_target_positions=448, pad_token_id=ids["eos"], bos_token_id=ids["eos"],
         eos_token_id=ids["eos"], decoder_start_token_id=ids["sot"], suppress_tokens=suppress,
         begin_suppress_tokens=begin_suppress, use_cache=True, tie_word_embeddings=True)
-    model = WhisperForConditionalGeneration(config).eval()
-    with torch.no_grad():
-        model.model.decoder.embed_tokens.weight.mul_(EMBEDDING_SCALE)
-        model.model.encoder.conv1.weight.mul_(CONV_SCALE)
-        for layer in model.model.decoder.layers:
-            for projection in (layer.encoder_attn.k_proj, layer.encoder_attn.v_proj, layer.encoder_attn.out_proj):
-                projection.weight.mul_(CROSS_ATTENTION_SCALE)
+    model = sharpen(WhisperForConditionalGeneration(config).eval())
     # tiny.en's generation_config.json (max_initial_timestamp_index 50 = 1.00 s).
     model.generation_config = GenerationConfig(
         decoder_start_token_id=ids["sot"], bos_token_id=ids["eos"], eos_token_id=ids["eos"], pad_token_id=ids["eos"],
         no_timestamps_token_id=ids["no_timestamps"], prev_sot_token_id=ids["prev"], is_multilingual=False,
         max_initial_timestamp_index=50, max_length=448, suppress_tokens=suppress,
         begin_suppress_tokens=begin_suppress, return_timestamps=False)
+    return model
+
+
+def sharpen(model: WhisperForConditionalGeneration) -> WhisperForConditionalGeneration:
+    """Scales the random weights as EMBEDDING_SCALE, CONV_SCALE and CROSS_ATTENTION_SCALE say."""
+    with torch.no_grad():
+        model.model.decoder.embed_tokens.weight.mul_(EMBEDDING_SCALE)
+        model.model.encoder.conv1.weight.mul_(CONV_SCALE)
+        for layer in model.model.decoder.layers:
+            for projection in (layer.encoder_attn.k_proj, layer.encoder_attn.v_proj, layer.encoder_attn.out_proj):
+                projection.weight.mul_(CROSS_ATTENTION_SCALE)
     return model
 
 

@@ -193,7 +193,11 @@ final class LiveSpeechProcessor extends FrameStoreProcessor {
         float[][] window = frames.window(stream, start, SpeechEngine.WINDOW_FRAMES);
         long began = System.nanoTime();
         WhisperTranscriber.WindowTranscript transcript = engine.transcribeLive(window, (int) (end - start),
-                agreement.prompt());
+                agreement.prompt(), state.languageFixed ? state.language : null);
+        if (!state.languageFixed) {
+            state.language = transcript.language();
+            state.languageProbability = transcript.detection() == null ? null : transcript.detection().probability();
+        }
         boolean repetitive = engine.repetitive(transcript);
         LOG.debug("{}: {}-{} s transcribed in {} ms{}", stream, seconds(start), seconds(end),
                 (System.nanoTime() - began) / 1_000_000, repetitive ? ", repeating itself: left out" : "");
@@ -225,7 +229,8 @@ final class LiveSpeechProcessor extends FrameStoreProcessor {
             String text = commit.committedText();
             TranscriptSegment segment = TranscriptSegment.of(stream, state.segments++, committed.get(0).start(),
                     committed.get(committed.size() - 1).end(), text, Arrays.stream(engine.tokens(text)).boxed().toList(),
-                    state.avgLogprob, engine.modelName(), engine.language());
+                    state.avgLogprob, engine.modelName(), state.language, state.languageProbability);
+            state.languageFixed = true;
             forward(record, stream, JsonRecords.write(segment));
         }
         if (commit.revision() != state.partialRevision) {

@@ -13,7 +13,8 @@ import java.io.UncheckedIOException;
  * store between the stream's chunks, so a restarted or moved task resumes. Changed in place while a chunk is handled.
  */
 final class LiveStreamState {
-    private static final int VERSION = 1;
+    /** Version 2 adds the language; a version 1 state (written before) reads as one whose language is not known. */
+    private static final int VERSION = 2;
 
     /** Frames of the stream that have arrived: the next chunk should start here. */
     long framesReceived;
@@ -25,6 +26,15 @@ final class LiveStreamState {
     long partialRevision;
     /** The last transcription's average log-probability, which the finals it led to carry. */
     double avgLogprob;
+    /**
+     * The stream's language: as the last transcription had it until the first final segment goes out, fixed from
+     * then on (a live buffer's first second or two is too little audio to settle it). Null before any transcription.
+     */
+    String language;
+    /** How sure detection was of {@link #language}; null when it was given. */
+    Double languageProbability;
+    /** Whether {@link #language} is fixed. */
+    boolean languageFixed;
     final LocalAgreement agreement;
 
     private LiveStreamState(LocalAgreement agreement) {
@@ -45,6 +55,9 @@ final class LiveStreamState {
             out.writeInt(segments);
             out.writeLong(partialRevision);
             out.writeDouble(avgLogprob);
+            out.writeUTF(language == null ? "" : language);
+            out.writeDouble(languageProbability == null ? Double.NaN : languageProbability);
+            out.writeBoolean(languageFixed);
             out.writeInt(agreementBytes.length);
             out.write(agreementBytes);
         } catch (IOException e) {
@@ -56,7 +69,7 @@ final class LiveStreamState {
     static LiveStreamState fromBytes(byte[] bytes, LocalAgreement.Options options) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             int version = in.readByte();
-            if (version != VERSION) {
+            if (version != 1 && version != VERSION) {
                 throw new IllegalStateException("live speech state of version " + version + " is not readable by this build");
             }
             long received = in.readLong();
@@ -64,6 +77,9 @@ final class LiveStreamState {
             int segments = in.readInt();
             long revision = in.readLong();
             double avgLogprob = in.readDouble();
+            String language = version == 1 ? "" : in.readUTF();
+            double probability = version == 1 ? Double.NaN : in.readDouble();
+            boolean fixed = version != 1 && in.readBoolean();
             byte[] agreement = new byte[in.readInt()];
             in.readFully(agreement);
             LiveStreamState state = new LiveStreamState(LocalAgreement.restore(options, agreement));
@@ -72,6 +88,9 @@ final class LiveStreamState {
             state.segments = segments;
             state.partialRevision = revision;
             state.avgLogprob = avgLogprob;
+            state.language = language.isEmpty() ? null : language;
+            state.languageProbability = Double.isNaN(probability) ? null : probability;
+            state.languageFixed = fixed;
             return state;
         } catch (IOException e) {
             throw new UncheckedIOException("corrupt live speech state", e);

@@ -1,12 +1,15 @@
 package io.sensorium.processors.speech;
 
+import io.sensorium.core.config.ConfigException;
 import io.sensorium.core.config.SensoriumConfig;
 import io.sensorium.core.records.FeatureChunk;
 import io.sensorium.core.records.InvalidRecordException;
 import io.sensorium.processors.features.LogMelSpectrogram;
 import io.sensorium.processors.features.WhisperNormalization;
 import io.sensorium.processors.onnx.SharedModels;
+import io.sensorium.processors.speech.whisper.LanguageChoice;
 import io.sensorium.processors.speech.whisper.TemperatureFallback;
+import io.sensorium.processors.speech.whisper.WhisperTask;
 import io.sensorium.processors.speech.whisper.WhisperModel;
 import io.sensorium.processors.speech.whisper.WhisperModels;
 import io.sensorium.processors.speech.whisper.WhisperTranscriber;
@@ -38,13 +41,10 @@ public final class SpeechEngine implements AutoCloseable {
     private final SharedModels.Handle<WhisperModel> handle;
     private final WhisperTranscriber transcriber;
     private final WindowBatcher batcher;
-    private final String language;
 
-    private SpeechEngine(SharedModels.Handle<WhisperModel> handle, SensoriumConfig.Speech speech, String language,
-                         int streamThreads) {
+    private SpeechEngine(SharedModels.Handle<WhisperModel> handle, SensoriumConfig.Speech speech, int streamThreads) {
         this.handle = handle;
-        this.language = language;
-        this.transcriber = new WhisperTranscriber(handle.model(), speech.timestamps(), language,
+        this.transcriber = new WhisperTranscriber(handle.model(), speech.timestamps(), languages(speech), task(speech),
                 WhisperTranscriber.DEFAULT_MAX_NEW_TOKENS, new TemperatureFallback(speech.temperatures(), speech.bestOf(),
                 speech.compressionRatioThreshold(), speech.logProbThreshold(), speech.noSpeechThreshold()));
         this.batcher = new WindowBatcher(transcriber, speech.batchSize(), speech.batchWaitMs(), streamThreads);
@@ -58,8 +58,28 @@ public final class SpeechEngine implements AutoCloseable {
         SensoriumConfig.Speech speech = config.speech();
         SharedModels.Handle<WhisperModel> handle = WhisperModels.acquire(speech.model(),
                 WhisperModel.Options.forDevice(speech.device(), Math.max(1, speech.threads())));
-        String language = speech.language() == null || speech.language().isBlank() ? "en" : speech.language();
-        return new SpeechEngine(handle, speech, language, Math.max(1, config.kafka().streamThreads()));
+        try {
+            return new SpeechEngine(handle, speech, Math.max(1, config.kafka().streamThreads()));
+        } catch (RuntimeException e) {
+            handle.close();
+            throw e;
+        }
+    }
+
+    private static LanguageChoice languages(SensoriumConfig.Speech speech) {
+        try {
+            return LanguageChoice.parse(speech.language());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("speech.language: " + e.getMessage(), "speech.language");
+        }
+    }
+
+    private static WhisperTask task(SensoriumConfig.Speech speech) {
+        try {
+            return WhisperTask.parse(speech.task());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("speech.task: " + e.getMessage(), "speech.task");
+        }
     }
 
     /**
@@ -67,10 +87,11 @@ public final class SpeechEngine implements AutoCloseable {
      *
      * @param window        {@code [3000][melBins]} raw log10 frames; past the audio they are silence
      * @param contentFrames how many of the frames are the stream's (fewer than 3000 only at its end)
+     * @param language      the stream's language, detected on its first window; null to detect it (unless pinned)
      */
-    public WhisperTranscriber.WindowTranscript transcribe(float[][] window, int contentFrames) {
+    public WhisperTranscriber.WindowTranscript transcribe(float[][] window, int contentFrames, String language) {
         WhisperNormalization.normalize(window);
-        return batcher.transcribe(WhisperTranscriber.Window.whole(window, contentFrames));
+        return batcher.transcribe(WhisperTranscriber.Window.whole(window, contentFrames).in(language));
     }
 
     /**
@@ -78,15 +99,17 @@ public final class SpeechEngine implements AutoCloseable {
      * decoder's prompt, and, where the model allows, the encoder given the buffer and as much padding only.
      *
      * @param previousText the stream's confirmed text before the buffer; blank for none
+     * @param language     the stream's language once known; null to detect it (unless pinned)
      */
-    public WhisperTranscriber.WindowTranscript transcribeLive(float[][] window, int contentFrames, String previousText) {
+    public WhisperTranscriber.WindowTranscript transcribeLive(float[][] window, int contentFrames, String previousText,
+                                                              String language) {
         WhisperNormalization.normalize(window);
         int[] previous = previousText.isBlank() ? new int[0] : tokens(" " + previousText.strip());
         if (previous.length > LIVE_PROMPT_TOKENS) {
             previous = Arrays.copyOfRange(previous, previous.length - LIVE_PROMPT_TOKENS, previous.length);
         }
         return batcher.transcribe(WhisperTranscriber.Window.live(window, contentFrames, liveEncoderFrames(contentFrames),
-                previous));
+                previous).in(language));
     }
 
     /** See {@link WhisperTranscriber#repetitive}. */
@@ -124,10 +147,6 @@ public final class SpeechEngine implements AutoCloseable {
 
     public String modelName() {
         return handle.model().name();
-    }
-
-    public String language() {
-        return language;
     }
 
     @Override

@@ -89,7 +89,9 @@ final class SpeechProcessor extends FrameStoreProcessor {
     private SpeechStreamState transcribeWindow(Record<String, byte[]> record, String stream, SpeechStreamState state,
                                                int contentFrames, SpeechRegions regions) {
         float[][] window = frames.window(stream, state.seekFrame(), SpeechEngine.WINDOW_FRAMES);
-        WhisperTranscriber.WindowTranscript transcript = engine.transcribe(window, contentFrames);
+        WhisperTranscriber.WindowTranscript transcript = engine.transcribe(window, contentFrames, state.language());
+        state = state.inLanguage(transcript.language(),
+                transcript.detection() == null ? null : transcript.detection().probability());
         double offset = (double) state.seekFrame() / SpeechEngine.FRAMES_PER_SECOND;
         int index = state.segments();
         for (WhisperTranscriber.Segment segment : transcript.segments()) {
@@ -100,7 +102,7 @@ final class SpeechProcessor extends FrameStoreProcessor {
             }
             TranscriptSegment out = TranscriptSegment.of(stream, index++, start, end,
                     engine.text(segment.tokens()), Arrays.stream(segment.tokens()).boxed().toList(),
-                    transcript.avgLogprob(), engine.modelName(), engine.language());
+                    transcript.avgLogprob(), engine.modelName(), state.language(), state.languageProbability());
             forward(record, stream, JsonRecords.write(out));
         }
         return state.advanced(transcript.advanceFrames(), index - state.segments());

@@ -13,18 +13,29 @@ import java.io.UncheckedIOException;
  * @param seekFrame      the first frame not yet transcribed
  * @param framesReceived frames of the stream that have arrived (the next chunk should start here)
  * @param segments       segments emitted so far, which numbers the next one
+ * @param language       the stream's language once its first window was transcribed (detected or given); null before
+ * @param languageProbability how sure detection was of it; null when it was given
  */
-record SpeechStreamState(long seekFrame, long framesReceived, int segments) {
-    private static final int VERSION = 1;
+record SpeechStreamState(long seekFrame, long framesReceived, int segments, String language,
+                         Double languageProbability) {
+    /** Version 2 adds the language; a version 1 state (written before) reads as one whose language is not known. */
+    private static final int VERSION = 2;
 
-    static final SpeechStreamState NEW = new SpeechStreamState(0, 0, 0);
+    static final SpeechStreamState NEW = new SpeechStreamState(0, 0, 0, null, null);
 
     SpeechStreamState withReceived(long frames) {
-        return new SpeechStreamState(seekFrame, frames, segments);
+        return new SpeechStreamState(seekFrame, frames, segments, language, languageProbability);
     }
 
     SpeechStreamState advanced(long frames, int newSegments) {
-        return new SpeechStreamState(seekFrame + frames, framesReceived, segments + newSegments);
+        return new SpeechStreamState(seekFrame + frames, framesReceived, segments + newSegments, language,
+                languageProbability);
+    }
+
+    /** The state once a window was transcribed in {@code language}: the first such window sets the stream's. */
+    SpeechStreamState inLanguage(String decodedIn, Double probability) {
+        return language != null ? this
+                : new SpeechStreamState(seekFrame, framesReceived, segments, decodedIn, probability);
     }
 
     byte[] toBytes() {
@@ -34,6 +45,8 @@ record SpeechStreamState(long seekFrame, long framesReceived, int segments) {
             out.writeLong(seekFrame);
             out.writeLong(framesReceived);
             out.writeInt(segments);
+            out.writeUTF(language == null ? "" : language);
+            out.writeDouble(languageProbability == null ? Double.NaN : languageProbability);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -43,10 +56,19 @@ record SpeechStreamState(long seekFrame, long framesReceived, int segments) {
     static SpeechStreamState fromBytes(byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             int version = in.readByte();
-            if (version != VERSION) {
+            if (version != 1 && version != VERSION) {
                 throw new IllegalStateException("speech state of version " + version + " is not readable by this build");
             }
-            return new SpeechStreamState(in.readLong(), in.readLong(), in.readInt());
+            long seek = in.readLong();
+            long received = in.readLong();
+            int segments = in.readInt();
+            if (version == 1) {
+                return new SpeechStreamState(seek, received, segments, null, null);
+            }
+            String language = in.readUTF();
+            double probability = in.readDouble();
+            return new SpeechStreamState(seek, received, segments, language.isEmpty() ? null : language,
+                    Double.isNaN(probability) ? null : probability);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -4,7 +4,9 @@ import io.sensorium.ingest.audio.AudioDecoder;
 import io.sensorium.processors.features.LogMelSpectrogram;
 import io.sensorium.processors.features.WhisperNormalization;
 import io.sensorium.processors.speech.whisper.WhisperModel;
+import io.sensorium.processors.speech.whisper.LanguageChoice;
 import io.sensorium.processors.speech.whisper.TemperatureFallback;
+import io.sensorium.processors.speech.whisper.WhisperTask;
 import io.sensorium.processors.speech.whisper.WhisperTranscriber;
 import io.sensorium.processors.speech.whisper.WindowBatcher;
 import java.nio.file.Path;
@@ -34,8 +36,8 @@ public final class LiveBatching {
         int streams = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         try (WhisperModel model = WhisperModel.load(modelDir, WhisperModel.Options.cpu(INTRA_OP_THREADS))) {
-            WhisperTranscriber transcriber = new WhisperTranscriber(model, true, "en",
-                    WhisperTranscriber.DEFAULT_MAX_NEW_TOKENS, TemperatureFallback.greedyOnly(-1.0, 0.6));
+            WhisperTranscriber transcriber = new WhisperTranscriber(model, true, LanguageChoice.parse("en"),
+                    WhisperTask.TRANSCRIBE, WhisperTranscriber.DEFAULT_MAX_NEW_TOKENS, TemperatureFallback.greedyOnly(-1.0, 0.6));
             List<WhisperTranscriber.Window> windows = windows(model, streams);
             double[][] rates = new double[2][rounds];
             ExecutorService threads = Executors.newFixedThreadPool(streams);

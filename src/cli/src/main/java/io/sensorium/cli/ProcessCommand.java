@@ -54,10 +54,12 @@ final class ProcessCommand {
         ConfigOptions options;
         @Mixin
         MetricsOptions metrics;
+        @Mixin
+        DecodingOptions decoding;
 
         @Override
         public Integer call() throws Exception {
-            SensoriumConfig config = longRunning(options.load(), metrics);
+            SensoriumConfig config = decoding.apply(longRunning(options.load(), metrics));
             try (SpeechEngine engine = SpeechEngine.open(config)) {
                 SensoriumConfig withBins = config.withMelBins(engine.melBins());
                 return runUntilStopped(withBins, SpeechTopology.STAGE, SpeechTopology.build(withBins, engine),

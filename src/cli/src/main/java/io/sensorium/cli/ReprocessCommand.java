@@ -46,14 +46,18 @@ final class ReprocessCommand {
     @Command(name = "speech", mixinStandardHelpOptions = true,
             description = {"Audio -> features -> transcripts, with the model given (--model).", RULE})
     static final class Speech extends Subcommand {
+        @Mixin
+        DecodingOptions decoding;
+
         @Override
         public Integer call() throws Exception {
             return ReprocessCommand.run(ReprocessKind.SPEECH, options, reprocess, "speech.model", config -> {
                 FeatureTopology.requireSupported(config.audio());
                 return TranscribeCommand.requireModel(config);
             }, (run, stages, signal) -> {
-                try (SpeechEngine engine = SpeechEngine.open(stages)) {
-                    SensoriumConfig withBins = stages.withMelBins(engine.melBins());
+                SensoriumConfig decoded = decoding.apply(stages);
+                try (SpeechEngine engine = SpeechEngine.open(decoded)) {
+                    SensoriumConfig withBins = decoded.withMelBins(engine.melBins());
                     return run.run(connection -> List.of(
                             new StreamsStage(FeatureTopology.STAGE, FeatureTopology.build(withBins), withBins.kafka(),
                                     connection),

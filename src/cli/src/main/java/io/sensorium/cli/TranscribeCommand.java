@@ -73,6 +73,9 @@ final class TranscribeCommand implements Callable<Integer> {
             + " are never decoded (default: speech.vad, on; the live mode needs it).")
     Boolean vad;
 
+    @Mixin
+    DecodingOptions decoding;
+
     private final CaptionLine captions = new CaptionLine(System.console() != null);
 
     @Override
@@ -116,7 +119,7 @@ final class TranscribeCommand implements Callable<Integer> {
         AudioIngest.Reading reading = input.reading();
         // A live caller would otherwise see nothing until a 30 s window filled.
         boolean live = reading.realtime() || sources.stream().anyMatch(InputPaths::isLive);
-        SensoriumConfig loaded = options.load().withThreadsPerSource(sources.size());
+        SensoriumConfig loaded = decoding.apply(options.load()).withThreadsPerSource(sources.size());
         SensoriumConfig gated = vad == null ? loaded : loaded.withVad(vad);
         SensoriumConfig config = live ? gated.withLiveSpeech(true) : gated;
         FeatureTopology.requireSupported(config.audio());

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /** A run is done once its copy is through and every stream it began has ended on the output, each time it began. */
 class RunProgressTest {
     private static TranscriptSegment segment(String stream, double end) {
-        return TranscriptSegment.of(stream, 0, 0, end, " words", List.of(1), -0.1, "m", "en");
+        return TranscriptSegment.of(stream, 0, 0, end, " words", List.of(1), -0.1, "m", "en", null);
     }
 
     @Test

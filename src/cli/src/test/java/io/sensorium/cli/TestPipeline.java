@@ -67,6 +67,10 @@ final class TestPipeline {
         settings.put("topics.dead-letters", run + ".dead-letters");
         settings.put("speech.model", fixture("whisper-tiny-random").toString());
         settings.put("speech.threads", "1");
+        // The random-weight fixture's text always repeats itself, so the temperature fallback would decode each of
+        // its windows at six temperatures, five samples each: greedy keeps the pipeline tests at their pace (the
+        // fallback has tests of its own: TemperatureFallbackTest, WhisperSamplingTest).
+        settings.put("speech.temperature", "0");
         return settings;
     }
 
@@ -108,9 +112,18 @@ final class TestPipeline {
 
     /** Whisper tiny.en's real weights as {@code models pull tiny.en} gets them (cached after the first run). */
     static String realTinyEn() {
-        CliRun pull = cli(List.of("models", "pull"), Map.of(), List.of("tiny.en"));
+        return pulled("tiny.en");
+    }
+
+    /** Whisper base's real (multilingual) weights as {@code models pull base} gets them. */
+    static String realBase() {
+        return pulled("base");
+    }
+
+    private static String pulled(String name) {
+        CliRun pull = cli(List.of("models", "pull"), Map.of(), List.of(name));
         if (pull.exit() != 0) {
-            throw new IllegalStateException("models pull tiny.en failed: " + pull.stderr());
+            throw new IllegalStateException("models pull " + name + " failed: " + pull.stderr());
         }
         return pull.stdout().strip();
     }

@@ -109,11 +109,11 @@ class TranscribeEndToEndTest {
                 window[t] = f < stored.length ? stored[(int) f].clone() : silence();
             }
             int size = (int) Math.min(3000, content - seek);
-            WhisperTranscriber.WindowTranscript transcript = engine.transcribe(window, size);
+            WhisperTranscriber.WindowTranscript transcript = engine.transcribe(window, size, null);
             for (WhisperTranscriber.Segment s : transcript.segments()) {
                 segments.add(TranscriptSegment.of("", segments.size(), seek / 100.0 + s.start(), seek / 100.0 + s.end(),
                         engine.text(s.tokens()), Arrays.stream(s.tokens()).boxed().toList(), transcript.avgLogprob(),
-                        engine.modelName(), engine.language()));
+                        engine.modelName(), transcript.language(), null));
             }
             seek += transcript.advanceFrames();
         }

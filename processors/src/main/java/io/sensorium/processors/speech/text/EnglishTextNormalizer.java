@@ -152,8 +152,8 @@ public final class EnglishTextNormalizer {
         return out.toString();
     }
 
-    /** Unicode categories M*, S* and P*, which Whisper turns into spaces. */
-    private static boolean isMarkSymbolOrPunctuation(int type) {
+    /** Unicode categories M* (less the non-spacing marks), S* and P*, which Whisper turns into spaces. */
+    static boolean isMarkSymbolOrPunctuation(int type) {
         return switch (type) {
             case Character.COMBINING_SPACING_MARK, Character.ENCLOSING_MARK, Character.MATH_SYMBOL,
                     Character.CURRENCY_SYMBOL, Character.MODIFIER_SYMBOL, Character.OTHER_SYMBOL,

@@ -75,17 +75,24 @@ public final class WhisperDecoder {
 
     /** The prompt for transcription: {@code <|startoftranscript|> [<|lang|> <|transcribe|>] [<|notimestamps|>]}. */
     public int[] prompt(boolean timestamps, String language) {
-        return prompt(new int[0], timestamps, language);
+        return prompt(new int[0], timestamps, language, WhisperTask.TRANSCRIBE);
+    }
+
+    /** As {@link #prompt(int[], boolean, String, WhisperTask)}, to transcribe. */
+    public int[] prompt(int[] previous, boolean timestamps, String language) {
+        return prompt(previous, timestamps, language, WhisperTask.TRANSCRIBE);
     }
 
     /**
      * The prompt with previous text, as openai's and transformers' prompts are made: {@code <|startofprev|>}, the
-     * last tokens of {@code previous} (at most half the decoder's context, less one), then the transcription prompt.
-     * Without previous tokens it is the transcription prompt alone.
+     * last tokens of {@code previous} (at most half the decoder's context, less one), then
+     * {@code <|startoftranscript|> [<|lang|> <|task|>] [<|notimestamps|>]}. Without previous tokens it is the
+     * transcription prompt alone. English-only models take no language and no task.
      *
      * @param previous text tokens that came before this audio, for the decoder to carry on from
+     * @param language the audio's language code (multilingual models); null or blank for English
      */
-    public int[] prompt(int[] previous, boolean timestamps, String language) {
+    public int[] prompt(int[] previous, boolean timestamps, String language, WhisperTask task) {
         List<Integer> prompt = new ArrayList<>();
         if (previous.length > 0) {
             prompt.add(startOfPrevious);
@@ -96,18 +103,73 @@ public final class WhisperDecoder {
         }
         prompt.add(config.decoderStartTokenId());
         if (config.multilingual()) {
-            String code = language == null || language.isBlank() ? "en" : language;
-            Integer lang = config.langToId().get("<|" + code + "|>");
-            if (lang == null) {
-                throw new ModelException("model " + model.name() + " has no language '" + code + "'");
-            }
-            prompt.add(lang);
-            prompt.add(config.taskToId().getOrDefault("transcribe", model.tokenizer().transcribe()));
+            prompt.add(languageToken(language == null || language.isBlank() ? "en" : language));
+            Integer taskToken = config.taskToId().get(task.tokenName());
+            prompt.add(taskToken != null ? taskToken
+                    : task == WhisperTask.TRANSCRIBE ? model.tokenizer().transcribe() : model.tokenizer().translate());
         }
         if (!timestamps) {
             prompt.add(config.noTimestampsTokenId());
         }
         return prompt.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private int languageToken(String code) {
+        Integer token = config.langToId().get("<|" + code + "|>");
+        if (token == null) {
+            throw new ModelException("model " + model.name() + " has no language '" + code + "'");
+        }
+        return token;
+    }
+
+    /**
+     * The language of each window of a batch, as openai's and faster-whisper's detect_language tell it: the
+     * decoder's scores after {@code <|startoftranscript|>} alone, their softmax over the candidates' language
+     * tokens, the likeliest taken (the first of equal ones).
+     *
+     * @param candidates language codes to choose among, all the model has
+     */
+    public List<LanguageDetection> detectLanguage(WhisperEncoder.EncoderOutput encoded, List<String> candidates) {
+        int[] tokens = candidates.stream().mapToInt(this::languageToken).toArray();
+        int[][] sequences = new int[encoded.batch()][];
+        Arrays.fill(sequences, new int[] {config.decoderStartTokenId()});
+        List<LanguageDetection> detections = new ArrayList<>(encoded.batch());
+        try (FullSteps steps = new FullSteps(encoded)) {
+            for (float[] scores : steps.next(sequences, 1)) {
+                double max = Double.NEGATIVE_INFINITY;
+                for (int token : tokens) {
+                    max = Math.max(max, scores[token]);
+                }
+                double sum = 0;
+                for (int token : tokens) {
+                    sum += Math.exp(scores[token] - max);
+                }
+                Map<String, Double> probabilities = new HashMap<>();
+                int best = 0;
+                for (int i = 0; i < tokens.length; i++) {
+                    probabilities.put(candidates.get(i), Math.exp(scores[tokens[i]] - max) / sum);
+                    if (scores[tokens[i]] > scores[tokens[best]]) {
+                        best = i;
+                    }
+                }
+                detections.add(new LanguageDetection(candidates.get(best), probabilities.get(candidates.get(best)),
+                        probabilities));
+            }
+        } catch (OrtException e) {
+            throw new IllegalStateException("decoder of " + model.name() + " failed: " + e.getMessage(), e);
+        }
+        return detections;
+    }
+
+    /** The model's language codes, in its token order. */
+    public List<String> languages() {
+        return config.langToId().entrySet().stream().sorted(Map.Entry.comparingByValue())
+                .map(e -> e.getKey().substring(2, e.getKey().length() - 2)).toList();
+    }
+
+    /** Whether the model knows languages other than English, and can translate. */
+    public boolean multilingual() {
+        return config.multilingual();
     }
 
     /** Decodes the one window {@code encoded} holds. */

@@ -1,10 +1,12 @@
 package io.sensorium.processors.speech.whisper;
 
+import io.sensorium.processors.onnx.ModelException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.stream.IntStream;
 import java.util.zip.Deflater;
 
 /**
@@ -18,6 +20,7 @@ public final class WhisperTranscriber {
     public static final int FRAMES_PER_SECOND = 100;
     /** openai's default sample_len: half the decoder's 448-token context. */
     public static final int DEFAULT_MAX_NEW_TOKENS = 224;
+    private static final String ENGLISH = "en";
     /** Mel frames per timestamp step (0.02 s): the encoder halves the frame rate. */
     private static final int FRAMES_PER_TIMESTAMP = 2;
     private static final double SECONDS_PER_TIMESTAMP = 0.02;
@@ -26,28 +29,57 @@ public final class WhisperTranscriber {
     private final WhisperEncoder encoder;
     private final WhisperDecoder decoder;
     private final boolean timestamps;
-    private final String language;
-    private final int[] prompt;
+    private final LanguageChoice languages;
+    /** The languages detection chooses among: the user's set, else all the model's. */
+    private final List<String> candidates;
+    private final WhisperTask task;
     private final int maxNewTokens;
     private final TemperatureFallback fallback;
 
     /**
      * @param timestamps   decode with timestamps (segments at Whisper's own cuts) or without (one segment a window)
-     * @param language     language code for multilingual models; ignored by English-only ones
+     * @param languages    the language pinned, or those a window of unknown language is detected among
+     * @param task         transcribe, or translate into English (multilingual models only)
      * @param maxNewTokens most tokens decoded per window
      * @param fallback     the temperatures a whole window is decoded at until its text passes, and the no-speech
      *                     rule that gives no text for a window taken for silence
      */
-    public WhisperTranscriber(WhisperModel model, boolean timestamps, String language, int maxNewTokens,
-                              TemperatureFallback fallback) {
+    public WhisperTranscriber(WhisperModel model, boolean timestamps, LanguageChoice languages, WhisperTask task,
+                              int maxNewTokens, TemperatureFallback fallback) {
         this.model = model;
         this.encoder = new WhisperEncoder(model);
         this.decoder = new WhisperDecoder(model);
         this.timestamps = timestamps;
-        this.language = language;
-        this.prompt = decoder.prompt(timestamps, language);
+        this.task = task;
         this.maxNewTokens = maxNewTokens;
         this.fallback = fallback;
+        if (decoder.multilingual()) {
+            List<String> known = decoder.languages();
+            for (String code : languages.codes()) {
+                if (!known.contains(code)) {
+                    throw new ModelException("model " + model.name() + " has no language '" + code + "'; it has "
+                            + String.join(",", known));
+                }
+            }
+            this.languages = languages;
+            this.candidates = languages.codes().isEmpty() ? known : languages.codes();
+        } else {
+            if (!languages.codes().isEmpty() && !languages.codes().equals(List.of(ENGLISH))) {
+                throw new ModelException("model " + model.name() + " is English-only: it cannot take language '"
+                        + languages + "'; use a multilingual model (models pull base)");
+            }
+            if (task != WhisperTask.TRANSCRIBE) {
+                throw new ModelException("model " + model.name() + " is English-only: it cannot translate; use a"
+                        + " multilingual model (models pull base)");
+            }
+            this.languages = new LanguageChoice(List.of(ENGLISH));
+            this.candidates = List.of(ENGLISH);
+        }
+    }
+
+    /** As {@link #WhisperTranscriber(WhisperModel, boolean, LanguageChoice, WhisperTask, int, TemperatureFallback)}, transcribing in the language pinned or detected among all. */
+    public WhisperTranscriber(WhisperModel model, boolean timestamps, int maxNewTokens, TemperatureFallback fallback) {
+        this(model, timestamps, LanguageChoice.AUTO, WhisperTask.TRANSCRIBE, maxNewTokens, fallback);
     }
 
     /**
@@ -63,8 +95,11 @@ public final class WhisperTranscriber {
      * @param segments      the window's segments with text, in order
      * @param advanceFrames how far the transcription moves on (Whisper's seek), 1 to the window's content frames
      * @param decoding      the decoder's result the segments were cut from
+     * @param language      the language the window was decoded as
+     * @param detection     how that language was detected in this window; null when it was given
      */
-    public record WindowTranscript(List<Segment> segments, int advanceFrames, WhisperDecoder.Result decoding) {
+    public record WindowTranscript(List<Segment> segments, int advanceFrames, WhisperDecoder.Result decoding,
+                                   String language, LanguageDetection detection) {
         public double avgLogprob() {
             return decoding.avgLogprob();
         }
@@ -80,9 +115,11 @@ public final class WhisperTranscriber {
      *                       {@code contentFrames} up, for a fraction of the cost
      * @param previousTokens text tokens that came before the window, for the decoder's prompt; empty for none
      * @param fallback       whether a text that fails the fallback's tests is decoded again at higher temperatures
+     * @param language       the window's language, as its stream's first window was detected to be; null for the
+     *                       transcriber's pinned language, or detection when it has none
      */
     public record Window(float[][] frames, int contentFrames, int encoderFrames, int[] previousTokens,
-                         boolean fallback) {
+                         boolean fallback, String language) {
         public Window {
             if (frames.length != WhisperModel.WINDOW_FRAMES) {
                 throw new IllegalArgumentException("a window has " + WhisperModel.WINDOW_FRAMES + " frames, not "
@@ -96,7 +133,7 @@ public final class WhisperTranscriber {
 
         /** A whole window, with no previous text: the offline case, with the temperature fallback. */
         public static Window whole(float[][] frames, int contentFrames) {
-            return new Window(frames, contentFrames, WhisperModel.WINDOW_FRAMES, new int[0], true);
+            return new Window(frames, contentFrames, WhisperModel.WINDOW_FRAMES, new int[0], true, null);
         }
 
         /**
@@ -105,7 +142,12 @@ public final class WhisperTranscriber {
          * behind it.
          */
         public static Window live(float[][] frames, int contentFrames, int encoderFrames, int[] previousTokens) {
-            return new Window(frames, contentFrames, encoderFrames, previousTokens, false);
+            return new Window(frames, contentFrames, encoderFrames, previousTokens, false, null);
+        }
+
+        /** The same window, in {@code language} (null: the transcriber's, pinned or detected). */
+        public Window in(String language) {
+            return new Window(frames, contentFrames, encoderFrames, previousTokens, fallback, language);
         }
     }
 
@@ -113,7 +155,7 @@ public final class WhisperTranscriber {
     public record BatchShape(int encoderFrames, int promptLength) {}
 
     public BatchShape shape(Window window) {
-        return new BatchShape(window.encoderFrames(), prompt(window).length);
+        return new BatchShape(window.encoderFrames(), prompt(window, ENGLISH).length);
     }
 
     public WindowTranscript transcribeWindow(Window window) {
@@ -135,28 +177,47 @@ public final class WhisperTranscriber {
                         + " cannot be transcribed in one batch");
             }
         }
-        double first = fallback.temperatures().get(0);
-        List<WhisperDecoder.Result> decodings = first == 0 ? decode(windows)
-                : windows.stream().map(window -> sample(window, first)).toList();
-        List<WindowTranscript> transcripts = new ArrayList<>(decodings.size());
-        for (int i = 0; i < decodings.size(); i++) {
-            Window window = windows.get(i);
-            WhisperDecoder.Result decoding = decodings.get(i);
-            if (window.encoderFrames() < WhisperModel.WINDOW_FRAMES && looping(decoding)) {
-                Window whole = new Window(window.frames(), window.contentFrames(), WhisperModel.WINDOW_FRAMES,
-                        window.previousTokens(), window.fallback());
-                decoding = decode(List.of(whole)).get(0);
+        try (WhisperEncoder.EncoderOutput encoded = encoder.encode(windows.stream().map(this::encoderInput).toList())) {
+            List<LanguageDetection> detected = windows.stream().anyMatch(window -> language(window) == null)
+                    ? decoder.detectLanguage(encoded, candidates) : null;
+            List<String> decodedIn = new ArrayList<>(windows.size());
+            List<int[]> prompts = new ArrayList<>(windows.size());
+            for (int i = 0; i < windows.size(); i++) {
+                String language = language(windows.get(i));
+                decodedIn.add(language != null ? language : detected.get(i).language());
+                prompts.add(prompt(windows.get(i), decodedIn.get(i)));
             }
-            if (window.fallback()) {
-                decoding = withFallback(window, decoding);
+            double first = fallback.temperatures().get(0);
+            List<WhisperDecoder.Result> decodings = new ArrayList<>(first == 0
+                    ? decoder.decodeBatch(encoded, prompts, timestamps, maxNewTokens, true)
+                    : IntStream.range(0, windows.size()).mapToObj(i -> sample(encoded, i, prompts.get(i), first)).toList());
+            List<WindowTranscript> transcripts = new ArrayList<>(decodings.size());
+            for (int i = 0; i < decodings.size(); i++) {
+                Window window = windows.get(i);
+                WhisperDecoder.Result decoding = decodings.get(i);
+                if (window.encoderFrames() < WhisperModel.WINDOW_FRAMES && looping(decoding)) {
+                    try (WhisperEncoder.EncoderOutput whole = encoder.encode(window.frames())) {
+                        decoding = decoder.decodeBatch(whole, List.of(prompts.get(i)), timestamps, maxNewTokens, true)
+                                .get(0);
+                    }
+                } else if (window.fallback()) {
+                    decoding = withFallback(encoded, i, prompts.get(i), decoding);
+                }
+                LanguageDetection detection = language(window) == null ? detected.get(i) : null;
+                transcripts.add(segments(decoding, window.contentFrames(), decodedIn.get(i), detection));
             }
-            transcripts.add(segments(decoding, window.contentFrames()));
+            return transcripts;
         }
-        return transcripts;
+    }
+
+    /** The window's language where it is known without detection. */
+    private String language(Window window) {
+        return window.language() != null ? window.language() : languages.pinned();
     }
 
     /** The decoding that stands for a window whose decoding at the first temperature was {@code first}. */
-    private WhisperDecoder.Result withFallback(Window window, WhisperDecoder.Result first) {
+    private WhisperDecoder.Result withFallback(WhisperEncoder.EncoderOutput encoded, int item, int[] prompt,
+                                               WhisperDecoder.Result first) {
         List<Double> temperatures = fallback.temperatures();
         List<TemperatureFallback.Attempt> attempts = new ArrayList<>();
         TemperatureFallback.Attempt attempt = attempt(first, temperatures.get(0));
@@ -168,7 +229,7 @@ public final class WhisperTranscriber {
             if (next == temperatures.size()) {
                 return fallback.whenAllFail(attempts).decoding();
             }
-            attempt = attempt(sample(window, temperatures.get(next)), temperatures.get(next));
+            attempt = attempt(sample(encoded, item, prompt, temperatures.get(next)), temperatures.get(next));
         }
     }
 
@@ -176,27 +237,16 @@ public final class WhisperTranscriber {
         return new TemperatureFallback.Attempt(decoding, temperature, compressionRatio(decoding));
     }
 
-    /** Encodes and decodes windows of one shape together, greedily; no segmentation. */
-    private List<WhisperDecoder.Result> decode(List<Window> windows) {
-        List<int[]> prompts = new ArrayList<>(windows.size());
-        for (Window window : windows) {
-            prompts.add(prompt(window));
-        }
-        try (WhisperEncoder.EncoderOutput encoded = encoder.encode(windows.stream().map(this::encoderInput).toList())) {
-            return decoder.decodeBatch(encoded, prompts, timestamps, maxNewTokens, true);
-        }
-    }
-
     /**
-     * The likeliest of the fallback's samples of a window at a temperature, decoded together. The generator is
-     * seeded by the temperature: the same window gives the same text in every run.
+     * The likeliest of the fallback's samples of one window of an encoder batch at a temperature, decoded together.
+     * The generator is seeded by the temperature: the same window gives the same text in every run.
      */
-    private WhisperDecoder.Result sample(Window window, double temperature) {
+    private WhisperDecoder.Result sample(WhisperEncoder.EncoderOutput encoded, int item, int[] prompt,
+                                         double temperature) {
         int samples = fallback.bestOf();
-        try (WhisperEncoder.EncoderOutput encoded = encoder.encode(List.<float[][]>of(encoderInput(window)));
-             WhisperEncoder.EncoderOutput copies = encoded.repeated(0, samples)) {
-            return TemperatureFallback.likeliest(decoder.decodeBatch(copies,
-                    Collections.nCopies(samples, prompt(window)), timestamps, maxNewTokens, true,
+        try (WhisperEncoder.EncoderOutput copies = encoded.repeated(item, samples)) {
+            return TemperatureFallback.likeliest(decoder.decodeBatch(copies, Collections.nCopies(samples, prompt),
+                    timestamps, maxNewTokens, true,
                     new WhisperDecoder.Sampling(temperature, Double.doubleToLongBits(temperature))));
         }
     }
@@ -206,9 +256,8 @@ public final class WhisperTranscriber {
         return window.encoderFrames() == frames.length ? frames : Arrays.copyOf(frames, window.encoderFrames());
     }
 
-    private int[] prompt(Window window) {
-        return window.previousTokens().length == 0 ? prompt
-                : decoder.prompt(window.previousTokens(), timestamps, language);
+    private int[] prompt(Window window, String language) {
+        return decoder.prompt(window.previousTokens(), timestamps, language, task);
     }
 
     /** Whether a transcript's text repeats itself: the fallback's compression-ratio test. */
@@ -247,13 +296,14 @@ public final class WhisperTranscriber {
      * timestamp (or its end). No segment reaches past the window's content. A window the no-speech rule takes for
      * silence has no segments and is done.
      */
-    WindowTranscript segments(WhisperDecoder.Result decoding, int contentFrames) {
+    WindowTranscript segments(WhisperDecoder.Result decoding, int contentFrames, String language,
+                              LanguageDetection detection) {
         if (contentFrames < 1 || contentFrames > WhisperModel.WINDOW_FRAMES) {
             throw new IllegalArgumentException("content frames must be 1 to " + WhisperModel.WINDOW_FRAMES + ", not "
                     + contentFrames);
         }
         if (fallback.silence(decoding)) {
-            return new WindowTranscript(List.of(), contentFrames, decoding);
+            return new WindowTranscript(List.of(), contentFrames, decoding, language, detection);
         }
         double contentEnd = (double) contentFrames / FRAMES_PER_SECOND;
         int[] tokens = decoding.generated();
@@ -278,7 +328,7 @@ public final class WhisperTranscriber {
                 }
             }
             addSegment(segments, 0, end, tokens, contentEnd);
-            return new WindowTranscript(segments, contentFrames, decoding);
+            return new WindowTranscript(segments, contentFrames, decoding, language, detection);
         }
         if (singleTimestampEnding) {
             cuts.add(n);
@@ -292,7 +342,8 @@ public final class WhisperTranscriber {
         }
         int advance = singleTimestampEnding ? contentFrames : (tokens[last - 1] - timestampBegin) * FRAMES_PER_TIMESTAMP;
         // A window whose only closed segment ends at <|0.00|> would be decoded again unchanged, forever: move on.
-        return new WindowTranscript(segments, advance <= 0 ? contentFrames : Math.min(advance, contentFrames), decoding);
+        return new WindowTranscript(segments, advance <= 0 ? contentFrames : Math.min(advance, contentFrames), decoding,
+                language, detection);
     }
 
     /** Whisper may place timestamps in the silence it was padded with; the audio ends at {@code contentEnd}. */

@@ -27,6 +27,15 @@ final class Fixtures {
         return path("whisper-tiny-random");
     }
 
+    /** The random-weight multilingual fixture (models/tools/export_whisper_multilingual_fixture.py). */
+    static WhisperModel multilingualWhisper() {
+        return WhisperModel.load(path("whisper-multilingual-random"), WhisperModel.Options.cpu(1));
+    }
+
+    static JsonNode multilingualCases() throws IOException {
+        return new ObjectMapper().readTree(path("whisper-multilingual-random/reference/multilingual.json").toFile());
+    }
+
     /** The random-weight fixture with the chosen decoder graphs, single-threaded on the CPU. */
     static WhisperModel randomWhisper(WhisperModel.DecoderGraphs graphs) {
         return WhisperModel.load(randomWhisper(), WhisperModel.Options.cpu(1).withDecoderGraphs(graphs));

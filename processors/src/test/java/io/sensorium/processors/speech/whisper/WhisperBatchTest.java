@@ -150,7 +150,7 @@ class WhisperBatchTest {
     @ParameterizedTest(name = "decoder={0} timestamps={1}")
     @MethodSource("transcriberCases")
     void batchedTranscriptsEqualEachWindowAlone(String layout, boolean timestamps) {
-        WhisperTranscriber transcriber = new WhisperTranscriber(model(layout), timestamps, null, MAX_NEW_TOKENS,
+        WhisperTranscriber transcriber = new WhisperTranscriber(model(layout), timestamps, MAX_NEW_TOKENS,
                 TemperatureFallback.greedyOnly(-1.0, 0.6));
         List<WhisperTranscriber.Window> whole = new ArrayList<>();
         for (int i = 0; i < windows.size(); i++) {

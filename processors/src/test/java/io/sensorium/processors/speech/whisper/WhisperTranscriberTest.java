@@ -43,7 +43,7 @@ class WhisperTranscriberTest {
     @MethodSource("cases")
     void segmentsAndSeeksEqualTransformers(JsonNode reference) throws Exception {
         boolean timestamps = reference.path("timestamps").asBoolean();
-        WhisperTranscriber transcriber = new WhisperTranscriber(model, timestamps, null,
+        WhisperTranscriber transcriber = new WhisperTranscriber(model, timestamps,
                 reference.path("max_new_tokens").asInt(), TemperatureFallback.greedyOnly(-1.0, 0.6));
         float[][] input = Fixtures.referenceWindow(reference.path("input").asText());
         List<double[]> times = new ArrayList<>();
@@ -100,7 +100,7 @@ class WhisperTranscriberTest {
 
     @Test
     void aDecodingThatRepeatsItselfIsRepetitiveWhetherOrNotItEnded() {
-        WhisperTranscriber transcriber = new WhisperTranscriber(model, true, null,
+        WhisperTranscriber transcriber = new WhisperTranscriber(model, true,
                 WhisperTranscriber.DEFAULT_MAX_NEW_TOKENS, TemperatureFallback.greedyOnly(-1.0, 0.6));
         String sentence = " And so my fellow Americans, ask not what your country can do for you.";
 
@@ -124,6 +124,6 @@ class WhisperTranscriberTest {
             tokens[tokens.length - 1] = EOS;
         }
         WhisperDecoder.Result decoding = new WhisperDecoder.Result(tokens, prompt.length, -5.0, ended, 0.01);
-        return new WhisperTranscriber.WindowTranscript(List.of(), 3000, decoding);
+        return new WhisperTranscriber.WindowTranscript(List.of(), 3000, decoding, "en", null);
     }
 }

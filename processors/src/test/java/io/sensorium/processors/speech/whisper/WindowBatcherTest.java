@@ -31,7 +31,7 @@ class WindowBatcherTest {
 
     @BeforeAll
     static void load() throws Exception {
-        transcriber = new WhisperTranscriber(Fixtures.randomWhisper(WhisperModel.DecoderGraphs.AUTO), true, null, 24,
+        transcriber = new WhisperTranscriber(Fixtures.randomWhisper(WhisperModel.DecoderGraphs.AUTO), true, 24,
                 TemperatureFallback.greedyOnly(-1.0, 0.6));
         windows = new ArrayList<>();
         for (String name : new String[] {"noise.f32", "smooth.f32", "noise.f32", "smooth.f32"}) {

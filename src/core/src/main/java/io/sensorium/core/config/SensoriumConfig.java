@@ -65,6 +65,11 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
         return new SensoriumConfig(kafka, topics, audio, speech, video, vision, live, new Metrics(metrics.host(), port));
     }
 
+    /** The same configuration with the speech stage's language and task (null: as configured). */
+    public SensoriumConfig withDecoding(String language, String task) {
+        return new SensoriumConfig(kafka, topics, audio, speech.withDecoding(language, task), video, vision, live, metrics);
+    }
+
     /** The same configuration with the speech stage's live mode {@code on} or off. */
     public SensoriumConfig withLiveSpeech(boolean on) {
         return new SensoriumConfig(kafka, topics, audio, speech.withLive(on), video, vision, live, metrics);
@@ -183,7 +188,11 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
      * @param threads    ONNX Runtime intra-op threads per session
      * @param device     {@code cpu} or {@code cuda}
      * @param timestamps decode with timestamp tokens, which gives segments; without them one segment per window
-     * @param language   language code for multilingual models; empty lets the model's default stand
+     * @param language   for multilingual models: {@code auto} (detected on each stream's first window), one language
+     *                   code ({@code de}: pinned), or codes separated by commas (detected among those); English-only
+     *                   models take {@code auto} or {@code en}
+     * @param task       {@code transcribe}, or {@code translate} (speech in any language to English text; multilingual
+     *                   models only)
      * @param noSpeechThreshold Whisper's no-speech rule: a window gives no text when its no-speech probability
      *                          (of the {@code <|nospeech|>} token at the first decoding step) is above this and its
      *                          text's average log-probability is below {@code logProbThreshold}
@@ -212,7 +221,7 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
      * @param batchWaitMs       how long a window ready for the model waits for others to join its batch; it waits
      *                          only while other stream threads could still bring some
      */
-    public record Speech(Path model, int threads, String device, boolean timestamps, String language,
+    public record Speech(Path model, int threads, String device, boolean timestamps, String language, String task,
                          double noSpeechThreshold, double logProbThreshold, String temperature, int bestOf,
                          double compressionRatioThreshold, boolean vad, VadOptions vadOptions,
                          boolean live, double liveStepSeconds, int livePauseMs, double liveMaxDelaySeconds,
@@ -248,13 +257,21 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
         }
 
         public Speech withVad(boolean on) {
-            return new Speech(model, threads, device, timestamps, language, noSpeechThreshold, logProbThreshold,
+            return new Speech(model, threads, device, timestamps, language, task, noSpeechThreshold, logProbThreshold,
                     temperature, bestOf, compressionRatioThreshold, on, vadOptions, live, liveStepSeconds, livePauseMs,
                     liveMaxDelaySeconds, liveTrimSeconds, batchSize, batchWaitMs);
         }
 
+        /** The same settings with this language and task; a null one leaves the setting as it was. */
+        public Speech withDecoding(String language, String task) {
+            return new Speech(model, threads, device, timestamps, language != null ? language : this.language,
+                    task != null ? task : this.task, noSpeechThreshold, logProbThreshold, temperature, bestOf,
+                    compressionRatioThreshold, vad, vadOptions, live, liveStepSeconds, livePauseMs,
+                    liveMaxDelaySeconds, liveTrimSeconds, batchSize, batchWaitMs);
+        }
+
         public Speech withLive(boolean on) {
-            return new Speech(model, threads, device, timestamps, language, noSpeechThreshold, logProbThreshold,
+            return new Speech(model, threads, device, timestamps, language, task, noSpeechThreshold, logProbThreshold,
                     temperature, bestOf, compressionRatioThreshold, vad, vadOptions, on, liveStepSeconds, livePauseMs,
                     liveMaxDelaySeconds, liveTrimSeconds, batchSize, batchWaitMs);
         }

@@ -1,5 +1,6 @@
 package io.sensorium.core.records;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
 
@@ -8,16 +9,22 @@ import java.util.List;
  * the start of the stream. See RECORD-FORMATS.md for the JSON schema.
  */
 @JsonPropertyOrder({"schema", "type", "stream", "segment", "start", "end", "text", "tokens", "avg_logprob", "model",
-        "language", "final"})
+        "language", "language_probability", "final"})
 public record TranscriptSegment(String schema, String type, String stream, int segment, double start, double end,
                                 String text, List<Integer> tokens, double avgLogprob, String model, String language,
+                                @JsonInclude(JsonInclude.Include.NON_NULL) Double languageProbability,
                                 @com.fasterxml.jackson.annotation.JsonProperty("final") boolean isFinal) {
     public static final String SCHEMA = "transcript/1";
     public static final String TYPE = "segment";
 
+    /**
+     * @param language            the stream's language (English for English-only models)
+     * @param languageProbability how sure detection on the stream's first window was of it; null when it was given
+     */
     public static TranscriptSegment of(String stream, int segment, double start, double end, String text,
-                                       List<Integer> tokens, double avgLogprob, String model, String language) {
+                                       List<Integer> tokens, double avgLogprob, String model, String language,
+                                       Double languageProbability) {
         return new TranscriptSegment(SCHEMA, TYPE, stream, segment, start, end, text, List.copyOf(tokens), avgLogprob,
-                model, language, true);
+                model, language, languageProbability, true);
     }
 }

@@ -1,0 +1,24 @@
+package io.sensorium.cli;
+
+import io.sensorium.core.config.SensoriumConfig;
+import picocli.CommandLine.Option;
+
+/**
+ * How Whisper decodes, for every command that runs the speech stage ({@code transcribe}, {@code process speech},
+ * {@code reprocess speech}): one set of flags over the {@code speech.*} settings, so the three decode alike.
+ */
+final class DecodingOptions {
+    @Option(names = "--language", paramLabel = "auto|CODE|CODE,CODE...",
+            description = "Multilingual models: auto detects each stream's language on its first window; a code (de)"
+                    + " pins it; codes (en,de,fr) detect it among those only (default: speech.language, auto).")
+    String language;
+
+    @Option(names = "--task", paramLabel = "transcribe|translate",
+            description = "transcribe, or translate speech in any language into English text (multilingual models;"
+                    + " default: speech.task, transcribe).")
+    String task;
+
+    SensoriumConfig apply(SensoriumConfig config) {
+        return language == null && task == null ? config : config.withDecoding(language, task);
+    }
+}
