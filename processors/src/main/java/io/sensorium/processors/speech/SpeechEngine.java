@@ -10,11 +10,13 @@ import io.sensorium.processors.onnx.SharedModels;
 import io.sensorium.processors.speech.whisper.LanguageChoice;
 import io.sensorium.processors.speech.whisper.TemperatureFallback;
 import io.sensorium.processors.speech.whisper.WhisperTask;
+import io.sensorium.processors.speech.whisper.WhisperDecoder;
 import io.sensorium.processors.speech.whisper.WhisperModel;
 import io.sensorium.processors.speech.whisper.WhisperModels;
 import io.sensorium.processors.speech.whisper.WhisperTranscriber;
 import io.sensorium.processors.speech.whisper.WindowBatcher;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The speech stage's view of Whisper: the configured model, shared within the JVM (see {@link WhisperModels}), and
@@ -41,12 +43,21 @@ public final class SpeechEngine implements AutoCloseable {
     private final SharedModels.Handle<WhisperModel> handle;
     private final WhisperTranscriber transcriber;
     private final WindowBatcher batcher;
+    /** The initial prompt's tokens, which each stream's context starts with. */
+    private final int[] initialContext;
+    private final boolean conditionOnPreviousText;
+    private final double promptResetOnTemperature;
 
     private SpeechEngine(SharedModels.Handle<WhisperModel> handle, SensoriumConfig.Speech speech, int streamThreads) {
         this.handle = handle;
+        this.initialContext = speech.initialPrompt().isBlank() ? new int[0]
+                : handle.model().tokenizer().encode(" " + speech.initialPrompt().strip());
+        this.conditionOnPreviousText = speech.conditionOnPreviousText();
+        this.promptResetOnTemperature = speech.promptResetOnTemperature();
         this.transcriber = new WhisperTranscriber(handle.model(), speech.timestamps(), languages(speech), task(speech),
                 WhisperTranscriber.DEFAULT_MAX_NEW_TOKENS, new TemperatureFallback(speech.temperatures(), speech.bestOf(),
-                speech.compressionRatioThreshold(), speech.logProbThreshold(), speech.noSpeechThreshold()));
+                speech.compressionRatioThreshold(), speech.logProbThreshold(), speech.noSpeechThreshold()),
+                new WhisperDecoder.Beams(speech.beamSize(), speech.patience(), speech.lengthPenalty()), speech.hotwords());
         this.batcher = new WindowBatcher(transcriber, speech.batchSize(), speech.batchWaitMs(), streamThreads);
     }
 
@@ -88,10 +99,39 @@ public final class SpeechEngine implements AutoCloseable {
      * @param window        {@code [3000][melBins]} raw log10 frames; past the audio they are silence
      * @param contentFrames how many of the frames are the stream's (fewer than 3000 only at its end)
      * @param language      the stream's language, detected on its first window; null to detect it (unless pinned)
+     * @param context       the stream's tokens before the window, for its prompt ({@link #initialContext()},
+     *                      then {@link #nextContext})
      */
-    public WhisperTranscriber.WindowTranscript transcribe(float[][] window, int contentFrames, String language) {
+    public WhisperTranscriber.WindowTranscript transcribe(float[][] window, int contentFrames, String language,
+                                                          int[] context) {
         WhisperNormalization.normalize(window);
-        return batcher.transcribe(WhisperTranscriber.Window.whole(window, contentFrames).in(language));
+        return batcher.transcribe(WhisperTranscriber.Window.whole(window, contentFrames).in(language)
+                .after(context));
+    }
+
+    /** The context a stream's first window is prompted with: the initial prompt's tokens (speech.initial-prompt). */
+    public int[] initialContext() {
+        return initialContext.clone();
+    }
+
+    /**
+     * The context of a stream's next window, as faster-whisper keeps it: this one's with the tokens of the segments
+     * that came of the window after it (cut to what a prompt carries); none once the window was decoded at a
+     * temperature above speech.prompt-reset-on-temperature, or where speech.condition-on-previous-text is off.
+     */
+    public int[] nextContext(int[] context, WhisperTranscriber.WindowTranscript transcript,
+                             List<WhisperTranscriber.Segment> kept) {
+        if (!conditionOnPreviousText || transcript.temperature() > promptResetOnTemperature) {
+            return new int[0];
+        }
+        int[] next = context;
+        for (WhisperTranscriber.Segment segment : kept) {
+            int[] longer = Arrays.copyOf(next, next.length + segment.context().length);
+            System.arraycopy(segment.context(), 0, longer, next.length, segment.context().length);
+            next = longer;
+        }
+        int most = transcriber.mostPreviousTokens();
+        return next.length <= most ? next : Arrays.copyOfRange(next, next.length - most, next.length);
     }
 
     /**
@@ -104,7 +144,10 @@ public final class SpeechEngine implements AutoCloseable {
     public WhisperTranscriber.WindowTranscript transcribeLive(float[][] window, int contentFrames, String previousText,
                                                               String language) {
         WhisperNormalization.normalize(window);
-        int[] previous = previousText.isBlank() ? new int[0] : tokens(" " + previousText.strip());
+        int[] said = previousText.isBlank() ? new int[0] : tokens(" " + previousText.strip());
+        // The initial prompt goes before what the stream said: it counts while the stream has said little.
+        int[] previous = Arrays.copyOf(initialContext, initialContext.length + said.length);
+        System.arraycopy(said, 0, previous, initialContext.length, said.length);
         if (previous.length > LIVE_PROMPT_TOKENS) {
             previous = Arrays.copyOfRange(previous, previous.length - LIVE_PROMPT_TOKENS, previous.length);
         }

@@ -7,7 +7,9 @@ import io.sensorium.core.records.TranscriptEnd;
 import io.sensorium.core.records.TranscriptSegment;
 import io.sensorium.processors.speech.whisper.WhisperTranscriber;
 import io.sensorium.processors.vad.SpeechRegions;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
@@ -89,22 +91,27 @@ final class SpeechProcessor extends FrameStoreProcessor {
     private SpeechStreamState transcribeWindow(Record<String, byte[]> record, String stream, SpeechStreamState state,
                                                int contentFrames, SpeechRegions regions) {
         float[][] window = frames.window(stream, state.seekFrame(), SpeechEngine.WINDOW_FRAMES);
-        WhisperTranscriber.WindowTranscript transcript = engine.transcribe(window, contentFrames, state.language());
+        int[] context = state.context() != null ? state.context() : engine.initialContext();
+        WhisperTranscriber.WindowTranscript transcript = engine.transcribe(window, contentFrames, state.language(),
+                context);
         state = state.inLanguage(transcript.language(),
                 transcript.detection() == null ? null : transcript.detection().probability());
         double offset = (double) state.seekFrame() / SpeechEngine.FRAMES_PER_SECOND;
         int index = state.segments();
+        List<WhisperTranscriber.Segment> kept = new ArrayList<>();
         for (WhisperTranscriber.Segment segment : transcript.segments()) {
             double start = offset + segment.start();
             double end = offset + segment.end();
             if (regions != null && !RegionStore.heard(regions, start, end)) {
                 continue;
             }
+            kept.add(segment);
             TranscriptSegment out = TranscriptSegment.of(stream, index++, start, end,
                     engine.text(segment.tokens()), Arrays.stream(segment.tokens()).boxed().toList(),
                     transcript.avgLogprob(), engine.modelName(), state.language(), state.languageProbability());
             forward(record, stream, JsonRecords.write(out));
         }
-        return state.advanced(transcript.advanceFrames(), index - state.segments());
+        return state.withContext(engine.nextContext(context, transcript, kept))
+                .advanced(transcript.advanceFrames(), index - state.segments());
     }
 }

@@ -15,7 +15,7 @@ class SpeechStreamStateTest {
         assertThat(later.language()).isEqualTo("pl");
 
         SpeechStreamState read = SpeechStreamState.fromBytes(later.toBytes());
-        assertThat(read).isEqualTo(new SpeechStreamState(3000, 4000, 2, "pl", 0.92));
+        assertThat(read).isEqualTo(new SpeechStreamState(3000, 4000, 2, "pl", 0.92, null));
         assertThat(SpeechStreamState.fromBytes(SpeechStreamState.NEW.toBytes())).isEqualTo(SpeechStreamState.NEW);
         assertThat(SpeechStreamState.fromBytes(SpeechStreamState.NEW.inLanguage("de", null).toBytes()).languageProbability())
                 .isNull();
@@ -30,6 +30,6 @@ class SpeechStreamStateTest {
             out.writeLong(4500);
             out.writeInt(5);
         }
-        assertThat(SpeechStreamState.fromBytes(bytes.toByteArray())).isEqualTo(new SpeechStreamState(3000, 4500, 5, null, null));
+        assertThat(SpeechStreamState.fromBytes(bytes.toByteArray())).isEqualTo(new SpeechStreamState(3000, 4500, 5, null, null, null));
     }
 }

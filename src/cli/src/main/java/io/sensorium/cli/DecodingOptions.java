@@ -18,7 +18,13 @@ final class DecodingOptions {
                     + " default: speech.task, transcribe).")
     String task;
 
+    @Option(names = "--beam-size", paramLabel = "N",
+            description = "Beams of the beam search whole windows are decoded by; 1 decodes greedily, faster; live"
+                    + " transcription is greedy (default: speech.beam-size, 5, as faster-whisper).")
+    Integer beamSize;
+
     SensoriumConfig apply(SensoriumConfig config) {
-        return language == null && task == null ? config : config.withDecoding(language, task);
+        return language == null && task == null && beamSize == null ? config
+                : config.withDecoding(language, task, beamSize);
     }
 }

@@ -68,9 +68,11 @@ final class TestPipeline {
         settings.put("speech.model", fixture("whisper-tiny-random").toString());
         settings.put("speech.threads", "1");
         // The random-weight fixture's text always repeats itself, so the temperature fallback would decode each of
-        // its windows at six temperatures, five samples each: greedy keeps the pipeline tests at their pace (the
-        // fallback has tests of its own: TemperatureFallbackTest, WhisperSamplingTest).
+        // its windows at six temperatures, five samples each: greedy keeps the pipeline tests at their pace, and
+        // decodes as the references of the fixture and of faster-whisper were made (the fallback and beam search
+        // have tests of their own: TemperatureFallbackTest, WhisperSamplingTest, MultilingualParityTest).
         settings.put("speech.temperature", "0");
+        settings.put("speech.beam-size", "1");
         return settings;
     }
 

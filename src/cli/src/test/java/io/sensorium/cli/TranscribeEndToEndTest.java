@@ -102,6 +102,7 @@ class TranscribeEndToEndTest {
         List<TranscriptSegment> segments = new ArrayList<>();
         long content = pcm.length / 160;
         long seek = 0;
+        int[] context = engine.initialContext();
         while (seek < content) {
             float[][] window = new float[3000][];
             for (int t = 0; t < 3000; t++) {
@@ -109,7 +110,8 @@ class TranscribeEndToEndTest {
                 window[t] = f < stored.length ? stored[(int) f].clone() : silence();
             }
             int size = (int) Math.min(3000, content - seek);
-            WhisperTranscriber.WindowTranscript transcript = engine.transcribe(window, size, null);
+            WhisperTranscriber.WindowTranscript transcript = engine.transcribe(window, size, null, context);
+            context = engine.nextContext(context, transcript, transcript.segments());
             for (WhisperTranscriber.Segment s : transcript.segments()) {
                 segments.add(TranscriptSegment.of("", segments.size(), seek / 100.0 + s.start(), seek / 100.0 + s.end(),
                         engine.text(s.tokens()), Arrays.stream(s.tokens()).boxed().toList(), transcript.avgLogprob(),

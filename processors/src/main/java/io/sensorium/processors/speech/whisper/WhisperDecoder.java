@@ -1,16 +1,10 @@
 package io.sensorium.processors.speech.whisper;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import io.sensorium.processors.onnx.ModelException;
-import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -75,29 +69,34 @@ public final class WhisperDecoder {
 
     /** The prompt for transcription: {@code <|startoftranscript|> [<|lang|> <|transcribe|>] [<|notimestamps|>]}. */
     public int[] prompt(boolean timestamps, String language) {
-        return prompt(new int[0], timestamps, language, WhisperTask.TRANSCRIBE);
+        return prompt(new int[0], new int[0], timestamps, language, WhisperTask.TRANSCRIBE);
     }
 
-    /** As {@link #prompt(int[], boolean, String, WhisperTask)}, to transcribe. */
+    /** As {@link #prompt(int[], int[], boolean, String, WhisperTask)}, to transcribe, without hotwords. */
     public int[] prompt(int[] previous, boolean timestamps, String language) {
-        return prompt(previous, timestamps, language, WhisperTask.TRANSCRIBE);
+        return prompt(new int[0], previous, timestamps, language, WhisperTask.TRANSCRIBE);
     }
 
     /**
-     * The prompt with previous text, as openai's and transformers' prompts are made: {@code <|startofprev|>}, the
-     * last tokens of {@code previous} (at most half the decoder's context, less one), then
-     * {@code <|startoftranscript|> [<|lang|> <|task|>] [<|notimestamps|>]}. Without previous tokens it is the
-     * transcription prompt alone. English-only models take no language and no task.
+     * The prompt with hotwords and previous text, as faster-whisper's get_prompt makes it (openai's and transformers'
+     * without hotwords): {@code <|startofprev|>}, the hotwords and the last tokens of {@code previous} (each at most
+     * half the decoder's context, less one), then {@code <|startoftranscript|> [<|lang|> <|task|>]
+     * [<|notimestamps|>]}. Without either it is the transcription prompt alone. English-only models take no language
+     * and no task.
      *
-     * @param previous text tokens that came before this audio, for the decoder to carry on from
+     * @param hotwords tokens of words to look out for
+     * @param previous tokens that came before this audio, for the decoder to carry on from
      * @param language the audio's language code (multilingual models); null or blank for English
      */
-    public int[] prompt(int[] previous, boolean timestamps, String language, WhisperTask task) {
+    public int[] prompt(int[] hotwords, int[] previous, boolean timestamps, String language, WhisperTask task) {
         List<Integer> prompt = new ArrayList<>();
-        if (previous.length > 0) {
+        int most = mostPreviousTokens();
+        if (previous.length > 0 || hotwords.length > 0) {
             prompt.add(startOfPrevious);
-            int kept = Math.min(previous.length, config.maxLength() / 2 - 1);
-            for (int i = previous.length - kept; i < previous.length; i++) {
+            for (int i = 0; i < Math.min(hotwords.length, most); i++) {
+                prompt.add(hotwords[i]);
+            }
+            for (int i = previous.length - Math.min(previous.length, most); i < previous.length; i++) {
                 prompt.add(previous[i]);
             }
         }
@@ -112,6 +111,11 @@ public final class WhisperDecoder {
             prompt.add(config.noTimestampsTokenId());
         }
         return prompt.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The most tokens of previous text (and of hotwords) a prompt carries: half the decoder's context, less one. */
+    public int mostPreviousTokens() {
+        return config.maxLength() / 2 - 1;
     }
 
     private int languageToken(String code) {
@@ -134,7 +138,7 @@ public final class WhisperDecoder {
         int[][] sequences = new int[encoded.batch()][];
         Arrays.fill(sequences, new int[] {config.decoderStartTokenId()});
         List<LanguageDetection> detections = new ArrayList<>(encoded.batch());
-        try (FullSteps steps = new FullSteps(encoded)) {
+        try (DecoderSteps steps = DecoderSteps.open(model, encoded, false)) {
             for (float[] scores : steps.next(sequences, 1)) {
                 double max = Double.NEGATIVE_INFINITY;
                 for (int token : tokens) {
@@ -211,6 +215,64 @@ public final class WhisperDecoder {
     /** As {@link #decodeBatch(WhisperEncoder.EncoderOutput, List, boolean, int, boolean)}, choosing by {@code sampling}. */
     public List<Result> decodeBatch(WhisperEncoder.EncoderOutput encoded, List<int[]> prompts, boolean timestamps,
                                     int maxNewTokens, boolean useCache, Sampling sampling) {
+        int promptLength = checkPrompts(encoded, prompts);
+        int limit = Math.min(promptLength + maxNewTokens, config.maxLength());
+        long started = System.nanoTime();
+        List<Result> results = run(encoded, prompts, filters(timestamps), limit, useCache, sampling);
+        measured(started, results, promptLength);
+        return results;
+    }
+
+    /**
+     * Beam search's settings (faster-whisper's names).
+     *
+     * @param size          beams per window (1: greedy decoding)
+     * @param patience      the search stops once it holds {@code round(size x patience)} finished hypotheses and no
+     *                      beam can beat them (1: transformers' beam search)
+     * @param lengthPenalty a finished hypothesis scores its log-probability over its length to this power
+     */
+    public record Beams(int size, double patience, double lengthPenalty) {
+        public Beams {
+            if (size < 1) {
+                throw new IllegalArgumentException("a beam search has 1 beam or more, not " + size);
+            }
+            if (!(patience > 0) || Double.isInfinite(patience)) {
+                throw new IllegalArgumentException("a beam search's patience is more than 0, not " + patience);
+            }
+        }
+    }
+
+    /**
+     * Decodes every window of an encoder batch by beam search ({@link BeamSearch}), all windows' beams in one decoder
+     * run per step, with the KV cache.
+     *
+     * @param prompts one per window, all of one length
+     * @return each window's best hypothesis, in the batch's order
+     */
+    public List<Result> decodeBeams(WhisperEncoder.EncoderOutput encoded, List<int[]> prompts, boolean timestamps,
+                                    int maxNewTokens, Beams beams) {
+        int promptLength = checkPrompts(encoded, prompts);
+        int limit = Math.min(promptLength + maxNewTokens, config.maxLength());
+        long started = System.nanoTime();
+        List<Result> results = new ArrayList<>(prompts.size());
+        try (WhisperEncoder.EncoderOutput rows = encoded.repeatedEach(beams.size());
+             DecoderSteps steps = DecoderSteps.open(model, rows, true)) {
+            List<BeamSearch.Hypothesis> best = new BeamSearch(filters(timestamps), config.eosTokenId(), limit, beams)
+                    .search(steps, prompts);
+            for (int w = 0; w < prompts.size(); w++) {
+                BeamSearch.Hypothesis hypothesis = best.get(w);
+                results.add(new Result(hypothesis.tokens(), promptLength, hypothesis.sumLogprob(),
+                        hypothesis.endOfText(), noSpeechProb(steps, w * beams.size(), prompts.get(w))));
+            }
+        } catch (OrtException e) {
+            throw new IllegalStateException("decoder of " + model.name() + " failed: " + e.getMessage(), e);
+        }
+        measured(started, results, promptLength);
+        return results;
+    }
+
+    /** @return the prompts' one length */
+    private static int checkPrompts(WhisperEncoder.EncoderOutput encoded, List<int[]> prompts) {
         if (prompts.size() != encoded.batch()) {
             throw new IllegalArgumentException(encoded.batch() + " windows but " + prompts.size() + " prompts");
         }
@@ -218,19 +280,29 @@ public final class WhisperDecoder {
         if (prompts.stream().anyMatch(prompt -> prompt.length != promptLength)) {
             throw new IllegalArgumentException("the prompts of one batch must be of one length");
         }
+        return promptLength;
+    }
+
+    /** transformers' order: the timestamp rules' probability-mass test sees the suppressed scores. */
+    private List<LogitsFilter> filters(boolean timestamps) {
         List<LogitsFilter> filters = new ArrayList<>();
-        // transformers' order: the timestamp rules' probability-mass test sees the suppressed scores.
         filters.add(new SuppressTokensAtBegin(config.beginSuppressTokens()));
         filters.add(new SuppressTokens(config.suppressTokens()));
         if (timestamps) {
             filters.add(new TimestampRules(config));
         }
-        int limit = Math.min(promptLength + maxNewTokens, config.maxLength());
-        long started = System.nanoTime();
-        List<Result> results = run(encoded, prompts, filters, limit, useCache, sampling);
+        return filters;
+    }
+
+    private void measured(long started, List<Result> results, int promptLength) {
         DECODER_TIME.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         DECODED_TOKENS.increment(results.stream().mapToInt(r -> r.tokens().length - promptLength).sum());
-        return results;
+    }
+
+    /** openai's no_speech_prob: of the no-speech token, in the first step's scores after <|startoftranscript|>. */
+    private double noSpeechProb(DecoderSteps steps, int row, int[] prompt) {
+        return Math.exp(logSoftmaxAt(steps.firstStepRow(row, indexOf(prompt, config.decoderStartTokenId())),
+                noSpeechToken));
     }
 
     private List<Result> run(WhisperEncoder.EncoderOutput encoded, List<int[]> prompts, List<LogitsFilter> filters,
@@ -243,16 +315,13 @@ public final class WhisperDecoder {
         double[] noSpeechProb = new double[batch];
         // The length at which each sequence took end-of-text; 0 while it goes on.
         int[] endedAt = new int[batch];
-        // Where <|startoftranscript|> is: its row predicts what follows it, the no-speech token among others.
-        int[] startOfTranscript = new int[batch];
         for (int item = 0; item < batch; item++) {
             sequences[item] = Arrays.copyOf(prompts.get(item), limit);
-            startOfTranscript[item] = indexOf(prompts.get(item), config.decoderStartTokenId());
         }
         Arrays.fill(noSpeechProb, Double.NaN);
         int length = promptLength;
         int running = batch;
-        try (Steps steps = useCache ? new CachedSteps(encoded) : new FullSteps(encoded)) {
+        try (DecoderSteps steps = DecoderSteps.open(model, encoded, useCache)) {
             while (length < limit && running > 0) {
                 float[][] scores = steps.next(sequences, length);
                 for (int item = 0; item < batch; item++) {
@@ -261,8 +330,7 @@ public final class WhisperDecoder {
                         continue;
                     }
                     if (length == promptLength) {
-                        noSpeechProb[item] = Math.exp(logSoftmaxAt(
-                                steps.firstStepRow(item, startOfTranscript[item]), noSpeechToken));
+                        noSpeechProb[item] = noSpeechProb(steps, item, prompts.get(item));
                     }
                     for (LogitsFilter filter : filters) {
                         filter.apply(sequences[item], length, promptLength, scores[item]);
@@ -338,197 +406,5 @@ public final class WhisperDecoder {
             sum += Math.exp(s - max);
         }
         return -Math.log(sum);
-    }
-
-    /** The next token's scores for every sequence of the batch, given the sequences so far. */
-    private interface Steps extends AutoCloseable {
-        /** @return {@code [item][vocab]} */
-        float[][] next(int[][] sequences, int length) throws OrtException;
-
-        /** The first step's scores of one sequence at a prompt position, as the decoder gave them. */
-        float[] firstStepRow(int item, int position);
-
-        @Override
-        void close();
-    }
-
-    /** Positions {@code from} to {@code to} of every sequence, as the {@code [batch, positions]} input_ids. */
-    private static OnnxTensor ids(int[][] sequences, int from, int to) throws OrtException {
-        long[] ids = new long[sequences.length * (to - from)];
-        int at = 0;
-        for (int[] sequence : sequences) {
-            for (int i = from; i < to; i++) {
-                ids[at++] = sequence[i];
-            }
-        }
-        return OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), LongBuffer.wrap(ids),
-                new long[] {sequences.length, to - from});
-    }
-
-    private static float[][] lastRows(OrtSession.Result result) {
-        long[] shape = logits(result).getInfo().getShape();
-        float[][] rows = new float[(int) shape[0]][];
-        for (int item = 0; item < rows.length; item++) {
-            rows[item] = row(result, item, (int) shape[1] - 1);
-        }
-        return rows;
-    }
-
-    private static float[] row(OrtSession.Result result, int item, int position) {
-        OnnxTensor logits = logits(result);
-        long[] shape = logits.getInfo().getShape();
-        int vocab = (int) shape[2];
-        FloatBuffer all = logits.getFloatBuffer();
-        float[] row = new float[vocab];
-        all.position((item * (int) shape[1] + position) * vocab);
-        all.get(row);
-        return row;
-    }
-
-    private static OnnxTensor logits(OrtSession.Result result) {
-        return (OnnxTensor) result.get("logits").orElseThrow();
-    }
-
-    /** Re-runs the decoder over the whole sequence at every step. */
-    private final class FullSteps implements Steps {
-        private final WhisperEncoder.EncoderOutput encoded;
-        private final Map<String, OnnxTensor> emptyPast = new HashMap<>();
-        /** {@code [item][position][vocab]}: the results are closed after each step, the first step's rows are kept. */
-        private float[][][] firstStep;
-
-        FullSteps(WhisperEncoder.EncoderOutput encoded) {
-            this.encoded = encoded;
-        }
-
-        @Override
-        public float[][] next(int[][] sequences, int length) throws OrtException {
-            try (OnnxTensor ids = ids(sequences, 0, length);
-                 OrtSession.Result result = model.decoderSession().run(wholeSequenceInputs(ids, encoded, emptyPast))) {
-                if (firstStep == null) {
-                    firstStep = new float[sequences.length][length][];
-                    for (int item = 0; item < sequences.length; item++) {
-                        for (int position = 0; position < length; position++) {
-                            firstStep[item][position] = row(result, item, position);
-                        }
-                    }
-                }
-                return lastRows(result);
-            }
-        }
-
-        @Override
-        public float[] firstStepRow(int item, int position) {
-            return firstStep[item][position];
-        }
-
-        @Override
-        public void close() {
-            emptyPast.values().forEach(OnnxTensor::close);
-        }
-    }
-
-    /**
-     * Inputs for a run over the whole sequence without cache. The merged decoder also takes use_cache_branch false
-     * and zero-length past tensors shaped as the graph declares them, made once per decoding and kept in
-     * {@code cache}.
-     */
-    private Map<String, OnnxTensor> wholeSequenceInputs(OnnxTensor ids, WhisperEncoder.EncoderOutput encoded,
-                                                        Map<String, OnnxTensor> cache) throws OrtException {
-        Map<String, OnnxTensor> inputs = new HashMap<>();
-        inputs.put("input_ids", ids);
-        inputs.put("encoder_hidden_states", encoded.hiddenStates());
-        if (!model.merged()) {
-            return inputs;
-        }
-        if (cache.isEmpty()) {
-            OrtSession session = model.decoderSession();
-            for (var entry : session.getInputInfo().entrySet()) {
-                if (entry.getKey().startsWith("past_key_values.")) {
-                    long[] shape = ((ai.onnxruntime.TensorInfo) entry.getValue().getInfo()).getShape();
-                    cache.put(entry.getKey(), OnnxTensor.createTensor(OrtEnvironment.getEnvironment(),
-                            FloatBuffer.allocate(0), new long[] {encoded.batch(), shape[1], 0, shape[3]}));
-                }
-            }
-            cache.put("use_cache_branch", OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), new boolean[] {false}));
-        }
-        inputs.putAll(cache);
-        return inputs;
-    }
-
-    /** Feeds the new token and the previous step's keys and values. */
-    private final class CachedSteps implements Steps {
-        private final WhisperEncoder.EncoderOutput encoded;
-        private final Map<String, OnnxTensor> firstStepExtras = new HashMap<>();
-        /** The first step's result: it holds the cross-attention keys/values every later step reuses. */
-        private OrtSession.Result first;
-        private OrtSession.Result previous;
-        private OnnxTensor useCache;
-        private int fed;
-
-        CachedSteps(WhisperEncoder.EncoderOutput encoded) {
-            this.encoded = encoded;
-        }
-
-        @Override
-        public float[][] next(int[][] sequences, int length) throws OrtException {
-            if (first == null) {
-                try (OnnxTensor ids = ids(sequences, 0, length)) {
-                    first = model.decoderSession().run(wholeSequenceInputs(ids, encoded, firstStepExtras));
-                }
-                fed = length;
-                return lastRows(first);
-            }
-            OrtSession.Result last = previous == null ? first : previous;
-            Map<String, OnnxTensor> inputs = new HashMap<>();
-            try (OnnxTensor ids = ids(sequences, fed, length)) {
-                inputs.put("input_ids", ids);
-                for (int layer = 0; layer < model.decoderLayers(); layer++) {
-                    for (String kind : new String[] {"key", "value"}) {
-                        inputs.put("past_key_values." + layer + ".decoder." + kind, tensor(last, "present." + layer + ".decoder." + kind));
-                        inputs.put("past_key_values." + layer + ".encoder." + kind, tensor(first, "present." + layer + ".encoder." + kind));
-                    }
-                }
-                OrtSession session = model.merged() ? model.decoderSession() : model.decoderWithPastSession();
-                if (model.merged()) {
-                    if (useCache == null) {
-                        useCache = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), new boolean[] {true});
-                    }
-                    inputs.put("use_cache_branch", useCache);
-                    inputs.put("encoder_hidden_states", encoded.hiddenStates());
-                }
-                OrtSession.Result result = session.run(inputs);
-                if (previous != null) {
-                    previous.close();
-                }
-                previous = result;
-                fed = length;
-                return lastRows(result);
-            }
-        }
-
-        @Override
-        public float[] firstStepRow(int item, int position) {
-            return row(first, item, position);
-        }
-
-        private OnnxTensor tensor(OrtSession.Result result, String name) {
-            OnnxValue value = result.get(name).orElseThrow(() -> new ModelException(
-                    "decoder of " + model.name() + " gives no output " + name));
-            return (OnnxTensor) value;
-        }
-
-        @Override
-        public void close() {
-            for (AutoCloseable resource : new AutoCloseable[] {previous, first, useCache}) {
-                if (resource != null) {
-                    try {
-                        resource.close();
-                    } catch (Exception e) {
-                        throw new IllegalStateException("cannot release decoder tensors", e);
-                    }
-                }
-            }
-            firstStepExtras.values().forEach(OnnxTensor::close);
-        }
     }
 }

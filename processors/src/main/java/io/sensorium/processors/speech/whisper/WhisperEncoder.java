@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtSession;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -117,18 +118,34 @@ public final class WhisperEncoder {
          * several samples of that window decoded together, without encoding it again.
          */
         public EncoderOutput repeated(int item, int times) {
+            int[] items = new int[times];
+            Arrays.fill(items, item);
+            return rows(items);
+        }
+
+        /** Each window's hidden states {@code times} over, in order (closed apart from this one): beams of each. */
+        public EncoderOutput repeatedEach(int times) {
+            int[] items = new int[batch * times];
+            for (int i = 0; i < items.length; i++) {
+                items[i] = i / times;
+            }
+            return rows(items);
+        }
+
+        /** The hidden states of windows {@code items}, as a batch of their own. */
+        private EncoderOutput rows(int[] items) {
             long[] shape = hiddenStates.getInfo().getShape();
             int size = (int) (shape[1] * shape[2]);
             float[] all = values();
-            FloatBuffer copies = FloatBuffer.allocate(times * size);
-            for (int i = 0; i < times; i++) {
+            FloatBuffer copies = FloatBuffer.allocate(items.length * size);
+            for (int item : items) {
                 copies.put(all, item * size, size);
             }
             copies.flip();
             try {
                 OnnxTensor tensor = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), copies,
-                        new long[] {times, shape[1], shape[2]});
-                return new EncoderOutput(tensor, tensor, times);
+                        new long[] {items.length, shape[1], shape[2]});
+                return new EncoderOutput(tensor, tensor, items.length);
             } catch (OrtException e) {
                 throw new IllegalStateException("cannot copy the encoder's output: " + e.getMessage(), e);
             }

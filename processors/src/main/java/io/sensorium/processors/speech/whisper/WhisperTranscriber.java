@@ -21,6 +21,8 @@ public final class WhisperTranscriber {
     /** openai's default sample_len: half the decoder's 448-token context. */
     public static final int DEFAULT_MAX_NEW_TOKENS = 224;
     private static final String ENGLISH = "en";
+    /** One beam: greedy decoding. */
+    public static final WhisperDecoder.Beams GREEDY = new WhisperDecoder.Beams(1, 1.0, 1.0);
     /** Mel frames per timestamp step (0.02 s): the encoder halves the frame rate. */
     private static final int FRAMES_PER_TIMESTAMP = 2;
     private static final double SECONDS_PER_TIMESTAMP = 0.02;
@@ -35,6 +37,8 @@ public final class WhisperTranscriber {
     private final WhisperTask task;
     private final int maxNewTokens;
     private final TemperatureFallback fallback;
+    private final WhisperDecoder.Beams beams;
+    private final int[] hotwords;
 
     /**
      * @param timestamps   decode with timestamps (segments at Whisper's own cuts) or without (one segment a window)
@@ -43,9 +47,12 @@ public final class WhisperTranscriber {
      * @param maxNewTokens most tokens decoded per window
      * @param fallback     the temperatures a whole window is decoded at until its text passes, and the no-speech
      *                     rule that gives no text for a window taken for silence
+     * @param beams        how a whole window is decoded at temperature 0: by beam search, or greedily (one beam)
+     * @param hotwords     words to look out for, in every window's prompt (faster-whisper's hotwords); blank for none
      */
     public WhisperTranscriber(WhisperModel model, boolean timestamps, LanguageChoice languages, WhisperTask task,
-                              int maxNewTokens, TemperatureFallback fallback) {
+                              int maxNewTokens, TemperatureFallback fallback, WhisperDecoder.Beams beams,
+                              String hotwords) {
         this.model = model;
         this.encoder = new WhisperEncoder(model);
         this.decoder = new WhisperDecoder(model);
@@ -53,6 +60,8 @@ public final class WhisperTranscriber {
         this.task = task;
         this.maxNewTokens = maxNewTokens;
         this.fallback = fallback;
+        this.beams = beams;
+        this.hotwords = hotwords.isBlank() ? new int[0] : model.tokenizer().encode(" " + hotwords.strip());
         if (decoder.multilingual()) {
             List<String> known = decoder.languages();
             for (String code : languages.codes()) {
@@ -77,9 +86,9 @@ public final class WhisperTranscriber {
         }
     }
 
-    /** As {@link #WhisperTranscriber(WhisperModel, boolean, LanguageChoice, WhisperTask, int, TemperatureFallback)}, transcribing in the language pinned or detected among all. */
+    /** A transcriber in the language detected among all (English for English-only models), decoding greedily. */
     public WhisperTranscriber(WhisperModel model, boolean timestamps, int maxNewTokens, TemperatureFallback fallback) {
-        this(model, timestamps, LanguageChoice.AUTO, WhisperTask.TRANSCRIBE, maxNewTokens, fallback);
+        this(model, timestamps, LanguageChoice.AUTO, WhisperTask.TRANSCRIBE, maxNewTokens, fallback, GREEDY, "");
     }
 
     /**
@@ -87,9 +96,11 @@ public final class WhisperTranscriber {
      *
      * @param start  seconds from the window's start
      * @param end    seconds from the window's start
-     * @param tokens its text tokens: no timestamps, no special tokens
+     * @param tokens  its text tokens: no timestamps, no special tokens
+     * @param context its tokens as a later window's prompt takes them: timestamps included (openai's and
+     *                faster-whisper's segment tokens)
      */
-    public record Segment(double start, double end, int[] tokens) {}
+    public record Segment(double start, double end, int[] tokens, int[] context) {}
 
     /**
      * @param segments      the window's segments with text, in order
@@ -97,9 +108,10 @@ public final class WhisperTranscriber {
      * @param decoding      the decoder's result the segments were cut from
      * @param language      the language the window was decoded as
      * @param detection     how that language was detected in this window; null when it was given
+     * @param temperature   the temperature of the decoding that stands (0: greedy or beam search)
      */
     public record WindowTranscript(List<Segment> segments, int advanceFrames, WhisperDecoder.Result decoding,
-                                   String language, LanguageDetection detection) {
+                                   String language, LanguageDetection detection, double temperature) {
         public double avgLogprob() {
             return decoding.avgLogprob();
         }
@@ -114,12 +126,14 @@ public final class WhisperTranscriber {
      *                       {@link WhisperModel#encodesShortInput() encodes short input}, an even number from
      *                       {@code contentFrames} up, for a fraction of the cost
      * @param previousTokens text tokens that came before the window, for the decoder's prompt; empty for none
-     * @param fallback       whether a text that fails the fallback's tests is decoded again at higher temperatures
+     * @param offline        a whole window of a file or topic, decoded by beam search (where the transcriber has more
+     *                       than one beam) with the temperature fallback; false for a live buffer, decoded greedily
+     *                       without fallback
      * @param language       the window's language, as its stream's first window was detected to be; null for the
      *                       transcriber's pinned language, or detection when it has none
      */
     public record Window(float[][] frames, int contentFrames, int encoderFrames, int[] previousTokens,
-                         boolean fallback, String language) {
+                         boolean offline, String language) {
         public Window {
             if (frames.length != WhisperModel.WINDOW_FRAMES) {
                 throw new IllegalArgumentException("a window has " + WhisperModel.WINDOW_FRAMES + " frames, not "
@@ -131,31 +145,37 @@ public final class WhisperTranscriber {
             }
         }
 
-        /** A whole window, with no previous text: the offline case, with the temperature fallback. */
+        /** A whole window, with no previous text: the offline case, by beam search with the temperature fallback. */
         public static Window whole(float[][] frames, int contentFrames) {
             return new Window(frames, contentFrames, WhisperModel.WINDOW_FRAMES, new int[0], true, null);
         }
 
         /**
-         * A live stream's buffer. Without the fallback: a live buffer is transcribed again a moment later anyway,
-         * and a text that repeats itself is left out, where samples at five temperatures would hold up every stream
-         * behind it.
+         * A live stream's buffer, decoded greedily without the fallback: a live buffer is transcribed again a moment
+         * later anyway, and a text that repeats itself is left out, where five beams, or samples at five
+         * temperatures, would hold up every stream behind it.
          */
         public static Window live(float[][] frames, int contentFrames, int encoderFrames, int[] previousTokens) {
             return new Window(frames, contentFrames, encoderFrames, previousTokens, false, null);
         }
 
+        /** The same window, after {@code tokens}: the stream's context, for its prompt. */
+        public Window after(int[] tokens) {
+            return new Window(frames, contentFrames, encoderFrames, tokens, offline, language);
+        }
+
         /** The same window, in {@code language} (null: the transcriber's, pinned or detected). */
         public Window in(String language) {
-            return new Window(frames, contentFrames, encoderFrames, previousTokens, fallback, language);
+            return new Window(frames, contentFrames, encoderFrames, previousTokens, offline, language);
         }
     }
 
-    /** What windows must share to be transcribed in one batch: the graphs' input lengths. */
-    public record BatchShape(int encoderFrames, int promptLength) {}
+    /** What windows must share to be transcribed in one batch: the graphs' input lengths, and how they are decoded. */
+    public record BatchShape(int encoderFrames, int promptLength, boolean beamSearch) {}
 
     public BatchShape shape(Window window) {
-        return new BatchShape(window.encoderFrames(), prompt(window, ENGLISH).length);
+        return new BatchShape(window.encoderFrames(), prompt(window, ENGLISH).length,
+                window.offline() && beams.size() > 1);
     }
 
     public WindowTranscript transcribeWindow(Window window) {
@@ -188,23 +208,25 @@ public final class WhisperTranscriber {
                 prompts.add(prompt(windows.get(i), decodedIn.get(i)));
             }
             double first = fallback.temperatures().get(0);
-            List<WhisperDecoder.Result> decodings = new ArrayList<>(first == 0
-                    ? decoder.decodeBatch(encoded, prompts, timestamps, maxNewTokens, true)
-                    : IntStream.range(0, windows.size()).mapToObj(i -> sample(encoded, i, prompts.get(i), first)).toList());
+            List<WhisperDecoder.Result> decodings = new ArrayList<>(first > 0
+                    ? IntStream.range(0, windows.size()).mapToObj(i -> sample(encoded, i, prompts.get(i), first)).toList()
+                    : shape.beamSearch() ? decoder.decodeBeams(encoded, prompts, timestamps, maxNewTokens, beams)
+                    : decoder.decodeBatch(encoded, prompts, timestamps, maxNewTokens, true));
             List<WindowTranscript> transcripts = new ArrayList<>(decodings.size());
             for (int i = 0; i < decodings.size(); i++) {
                 Window window = windows.get(i);
-                WhisperDecoder.Result decoding = decodings.get(i);
-                if (window.encoderFrames() < WhisperModel.WINDOW_FRAMES && looping(decoding)) {
+                TemperatureFallback.Attempt attempt = attempt(decodings.get(i), first);
+                if (window.encoderFrames() < WhisperModel.WINDOW_FRAMES && looping(attempt.decoding())) {
                     try (WhisperEncoder.EncoderOutput whole = encoder.encode(window.frames())) {
-                        decoding = decoder.decodeBatch(whole, List.of(prompts.get(i)), timestamps, maxNewTokens, true)
-                                .get(0);
+                        attempt = attempt(decoder.decodeBatch(whole, List.of(prompts.get(i)), timestamps, maxNewTokens,
+                                true).get(0), 0);
                     }
-                } else if (window.fallback()) {
-                    decoding = withFallback(encoded, i, prompts.get(i), decoding);
+                } else if (window.offline()) {
+                    attempt = withFallback(encoded, i, prompts.get(i), attempt);
                 }
                 LanguageDetection detection = language(window) == null ? detected.get(i) : null;
-                transcripts.add(segments(decoding, window.contentFrames(), decodedIn.get(i), detection));
+                transcripts.add(segments(attempt.decoding(), window.contentFrames(), decodedIn.get(i), detection,
+                        attempt.temperature()));
             }
             return transcripts;
         }
@@ -216,18 +238,18 @@ public final class WhisperTranscriber {
     }
 
     /** The decoding that stands for a window whose decoding at the first temperature was {@code first}. */
-    private WhisperDecoder.Result withFallback(WhisperEncoder.EncoderOutput encoded, int item, int[] prompt,
-                                               WhisperDecoder.Result first) {
+    private TemperatureFallback.Attempt withFallback(WhisperEncoder.EncoderOutput encoded, int item, int[] prompt,
+                                                     TemperatureFallback.Attempt first) {
         List<Double> temperatures = fallback.temperatures();
         List<TemperatureFallback.Attempt> attempts = new ArrayList<>();
-        TemperatureFallback.Attempt attempt = attempt(first, temperatures.get(0));
+        TemperatureFallback.Attempt attempt = first;
         for (int next = 1; ; next++) {
             attempts.add(attempt);
             if (!fallback.needsFallback(attempt)) {
-                return attempt.decoding();
+                return attempt;
             }
             if (next == temperatures.size()) {
-                return fallback.whenAllFail(attempts).decoding();
+                return fallback.whenAllFail(attempts);
             }
             attempt = attempt(sample(encoded, item, prompt, temperatures.get(next)), temperatures.get(next));
         }
@@ -257,7 +279,12 @@ public final class WhisperTranscriber {
     }
 
     private int[] prompt(Window window, String language) {
-        return decoder.prompt(window.previousTokens(), timestamps, language, task);
+        return decoder.prompt(hotwords, window.previousTokens(), timestamps, language, task);
+    }
+
+    /** The most tokens of previous text a window's prompt carries; more are cut from the front. */
+    public int mostPreviousTokens() {
+        return decoder.mostPreviousTokens();
     }
 
     /** Whether a transcript's text repeats itself: the fallback's compression-ratio test. */
@@ -297,13 +324,13 @@ public final class WhisperTranscriber {
      * silence has no segments and is done.
      */
     WindowTranscript segments(WhisperDecoder.Result decoding, int contentFrames, String language,
-                              LanguageDetection detection) {
+                              LanguageDetection detection, double temperature) {
         if (contentFrames < 1 || contentFrames > WhisperModel.WINDOW_FRAMES) {
             throw new IllegalArgumentException("content frames must be 1 to " + WhisperModel.WINDOW_FRAMES + ", not "
                     + contentFrames);
         }
         if (fallback.silence(decoding)) {
-            return new WindowTranscript(List.of(), contentFrames, decoding, language, detection);
+            return new WindowTranscript(List.of(), contentFrames, decoding, language, detection, temperature);
         }
         double contentEnd = (double) contentFrames / FRAMES_PER_SECOND;
         int[] tokens = decoding.generated();
@@ -328,7 +355,7 @@ public final class WhisperTranscriber {
                 }
             }
             addSegment(segments, 0, end, tokens, contentEnd);
-            return new WindowTranscript(segments, contentFrames, decoding, language, detection);
+            return new WindowTranscript(segments, contentFrames, decoding, language, detection, temperature);
         }
         if (singleTimestampEnding) {
             cuts.add(n);
@@ -343,7 +370,7 @@ public final class WhisperTranscriber {
         int advance = singleTimestampEnding ? contentFrames : (tokens[last - 1] - timestampBegin) * FRAMES_PER_TIMESTAMP;
         // A window whose only closed segment ends at <|0.00|> would be decoded again unchanged, forever: move on.
         return new WindowTranscript(segments, advance <= 0 ? contentFrames : Math.min(advance, contentFrames), decoding,
-                language, detection);
+                language, detection, temperature);
     }
 
     /** Whisper may place timestamps in the silence it was padded with; the audio ends at {@code contentEnd}. */
@@ -351,7 +378,7 @@ public final class WhisperTranscriber {
         int eos = model.generationConfig().eosTokenId();
         int[] text = Arrays.stream(slice).filter(t -> t < eos).toArray();
         if (text.length > 0) {
-            segments.add(new Segment(Math.min(start, contentEnd), Math.min(end, contentEnd), text));
+            segments.add(new Segment(Math.min(start, contentEnd), Math.min(end, contentEnd), text, slice));
         }
     }
 }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Language detection, pinned languages and translation against transformers on the random-weight multilingual
@@ -82,11 +83,74 @@ class MultilingualParityTest {
         assertThat(translated.decoding().tokens()).containsExactly(Fixtures.ints(tokens.path("translate")));
     }
 
+    /**
+     * With 5 beams the search runs to the length limit past a finished hypothesis of one token (the greedy choice),
+     * with 3 it stops there: both as transformers' beam search. Both inputs' windows in one batch give each its own.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {5, 3})
+    void beamSearchTokensEqualGenerateWithBeams(int beams) throws Exception {
+        WhisperDecoder decoder = new WhisperDecoder(model);
+        List<float[][]> windows = new ArrayList<>();
+        List<int[]> prompts = new ArrayList<>();
+        List<int[]> expected = new ArrayList<>();
+        for (JsonNode reference : Fixtures.multilingualCases()) {
+            windows.add(window(reference));
+            prompts.add(decoder.prompt(new int[0], new int[0], false, reference.path("detected").asText(), WhisperTask.TRANSCRIBE));
+            expected.add(Fixtures.ints(reference.path("tokens").path("beams_" + beams)));
+        }
+        try (WhisperEncoder.EncoderOutput encoded = new WhisperEncoder(model).encode(windows)) {
+            List<WhisperDecoder.Result> results = decoder.decodeBeams(encoded, prompts, false, MAX_NEW_TOKENS,
+                    new WhisperDecoder.Beams(beams, 1.0, 1.0));
+            for (int i = 0; i < results.size(); i++) {
+                assertThat(results.get(i).tokens()).as("window " + i).containsExactly(expected.get(i));
+                assertThat(results.get(i).endOfText()).isEqualTo(expected.get(i)[expected.get(i).length - 1] == 50257);
+            }
+        }
+    }
+
+    /** More patience keeps more finished hypotheses before stopping: the best of them can only score as well or better. */
+    @Test
+    void patienceSearchesOnForAHypothesisAsGoodOrBetter() throws Exception {
+        JsonNode reference = Fixtures.multilingualCases().get(0);
+        WhisperDecoder decoder = new WhisperDecoder(model);
+        int[] prompt = decoder.prompt(new int[0], new int[0], false, reference.path("detected").asText(), WhisperTask.TRANSCRIBE);
+        try (WhisperEncoder.EncoderOutput encoded = new WhisperEncoder(model).encode(window(reference))) {
+            WhisperDecoder.Result patient = decoder.decodeBeams(encoded, List.of(prompt), false, MAX_NEW_TOKENS,
+                    new WhisperDecoder.Beams(3, 3.0, 1.0)).get(0);
+            WhisperDecoder.Result plain = decoder.decodeBeams(encoded, List.of(prompt), false, MAX_NEW_TOKENS,
+                    new WhisperDecoder.Beams(3, 1.0, 1.0)).get(0);
+            assertThat(plain.tokens()).containsExactly(Fixtures.ints(reference.path("tokens").path("beams_3")));
+            assertThat(score(patient)).isGreaterThanOrEqualTo(score(plain));
+        }
+    }
+
+    private static double score(WhisperDecoder.Result result) {
+        return result.sumLogprob() / (result.tokens().length - result.promptLength());
+    }
+
+    @Test
+    void wholeWindowsAreDecodedByBeamSearchAndLiveBuffersGreedily() throws Exception {
+        JsonNode reference = Fixtures.multilingualCases().get(0);
+        WhisperTranscriber transcriber = new WhisperTranscriber(model, false, LanguageChoice.AUTO,
+                WhisperTask.TRANSCRIBE, MAX_NEW_TOKENS, TemperatureFallback.greedyOnly(-1.0, 0.6),
+                new WhisperDecoder.Beams(5, 1.0, 1.0), "");
+        WhisperTranscriber.Window whole = WhisperTranscriber.Window.whole(window(reference), WhisperModel.WINDOW_FRAMES);
+        WhisperTranscriber.Window live = WhisperTranscriber.Window.live(window(reference), WhisperModel.WINDOW_FRAMES,
+                WhisperModel.WINDOW_FRAMES, new int[0]);
+        assertThat(transcriber.shape(whole)).isNotEqualTo(transcriber.shape(live));
+        assertThat(transcriber.transcribeWindow(whole).decoding().tokens())
+                .containsExactly(Fixtures.ints(reference.path("tokens").path("beams_5")));
+        assertThat(transcriber.transcribeWindow(live).decoding().tokens())
+                .containsExactly(Fixtures.ints(reference.path("tokens").path("auto")));
+    }
+
     @Test
     void aStreamsLanguageOnceKnownIsNotDetectedAgain() throws Exception {
         JsonNode reference = Fixtures.multilingualCases().get(0);
         WhisperTranscriber transcriber = new WhisperTranscriber(model, false, LanguageChoice.AUTO,
-                WhisperTask.TRANSCRIBE, MAX_NEW_TOKENS, TemperatureFallback.greedyOnly(-1.0, 0.6));
+                WhisperTask.TRANSCRIBE, MAX_NEW_TOKENS, TemperatureFallback.greedyOnly(-1.0, 0.6),
+                WhisperTranscriber.GREEDY, "");
         WhisperTranscriber.WindowTranscript known = transcriber.transcribeWindow(
                 WhisperTranscriber.Window.whole(window(reference), WhisperModel.WINDOW_FRAMES).in("de"));
         assertThat(known.language()).isEqualTo("de");
@@ -98,17 +162,17 @@ class MultilingualParityTest {
     void unknownLanguagesAndEnglishOnlyTranslationAreRefusedUpFront() {
         TemperatureFallback greedy = TemperatureFallback.greedyOnly(-1.0, 0.6);
         assertThatThrownBy(() -> new WhisperTranscriber(model, false, LanguageChoice.parse("en,xx"),
-                WhisperTask.TRANSCRIBE, MAX_NEW_TOKENS, greedy))
+                WhisperTask.TRANSCRIBE, MAX_NEW_TOKENS, greedy, WhisperTranscriber.GREEDY, ""))
                 .isInstanceOf(ModelException.class).hasMessageContaining("has no language 'xx'");
         try (WhisperModel english = Fixtures.randomWhisper(WhisperModel.DecoderGraphs.AUTO)) {
             assertThatThrownBy(() -> new WhisperTranscriber(english, false, LanguageChoice.AUTO, WhisperTask.TRANSLATE,
-                    MAX_NEW_TOKENS, greedy)).isInstanceOf(ModelException.class).hasMessageContaining("English-only")
+                    MAX_NEW_TOKENS, greedy, WhisperTranscriber.GREEDY, "")).isInstanceOf(ModelException.class).hasMessageContaining("English-only")
                     .hasMessageContaining("cannot translate");
             assertThatThrownBy(() -> new WhisperTranscriber(english, false, LanguageChoice.parse("de"),
-                    WhisperTask.TRANSCRIBE, MAX_NEW_TOKENS, greedy)).isInstanceOf(ModelException.class)
+                    WhisperTask.TRANSCRIBE, MAX_NEW_TOKENS, greedy, WhisperTranscriber.GREEDY, "")).isInstanceOf(ModelException.class)
                     .hasMessageContaining("English-only");
             WhisperTranscriber auto = new WhisperTranscriber(english, false, LanguageChoice.AUTO, WhisperTask.TRANSCRIBE,
-                    MAX_NEW_TOKENS, greedy);
+                    MAX_NEW_TOKENS, greedy, WhisperTranscriber.GREEDY, "");
             assertThat(auto.transcribeWindow(WhisperTranscriber.Window.whole(Fixtures.referenceWindow("noise.f32"),
                     WhisperModel.WINDOW_FRAMES)).language()).isEqualTo("en");
         } catch (java.io.IOException e) {
@@ -132,7 +196,7 @@ class MultilingualParityTest {
     private static WhisperTranscriber.WindowTranscript transcribe(LanguageChoice languages, WhisperTask task,
                                                                   JsonNode reference) throws Exception {
         return new WhisperTranscriber(model, false, languages, task, MAX_NEW_TOKENS,
-                TemperatureFallback.greedyOnly(-1.0, 0.6))
+                TemperatureFallback.greedyOnly(-1.0, 0.6), WhisperTranscriber.GREEDY, "")
                 .transcribeWindow(WhisperTranscriber.Window.whole(window(reference), WhisperModel.WINDOW_FRAMES));
     }
 

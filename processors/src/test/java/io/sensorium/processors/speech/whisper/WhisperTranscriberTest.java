@@ -124,6 +124,6 @@ class WhisperTranscriberTest {
             tokens[tokens.length - 1] = EOS;
         }
         WhisperDecoder.Result decoding = new WhisperDecoder.Result(tokens, prompt.length, -5.0, ended, 0.01);
-        return new WhisperTranscriber.WindowTranscript(List.of(), 3000, decoding, "en", null);
+        return new WhisperTranscriber.WindowTranscript(List.of(), 3000, decoding, "en", null, 0);
     }
 }

@@ -65,9 +65,10 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
         return new SensoriumConfig(kafka, topics, audio, speech, video, vision, live, new Metrics(metrics.host(), port));
     }
 
-    /** The same configuration with the speech stage's language and task (null: as configured). */
-    public SensoriumConfig withDecoding(String language, String task) {
-        return new SensoriumConfig(kafka, topics, audio, speech.withDecoding(language, task), video, vision, live, metrics);
+    /** The same configuration with the speech stage's language, task and beam size (null: as configured). */
+    public SensoriumConfig withDecoding(String language, String task, Integer beamSize) {
+        return new SensoriumConfig(kafka, topics, audio, speech.withDecoding(language, task, beamSize), video, vision,
+                live, metrics);
     }
 
     /** The same configuration with the speech stage's live mode {@code on} or off. */
@@ -204,6 +205,19 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
      * @param bestOf            samples decoded at each temperature above 0, the likeliest kept
      * @param compressionRatioThreshold a window whose text zlib shrinks more than this repeats itself, and is
      *                          decoded again at the next temperature
+     * @param beamSize          beams of the beam search a whole window is decoded by at temperature 0 (faster-whisper's
+     *                          beam_size; 1: greedy); live buffers are decoded greedily
+     * @param patience          the beam search stops once it holds beam-size x patience finished hypotheses that no
+     *                          beam can beat (faster-whisper's patience)
+     * @param lengthPenalty     a finished hypothesis is ranked by its log-probability over its length to this power
+     * @param conditionOnPreviousText each window of a stream is prompted with the text of the windows before it
+     *                          (faster-whisper's condition_on_previous_text), until one decoded at a temperature above
+     *                          {@code promptResetOnTemperature}
+     * @param promptResetOnTemperature see {@code conditionOnPreviousText}
+     * @param initialPrompt     text that comes before each stream's first window, as if said before it (spellings,
+     *                          names, style); empty for none
+     * @param hotwords          words to look out for, in every window's prompt (faster-whisper's hotwords); empty for
+     *                          none
      * @param vad               gate Whisper with Silero VAD: windows without speech are not decoded and text
      *                          outside speech is dropped (faster-whisper's vad_filter)
      * @param vadOptions        the gate's parameters
@@ -223,13 +237,21 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
      */
     public record Speech(Path model, int threads, String device, boolean timestamps, String language, String task,
                          double noSpeechThreshold, double logProbThreshold, String temperature, int bestOf,
-                         double compressionRatioThreshold, boolean vad, VadOptions vadOptions,
+                         double compressionRatioThreshold, int beamSize, double patience, double lengthPenalty,
+                         boolean conditionOnPreviousText, double promptResetOnTemperature, String initialPrompt,
+                         String hotwords, boolean vad, VadOptions vadOptions,
                          boolean live, double liveStepSeconds, int livePauseMs, double liveMaxDelaySeconds,
                          double liveTrimSeconds, int batchSize, int batchWaitMs) {
         public Speech {
             temperatures(temperature);
             if (bestOf < 1) {
                 throw new ConfigException("speech.best-of must be at least 1, not " + bestOf, "speech.best-of");
+            }
+            if (beamSize < 1) {
+                throw new ConfigException("speech.beam-size must be at least 1, not " + beamSize, "speech.beam-size");
+            }
+            if (!(patience > 0) || Double.isInfinite(patience)) {
+                throw new ConfigException("speech.patience must be more than 0, not " + patience, "speech.patience");
             }
             if (!(liveStepSeconds > 0)) {
                 throw new ConfigException("speech.live-step-seconds must be more than 0, not " + liveStepSeconds,
@@ -257,23 +279,25 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
         }
 
         public Speech withVad(boolean on) {
-            return new Speech(model, threads, device, timestamps, language, task, noSpeechThreshold, logProbThreshold,
-                    temperature, bestOf, compressionRatioThreshold, on, vadOptions, live, liveStepSeconds, livePauseMs,
-                    liveMaxDelaySeconds, liveTrimSeconds, batchSize, batchWaitMs);
+            return copy(language, task, beamSize, on, live);
         }
 
-        /** The same settings with this language and task; a null one leaves the setting as it was. */
-        public Speech withDecoding(String language, String task) {
-            return new Speech(model, threads, device, timestamps, language != null ? language : this.language,
-                    task != null ? task : this.task, noSpeechThreshold, logProbThreshold, temperature, bestOf,
-                    compressionRatioThreshold, vad, vadOptions, live, liveStepSeconds, livePauseMs,
-                    liveMaxDelaySeconds, liveTrimSeconds, batchSize, batchWaitMs);
+        /** The same settings with this language, task and beam size; a null one leaves the setting as it was. */
+        public Speech withDecoding(String language, String task, Integer beamSize) {
+            return copy(language != null ? language : this.language, task != null ? task : this.task,
+                    beamSize != null ? beamSize : this.beamSize, vad, live);
         }
 
         public Speech withLive(boolean on) {
+            return copy(language, task, beamSize, vad, on);
+        }
+
+        /** The settings the command line can change, changed; the rest as they are. */
+        private Speech copy(String language, String task, int beamSize, boolean vad, boolean live) {
             return new Speech(model, threads, device, timestamps, language, task, noSpeechThreshold, logProbThreshold,
-                    temperature, bestOf, compressionRatioThreshold, vad, vadOptions, on, liveStepSeconds, livePauseMs,
-                    liveMaxDelaySeconds, liveTrimSeconds, batchSize, batchWaitMs);
+                    temperature, bestOf, compressionRatioThreshold, beamSize, patience, lengthPenalty,
+                    conditionOnPreviousText, promptResetOnTemperature, initialPrompt, hotwords, vad, vadOptions, live,
+                    liveStepSeconds, livePauseMs, liveMaxDelaySeconds, liveTrimSeconds, batchSize, batchWaitMs);
         }
 
         /** {@link #temperature} as numbers, in their order. */

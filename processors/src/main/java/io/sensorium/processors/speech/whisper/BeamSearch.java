@@ -1,0 +1,238 @@
+package io.sensorium.processors.speech.whisper;
+
+import ai.onnxruntime.OrtException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Beam search as transformers' {@code generate(num_beams=N)} runs it for Whisper (its defaults: length_penalty 1,
+ * early_stopping False), with faster-whisper's patience: each step scores every beam's next tokens by their
+ * log-softmax (taken before the rules suppress tokens, as transformers does) added to the beam's score, keeps the 2N
+ * best continuations, carries the N best that have not ended on as beams, and offers those of the N best that ended
+ * (end-of-text or the length limit) to the finished hypotheses, scored by their sum over their length to the power
+ * of the length penalty. A window's search stops when it holds {@code round(N x patience)} finished hypotheses and no
+ * beam can beat the worst of them, or when every continuation has ended; the best finished hypothesis is its result.
+ * Scores are float32 sums, as PyTorch's, so that near ties fall the same way.
+ */
+final class BeamSearch {
+    /** transformers' stand-in for minus infinity in beam scores: a beam that must not be chosen. */
+    private static final float EXCLUDED = -1.0e9f;
+
+    /** A finished hypothesis: all its tokens, prompt first. */
+    record Hypothesis(int[] tokens, float score, float sumLogprob, boolean endOfText) {}
+
+    private final List<LogitsFilter> filters;
+    private final int endOfText;
+    private final int limit;
+    private final WhisperDecoder.Beams beams;
+
+    /**
+     * @param limit the longest a sequence grows, prompt included
+     */
+    BeamSearch(List<LogitsFilter> filters, int endOfText, int limit, WhisperDecoder.Beams beams) {
+        this.filters = filters;
+        this.endOfText = endOfText;
+        this.limit = limit;
+        this.beams = beams;
+    }
+
+    /**
+     * @param steps   over {@code prompts.size() x N} rows: each window's encoder output N times over, in order
+     * @param prompts one per window, all of one length
+     * @return each window's best finished hypothesis
+     */
+    List<Hypothesis> search(DecoderSteps steps, List<int[]> prompts) throws OrtException {
+        int n = beams.size();
+        int promptLength = prompts.get(0).length;
+        List<Window> windows = new ArrayList<>();
+        int[][] sequences = new int[prompts.size() * n][];
+        for (int w = 0; w < prompts.size(); w++) {
+            windows.add(new Window(n, Math.max(n, (int) Math.round(n * beams.patience()))));
+            for (int b = 0; b < n; b++) {
+                sequences[w * n + b] = Arrays.copyOf(prompts.get(w), limit);
+            }
+        }
+        int length = promptLength;
+        while (windows.stream().anyMatch(window -> !window.stopped)) {
+            float[][] scores = steps.next(sequences, length);
+            int[][] next = new int[sequences.length][];
+            int[] sources = new int[sequences.length];
+            for (int w = 0; w < windows.size(); w++) {
+                Window window = windows.get(w);
+                if (window.stopped) {
+                    for (int b = 0; b < n; b++) {
+                        next[w * n + b] = sequences[w * n + b];
+                        next[w * n + b][length] = endOfText;
+                        sources[w * n + b] = w * n + b;
+                    }
+                    continue;
+                }
+                window.step(w * n, sequences, scores, length, promptLength, next, sources);
+            }
+            length++;
+            for (Window window : windows) {
+                if (!window.stopped) {
+                    window.checkImprovable(length - promptLength);
+                }
+            }
+            sequences = next;
+            if (windows.stream().anyMatch(window -> !window.stopped)) {
+                steps.reorder(sources);
+            }
+        }
+        return windows.stream().map(Window::best).toList();
+    }
+
+    /** One window's beams and finished hypotheses. */
+    private final class Window {
+        private final int n;
+        /** The running beams' scores, best first; the first step's beams but the first are excluded. */
+        private final float[] scores;
+        /** Each running beam's sum of log-probabilities, without the exclusions. */
+        private final float[] sums;
+        /** The finished hypotheses, best first; null until filled. */
+        private final Hypothesis[] finished;
+        /** transformers' is_early_stop_heuristic_unsatisfied: whether a beam could still beat the finished. */
+        private boolean improvable = true;
+        private boolean stopped;
+
+        Window(int n, int kept) {
+            this.n = n;
+            this.scores = new float[n];
+            this.sums = new float[n];
+            Arrays.fill(scores, 1, n, EXCLUDED);
+            this.finished = new Hypothesis[kept];
+        }
+
+        void step(int firstRow, int[][] sequences, float[][] logits, int length, int promptLength, int[][] next,
+                  int[] sources) {
+            int vocab = logits[firstRow].length;
+            float[][] logProbs = new float[n][];
+            for (int b = 0; b < n; b++) {
+                float[] row = logSoftmax(logits[firstRow + b]);
+                for (LogitsFilter filter : filters) {
+                    filter.apply(sequences[firstRow + b], length, promptLength, row);
+                }
+                logProbs[b] = row;
+            }
+            int kept = 2 * n;
+            Candidate[] best = top(logProbs, vocab, kept);
+            boolean allEnded = true;
+            for (Candidate candidate : best) {
+                candidate.ended = candidate.token == endOfText || length + 1 >= limit;
+                allEnded &= candidate.ended;
+            }
+            // The beams that go on: the N best that have not ended (ended ones only where fewer are left).
+            Candidate[] going = Arrays.stream(best)
+                    .sorted(Comparator.comparingDouble((Candidate c) -> -(c.ended ? c.score + EXCLUDED : c.score)))
+                    .limit(n).toArray(Candidate[]::new);
+            for (int b = 0; b < n; b++) {
+                Candidate c = going[b];
+                int source = firstRow + c.beam;
+                next[firstRow + b] = sequences[source].clone();
+                next[firstRow + b][length] = c.token;
+                sources[firstRow + b] = source;
+            }
+            float[] nextSums = new float[n];
+            for (int b = 0; b < n; b++) {
+                Candidate c = going[b];
+                scores[b] = c.ended ? c.score + EXCLUDED : c.score;
+                nextSums[b] = sums[c.beam] + logProbs[c.beam][c.token];
+            }
+            if (improvable) {
+                float lengthPenalty = (float) Math.pow(length + 1 - promptLength, beams.lengthPenalty());
+                for (int k = 0; k < n; k++) {
+                    Candidate c = best[k];
+                    if (c.ended) {
+                        int[] tokens = Arrays.copyOf(sequences[firstRow + c.beam], length + 1);
+                        tokens[length] = c.token;
+                        offer(new Hypothesis(tokens, c.score / lengthPenalty, sums[c.beam] + logProbs[c.beam][c.token],
+                                c.token == endOfText));
+                    }
+                }
+            }
+            System.arraycopy(nextSums, 0, sums, 0, n);
+            stopped = allEnded;
+        }
+
+        private void offer(Hypothesis hypothesis) {
+            int at = finished.length;
+            while (at > 0 && (finished[at - 1] == null || hypothesis.score() > finished[at - 1].score())) {
+                at--;
+            }
+            if (at < finished.length) {
+                System.arraycopy(finished, at, finished, at + 1, finished.length - at - 1);
+                finished[at] = hypothesis;
+            }
+        }
+
+        /** After a step: whether the best beam, at its length, could still beat the worst finished hypothesis. */
+        void checkImprovable(int generated) {
+            if (finished[finished.length - 1] != null) {
+                float bestPossible = scores[0] / (float) Math.pow(generated, beams.lengthPenalty());
+                improvable &= bestPossible > finished[finished.length - 1].score();
+            }
+            stopped |= !improvable;
+        }
+
+        Hypothesis best() {
+            return finished[0];
+        }
+
+        /** The {@code k} best continuations over all beams, best first (the first of equal ones by beam, then token). */
+        Candidate[] top(float[][] logProbs, int vocab, int k) {
+            Candidate[] best = new Candidate[k];
+            int filled = 0;
+            for (int b = 0; b < logProbs.length; b++) {
+                float base = scores[b];
+                for (int token = 0; token < vocab; token++) {
+                    float score = logProbs[b][token] + base;
+                    if (filled == k && !(score > best[k - 1].score)) {
+                        continue;
+                    }
+                    int at = filled == k ? k - 1 : filled++;
+                    while (at > 0 && score > best[at - 1].score) {
+                        best[at] = best[at - 1];
+                        at--;
+                    }
+                    best[at] = new Candidate(b, token, score);
+                }
+            }
+            return best;
+        }
+    }
+
+    /** A continuation: a beam and its next token, with the beam's score plus the token's log-probability. */
+    private static final class Candidate {
+        final int beam;
+        final int token;
+        final float score;
+        boolean ended;
+
+        Candidate(int beam, int token, float score) {
+            this.beam = beam;
+            this.token = token;
+            this.score = score;
+        }
+    }
+
+    /** log_softmax in float32, as PyTorch takes it. */
+    private static float[] logSoftmax(float[] logits) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (float x : logits) {
+            max = Math.max(max, x);
+        }
+        double sum = 0;
+        for (float x : logits) {
+            sum += Math.exp(x - max);
+        }
+        float log = (float) Math.log(sum);
+        float[] out = new float[logits.length];
+        for (int i = 0; i < logits.length; i++) {
+            out[i] = logits[i] - max - log;
+        }
+        return out;
+    }
+}

@@ -1,0 +1,282 @@
+package io.sensorium.processors.speech.whisper;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import io.sensorium.processors.onnx.ModelException;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The decoder run step by step over a batch of sequences: each step gives every sequence's scores for its next
+ * token. With the KV cache a step feeds only the new tokens and the keys/values of the steps before; without it each
+ * step runs the decoder over the whole sequences (slower; kept to prove the cache changes nothing).
+ */
+interface DecoderSteps extends AutoCloseable {
+    static DecoderSteps open(WhisperModel model, WhisperEncoder.EncoderOutput encoded, boolean useCache) {
+        return useCache ? new Cached(model, encoded) : new Full(model, encoded);
+    }
+
+    /**
+     * @param sequences one per row of the encoder batch, each filled to {@code length}
+     * @return {@code [row][vocab]}: the scores of each sequence's next token
+     */
+    float[][] next(int[][] sequences, int length) throws OrtException;
+
+    /** The first step's scores of one sequence at a prompt position, as the decoder gave them. */
+    float[] firstStepRow(int row, int position);
+
+    /**
+     * Makes row {@code i} of the next step go on from row {@code sources[i]} of this one: beam search's beams that
+     * continue another beam's tokens. A row takes another's only within rows of the same encoder input.
+     */
+    void reorder(int[] sources) throws OrtException;
+
+    @Override
+    void close();
+
+    /** Positions {@code from} to {@code to} of every sequence, as the {@code [batch, positions]} input_ids. */
+    private static OnnxTensor ids(int[][] sequences, int from, int to) throws OrtException {
+        long[] ids = new long[sequences.length * (to - from)];
+        int at = 0;
+        for (int[] sequence : sequences) {
+            for (int i = from; i < to; i++) {
+                ids[at++] = sequence[i];
+            }
+        }
+        return OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), LongBuffer.wrap(ids),
+                new long[] {sequences.length, to - from});
+    }
+
+    private static float[][] lastRows(OrtSession.Result result) {
+        long[] shape = logits(result).getInfo().getShape();
+        float[][] rows = new float[(int) shape[0]][];
+        for (int item = 0; item < rows.length; item++) {
+            rows[item] = row(result, item, (int) shape[1] - 1);
+        }
+        return rows;
+    }
+
+    private static float[] row(OrtSession.Result result, int item, int position) {
+        OnnxTensor logits = logits(result);
+        long[] shape = logits.getInfo().getShape();
+        int vocab = (int) shape[2];
+        FloatBuffer all = logits.getFloatBuffer();
+        float[] row = new float[vocab];
+        all.position((item * (int) shape[1] + position) * vocab);
+        all.get(row);
+        return row;
+    }
+
+    private static OnnxTensor logits(OrtSession.Result result) {
+        return (OnnxTensor) result.get("logits").orElseThrow();
+    }
+
+    /**
+     * Inputs for a run over the whole sequence without cache. The merged decoder also takes use_cache_branch false
+     * and zero-length past tensors shaped as the graph declares them, made once per decoding and kept in
+     * {@code cache}.
+     */
+    private static Map<String, OnnxTensor> wholeSequenceInputs(WhisperModel model, OnnxTensor ids,
+                                                               WhisperEncoder.EncoderOutput encoded,
+                                                               Map<String, OnnxTensor> cache) throws OrtException {
+        Map<String, OnnxTensor> inputs = new HashMap<>();
+        inputs.put("input_ids", ids);
+        inputs.put("encoder_hidden_states", encoded.hiddenStates());
+        if (!model.merged()) {
+            return inputs;
+        }
+        if (cache.isEmpty()) {
+            OrtSession session = model.decoderSession();
+            for (var entry : session.getInputInfo().entrySet()) {
+                if (entry.getKey().startsWith("past_key_values.")) {
+                    long[] shape = ((TensorInfo) entry.getValue().getInfo()).getShape();
+                    cache.put(entry.getKey(), OnnxTensor.createTensor(OrtEnvironment.getEnvironment(),
+                            FloatBuffer.allocate(0), new long[] {encoded.batch(), shape[1], 0, shape[3]}));
+                }
+            }
+            cache.put("use_cache_branch", OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), new boolean[] {false}));
+        }
+        inputs.putAll(cache);
+        return inputs;
+    }
+
+    /** Re-runs the decoder over the whole sequence at every step: the sequences carry all there is to reorder. */
+    final class Full implements DecoderSteps {
+        private final WhisperModel model;
+        private final WhisperEncoder.EncoderOutput encoded;
+        private final Map<String, OnnxTensor> emptyPast = new HashMap<>();
+        /** {@code [row][position][vocab]}: the results are closed after each step, the first step's rows are kept. */
+        private float[][][] firstStep;
+
+        Full(WhisperModel model, WhisperEncoder.EncoderOutput encoded) {
+            this.model = model;
+            this.encoded = encoded;
+        }
+
+        @Override
+        public float[][] next(int[][] sequences, int length) throws OrtException {
+            try (OnnxTensor ids = ids(sequences, 0, length);
+                 OrtSession.Result result = model.decoderSession().run(
+                         wholeSequenceInputs(model, ids, encoded, emptyPast))) {
+                if (firstStep == null) {
+                    firstStep = new float[sequences.length][length][];
+                    for (int item = 0; item < sequences.length; item++) {
+                        for (int position = 0; position < length; position++) {
+                            firstStep[item][position] = row(result, item, position);
+                        }
+                    }
+                }
+                return lastRows(result);
+            }
+        }
+
+        @Override
+        public float[] firstStepRow(int row, int position) {
+            return firstStep[row][position];
+        }
+
+        @Override
+        public void reorder(int[] sources) {
+            // Each step is given the whole sequences.
+        }
+
+        @Override
+        public void close() {
+            emptyPast.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    /** Feeds the new token and the previous step's keys and values. */
+    final class Cached implements DecoderSteps {
+        private final WhisperModel model;
+        private final WhisperEncoder.EncoderOutput encoded;
+        private final Map<String, OnnxTensor> firstStepExtras = new HashMap<>();
+        /** The first step's result: it holds the cross-attention keys/values every later step reuses. */
+        private OrtSession.Result first;
+        private OrtSession.Result previous;
+        /** The self-attention keys/values the next step takes, by input name: the last result's, or reordered. */
+        private final Map<String, OnnxTensor> past = new HashMap<>();
+        /** Reordered copies of the last result's keys/values, closed once the next step replaces them. */
+        private final List<OnnxTensor> reordered = new ArrayList<>();
+        private OnnxTensor useCache;
+        private int fed;
+
+        Cached(WhisperModel model, WhisperEncoder.EncoderOutput encoded) {
+            this.model = model;
+            this.encoded = encoded;
+        }
+
+        @Override
+        public float[][] next(int[][] sequences, int length) throws OrtException {
+            if (first == null) {
+                try (OnnxTensor ids = ids(sequences, 0, length)) {
+                    first = model.decoderSession().run(wholeSequenceInputs(model, ids, encoded, firstStepExtras));
+                }
+                fed = length;
+                took(first);
+                return lastRows(first);
+            }
+            Map<String, OnnxTensor> inputs = new HashMap<>(past);
+            try (OnnxTensor ids = ids(sequences, fed, length)) {
+                inputs.put("input_ids", ids);
+                for (int layer = 0; layer < model.decoderLayers(); layer++) {
+                    for (String kind : new String[] {"key", "value"}) {
+                        inputs.put("past_key_values." + layer + ".encoder." + kind,
+                                tensor(first, "present." + layer + ".encoder." + kind));
+                    }
+                }
+                OrtSession session = model.merged() ? model.decoderSession() : model.decoderWithPastSession();
+                if (model.merged()) {
+                    if (useCache == null) {
+                        useCache = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), new boolean[] {true});
+                    }
+                    inputs.put("use_cache_branch", useCache);
+                    inputs.put("encoder_hidden_states", encoded.hiddenStates());
+                }
+                OrtSession.Result result = session.run(inputs);
+                if (previous != null) {
+                    previous.close();
+                }
+                previous = result;
+                fed = length;
+                took(result);
+                return lastRows(result);
+            }
+        }
+
+        /** The self-attention keys/values of {@code result} are the next step's past. */
+        private void took(OrtSession.Result result) {
+            reordered.forEach(OnnxTensor::close);
+            reordered.clear();
+            for (int layer = 0; layer < model.decoderLayers(); layer++) {
+                for (String kind : new String[] {"key", "value"}) {
+                    past.put("past_key_values." + layer + ".decoder." + kind,
+                            tensor(result, "present." + layer + ".decoder." + kind));
+                }
+            }
+        }
+
+        @Override
+        public void reorder(int[] sources) throws OrtException {
+            boolean same = true;
+            for (int row = 0; row < sources.length && same; row++) {
+                same = sources[row] == row;
+            }
+            if (same) {
+                return;
+            }
+            List<OnnxTensor> replaced = new ArrayList<>(reordered);
+            reordered.clear();
+            for (var entry : past.entrySet()) {
+                OnnxTensor tensor = entry.getValue();
+                long[] shape = tensor.getInfo().getShape();
+                int rowSize = (int) (shape[1] * shape[2] * shape[3]);
+                FloatBuffer from = tensor.getFloatBuffer();
+                FloatBuffer to = FloatBuffer.allocate(sources.length * rowSize);
+                for (int source : sources) {
+                    to.put(from.slice(source * rowSize, rowSize));
+                }
+                to.flip();
+                OnnxTensor gathered = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), to,
+                        new long[] {sources.length, shape[1], shape[2], shape[3]});
+                reordered.add(gathered);
+                entry.setValue(gathered);
+            }
+            replaced.forEach(OnnxTensor::close);
+        }
+
+        @Override
+        public float[] firstStepRow(int row, int position) {
+            return row(first, row, position);
+        }
+
+        private OnnxTensor tensor(OrtSession.Result result, String name) {
+            OnnxValue value = result.get(name).orElseThrow(() -> new ModelException(
+                    "decoder of " + model.name() + " gives no output " + name));
+            return (OnnxTensor) value;
+        }
+
+        @Override
+        public void close() {
+            reordered.forEach(OnnxTensor::close);
+            for (AutoCloseable resource : new AutoCloseable[] {previous, first, useCache}) {
+                if (resource != null) {
+                    try {
+                        resource.close();
+                    } catch (Exception e) {
+                        throw new IllegalStateException("cannot release decoder tensors", e);
+                    }
+                }
+            }
+            firstStepExtras.values().forEach(OnnxTensor::close);
+        }
+    }
+}
