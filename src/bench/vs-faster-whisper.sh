@@ -63,14 +63,14 @@ texts_sensorium() {
   python3 -c "import json,sys; print(' '.join(r['text'] for r in map(json.loads, open(sys.argv[1])) if r.get('type') == 'segment'))" "$1"
 }
 languages_fw() { "$fw/bin/python" -c "import json,sys; print(','.join(json.loads(l)['language'] for l in open(sys.argv[1])))" "$1"; }
-languages_sensorium() {
-  python3 -c "
+languages_sensorium() {  # the records of each stream together, in the files' order
+  cat "${1%.out}.english.jsonl" "${1%.out}.others.jsonl" | python3 -c "
 import json,sys
 seen = {}
-for r in map(json.loads, open(sys.argv[1])):
+for r in map(json.loads, sys.stdin):
     if r.get('type') == 'segment':
         seen.setdefault(r['stream'], r['language'])
-print(','.join(seen.values()))" "$1"
+print(','.join(seen.values()))"
 }
 
 # One row of the table, from $label's files split into $work/$label.english.jsonl and .others.jsonl.
@@ -121,11 +121,13 @@ for r in records:
         streams.append(r["stream"])
 order = {name: i for i, name in enumerate(os.path.basename(f) for f in files)}
 streams.sort(key=lambda s: order.get(s, len(files)))
+# Each stream's records together, streams in the files' order: records of streams decoded at once interleave.
 for part, chosen in (("english", streams[:english]), ("others", streams[english:])):
     with open(f"{prefix}.{part}.jsonl", "w") as f:
-        for r in records:
-            if r["stream"] in chosen:
-                f.write(json.dumps(r) + "\n")
+        for stream in chosen:
+            for r in records:
+                if r["stream"] == stream:
+                    f.write(json.dumps(r) + "\n")
 PY
       row sensorium sensorium
       printf '|  |  |  | sensorium / faster-whisper | %.2f |  | %.2f |  |  |  |\n' \

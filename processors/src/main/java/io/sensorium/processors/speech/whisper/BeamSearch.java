@@ -9,12 +9,18 @@ import java.util.List;
 /**
  * Beam search as transformers' {@code generate(num_beams=N)} runs it for Whisper (its defaults: length_penalty 1,
  * early_stopping False), with faster-whisper's patience: each step scores every beam's next tokens by their
- * log-softmax (taken before the rules suppress tokens, as transformers does) added to the beam's score, keeps the 2N
+ * log-softmax added to the beam's score, keeps the 2N
  * best continuations, carries the N best that have not ended on as beams, and offers those of the N best that ended
  * (end-of-text or the length limit) to the finished hypotheses, scored by their sum over their length to the power
  * of the length penalty. A window's search stops when it holds {@code round(N x patience)} finished hypotheses and no
  * beam can beat the worst of them, or when every continuation has ended; the best finished hypothesis is its result.
  * Scores are float32 sums, as PyTorch's, so that near ties fall the same way.
+ *
+ * <p>One difference from transformers, on purpose: the log-softmax is taken after the rules (suppressed tokens,
+ * timestamp rules) have shaped the scores, as openai's and faster-whisper's beam searches take it, not before: where
+ * the timestamp rules force a timestamp, transformers' order scores it by its probability before the rules, so a
+ * hypothesis pays for each segment it closes. Without timestamps the rules only suppress a few rare tokens and the
+ * two orders choose alike (MultilingualParityTest: transformers' tokens exactly).
  */
 final class BeamSearch {
     /** transformers' stand-in for minus infinity in beam scores: a beam that must not be chosen. */
@@ -111,11 +117,11 @@ final class BeamSearch {
             int vocab = logits[firstRow].length;
             float[][] logProbs = new float[n][];
             for (int b = 0; b < n; b++) {
-                float[] row = logSoftmax(logits[firstRow + b]);
+                float[] row = logits[firstRow + b];
                 for (LogitsFilter filter : filters) {
                     filter.apply(sequences[firstRow + b], length, promptLength, row);
                 }
-                logProbs[b] = row;
+                logProbs[b] = logSoftmax(row);
             }
             int kept = 2 * n;
             Candidate[] best = top(logProbs, vocab, kept);
