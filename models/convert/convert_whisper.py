@@ -19,6 +19,10 @@ import tempfile
 
 import onnx
 
+# What a conversion gives, counted up when it gives more; written to DEST/sensorium-convert.json, so that `models pull`
+# converts again a model an earlier version converted. 2: the decoder's alignment heads' attention (word times).
+CONVERTER_VERSION = 2
+
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import checkpoints  # noqa: E402
 import merge_decoders  # noqa: E402
@@ -58,6 +62,15 @@ def generation_config(ct2_config: dict, dims: dict, specials: dict) -> dict:
     return config
 
 
+def alignment_heads(src: pathlib.Path, ct2_config: dict | None) -> list | None:
+    """The [layer, head] pairs whose cross-attention follows the audio: CTranslate2's config.json or transformers'
+    generation_config.json has them (openai's per-model lists); None where neither does."""
+    if ct2_config is not None:
+        return ct2_config.get("alignment_heads")
+    generation = src / "generation_config.json"
+    return json.loads(generation.read_text()).get("alignment_heads") if generation.is_file() else None
+
+
 def preprocessor_config(mels: int) -> dict:
     return {"chunk_length": 30, "feature_extractor_type": "WhisperFeatureExtractor", "feature_size": mels,
             "hop_length": 160, "n_fft": 400, "n_samples": 480000, "nb_max_frames": 3000, "padding_side": "right",
@@ -91,7 +104,10 @@ def convert(src: pathlib.Path, dest: pathlib.Path, quantize: str | None = None, 
     with tempfile.TemporaryDirectory() as tmp:
         pair_dir = pathlib.Path(tmp) if merged else onnx_dir
         untied = quantize == "int8"
-        save(onnx_graphs.decoder(weights, dims, with_past=False, untied_projection=untied), pair_dir / "decoder_model.onnx")
+        # The merged graph's branches must give the same outputs: only the pair gives the alignment heads' attention.
+        heads = None if merged else alignment_heads(src, ct2_config)
+        save(onnx_graphs.decoder(weights, dims, with_past=False, untied_projection=untied, alignment_heads=heads),
+             pair_dir / "decoder_model.onnx")
         save(onnx_graphs.decoder(weights, dims, with_past=True, untied_projection=untied),
              pair_dir / "decoder_with_past_model.onnx")
         if merged:
@@ -108,6 +124,7 @@ def convert(src: pathlib.Path, dest: pathlib.Path, quantize: str | None = None, 
         (dest / "generation_config.json").write_text(json.dumps(generation_config(ct2_config, dims, specials), indent=2))
     (dest / "preprocessor_config.json").write_text(json.dumps(preprocessor_config(dims["num_mel_bins"]), indent=2))
     shutil.copy(src / "tokenizer.json", dest / "tokenizer.json")
+    (dest / "sensorium-convert.json").write_text(json.dumps({"version": CONVERTER_VERSION, "source": str(src)}))
     if quantize == "int8":
         from onnxruntime.quantization import QuantType, quantize_dynamic
         for name in ["encoder_model.onnx", *decoders]:

@@ -57,11 +57,16 @@ class Graph:
 
     def attention(self, q, k, v, h, hd, mask=None):
         """q, k, v: [batch, heads, len, head_dim]; returns [batch, len, heads * head_dim]."""
+        return self.attention_with_weights(q, k, v, h, hd, mask)[0]
+
+    def attention_with_weights(self, q, k, v, h, hd, mask=None):
+        """As attention(), and the attention probabilities [batch, heads, len, keys]."""
         scores = self.op("MatMul", [q, self.op("Transpose", [k], perm=[0, 1, 3, 2])])
         if mask is not None:
             scores = self.op("Add", [scores, mask])
-        out = self.op("MatMul", [self.op("Softmax", [scores], axis=-1), v])
-        return self.op("Reshape", [self.op("Transpose", [out], perm=[0, 2, 1, 3]), self.ints(0, -1, h * hd)])
+        weights = self.op("Softmax", [scores], axis=-1)
+        out = self.op("MatMul", [weights, v])
+        return self.op("Reshape", [self.op("Transpose", [out], perm=[0, 2, 1, 3]), self.ints(0, -1, h * hd)]), weights
 
     def query(self, x, prefix, h, hd):
         q = self.op("Mul", [self.linear(x, f"{prefix}.q_proj"), self.scalar(float(hd ** -0.5))])
@@ -107,8 +112,15 @@ def encoder(weights: dict, dims: dict):
     return model
 
 
-def decoder(weights: dict, dims: dict, with_past: bool, untied_projection=False):
+def decoder(weights: dict, dims: dict, with_past: bool, untied_projection=False, alignment_heads=None):
+    """The decoder; without past and with alignment_heads ([layer, head] pairs) it also gives cross_attentions
+    [batch, alignment heads, tokens, audio positions]: those heads' attention probabilities over the audio, from which
+    word times are found (openai's and transformers' alignment by dynamic time warping)."""
     g = Graph(weights)
+    heads_by_layer = {}
+    for layer, head in (alignment_heads or []) if not with_past else []:
+        heads_by_layer.setdefault(layer, []).append(head)
+    alignment = []
     d, h, layers = dims["d_model"], dims["decoder_attention_heads"], dims["decoder_layers"]
     hd = d // h
     kv_shape = ["batch_size", h, "past_sequence_length", hd]
@@ -154,7 +166,10 @@ def decoder(weights: dict, dims: dict, with_past: bool, untied_projection=False)
             ck = g.heads(g.linear("encoder_hidden_states", f"{p}.encoder_attn.k_proj", bias=False), h, hd)
             cv = g.heads(g.linear("encoder_hidden_states", f"{p}.encoder_attn.v_proj"), h, hd)
             presents += [(f"present.{i}.encoder.key", ck), (f"present.{i}.encoder.value", cv)]
-        x = g.op("Add", [x, g.linear(g.attention(g.query(y, f"{p}.encoder_attn", h, hd), ck, cv, h, hd), f"{p}.encoder_attn.out_proj")])
+        attended, cross = g.attention_with_weights(g.query(y, f"{p}.encoder_attn", h, hd), ck, cv, h, hd)
+        for head in heads_by_layer.get(i, []):
+            alignment.append(g.op("Slice", [cross, g.ints(head), g.ints(head + 1), g.ints(1)]))
+        x = g.op("Add", [x, g.linear(attended, f"{p}.encoder_attn.out_proj")])
         y = g.layer_norm(x, f"{p}.final_layer_norm")
         x = g.op("Add", [x, g.linear(g.gelu(g.linear(y, f"{p}.fc1")), f"{p}.fc2")])
     x = g.layer_norm(x, "decoder.layer_norm")
@@ -167,4 +182,8 @@ def decoder(weights: dict, dims: dict, with_past: bool, untied_projection=False)
     for name, value in presents:
         g.nodes.append(helper.make_node("Identity", [value], [name], name=name))
         outputs.append(tensor(name, TensorProto.FLOAT, ["batch_size", h, "present_sequence_length", hd]))
+    if alignment:
+        g.nodes.append(helper.make_node("Concat", alignment, ["cross_attentions"], name="cross_attentions", axis=1))
+        outputs.append(tensor("cross_attentions", TensorProto.FLOAT,
+                              ["batch_size", len(alignment), "decoder_sequence_length", "encoder_sequence_length"]))
     return g.model("whisper_decoder_with_past" if with_past else "whisper_decoder", inputs, outputs)

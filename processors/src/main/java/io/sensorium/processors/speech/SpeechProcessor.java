@@ -5,6 +5,7 @@ import io.sensorium.core.records.FeatureChunk;
 import io.sensorium.core.records.JsonRecords;
 import io.sensorium.core.records.TranscriptEnd;
 import io.sensorium.core.records.TranscriptSegment;
+import io.sensorium.core.records.TranscriptWord;
 import io.sensorium.processors.speech.whisper.WhisperTranscriber;
 import io.sensorium.processors.vad.SpeechRegions;
 import java.util.ArrayList;
@@ -109,9 +110,18 @@ final class SpeechProcessor extends FrameStoreProcessor {
             TranscriptSegment out = TranscriptSegment.of(stream, index++, start, end,
                     engine.text(segment.tokens()), Arrays.stream(segment.tokens()).boxed().toList(),
                     transcript.avgLogprob(), engine.modelName(), state.language(), state.languageProbability());
+            if (segment.words() != null) {
+                out = out.withWords(segment.words().stream().map(word -> new TranscriptWord(word.text(),
+                        round(offset + word.start()), round(offset + word.end()), word.probability())).toList());
+            }
             forward(record, stream, JsonRecords.write(out));
         }
         return state.withContext(engine.nextContext(context, transcript, kept))
                 .advanced(transcript.advanceFrames(), index - state.segments());
+    }
+
+    /** Word times to the centisecond, as openai and faster-whisper round them. */
+    private static double round(double seconds) {
+        return Math.round(seconds * 100) / 100.0;
     }
 }

@@ -31,18 +31,18 @@ class PromptContextTest {
             int[] initial = engine.initialContext();
             assertThat(initial).containsExactly(engine.tokens(" Kennedy spoke."));
             int[] segment = {50364, 400, 370, 50414};
-            WhisperTranscriber.Segment said = new WhisperTranscriber.Segment(0, 1, new int[] {400, 370}, segment);
+            WhisperTranscriber.Segment said = new WhisperTranscriber.Segment(0, 1, new int[] {400, 370}, segment, null);
             int[] next = engine.nextContext(initial, transcript(0.0), List.of(said));
             assertThat(next).hasSize(initial.length + 4).endsWith(segment);
             // A window that needed a temperature above 0.5: what it said is not carried on.
             assertThat(engine.nextContext(next, transcript(0.6), List.of(said))).isEmpty();
             assertThat(engine.nextContext(next, transcript(0.4), List.of(said))).hasSize(next.length + 4);
             int[] many = new int[300];
-            WhisperTranscriber.Segment longer = new WhisperTranscriber.Segment(0, 1, many, many);
+            WhisperTranscriber.Segment longer = new WhisperTranscriber.Segment(0, 1, many, many, null);
             assertThat(engine.nextContext(next, transcript(0.0), List.of(longer))).hasSize(223);
         }
         try (SpeechEngine engine = SpeechEngine.open(config(Map.of("speech.condition-on-previous-text", "false")))) {
-            WhisperTranscriber.Segment said = new WhisperTranscriber.Segment(0, 1, new int[] {400}, new int[] {400});
+            WhisperTranscriber.Segment said = new WhisperTranscriber.Segment(0, 1, new int[] {400}, new int[] {400}, null);
             assertThat(engine.initialContext()).isEmpty();
             assertThat(engine.nextContext(new int[0], transcript(0.0), List.of(said))).isEmpty();
         }

@@ -38,7 +38,7 @@ public final class LiveBatching {
         try (WhisperModel model = WhisperModel.load(modelDir, WhisperModel.Options.cpu(INTRA_OP_THREADS))) {
             WhisperTranscriber transcriber = new WhisperTranscriber(model, true, LanguageChoice.parse("en"),
                     WhisperTask.TRANSCRIBE, WhisperTranscriber.DEFAULT_MAX_NEW_TOKENS, TemperatureFallback.greedyOnly(-1.0, 0.6),
-                    WhisperTranscriber.GREEDY, "");
+                    WhisperTranscriber.GREEDY, "", false);
             List<WhisperTranscriber.Window> windows = windows(model, streams);
             double[][] rates = new double[2][rounds];
             ExecutorService threads = Executors.newFixedThreadPool(streams);

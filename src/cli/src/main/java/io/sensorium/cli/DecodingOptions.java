@@ -23,8 +23,13 @@ final class DecodingOptions {
                     + " transcription is greedy (default: speech.beam-size, 5, as faster-whisper).")
     Integer beamSize;
 
+    @Option(names = "--word-timestamps", negatable = true,
+            description = "Give each segment's words with their times and probabilities, from the model's alignment"
+                    + " heads (default: speech.word-timestamps, off, as faster-whisper).")
+    Boolean wordTimestamps;
+
     SensoriumConfig apply(SensoriumConfig config) {
-        return language == null && task == null && beamSize == null ? config
-                : config.withDecoding(language, task, beamSize);
+        return language == null && task == null && beamSize == null && wordTimestamps == null ? config
+                : config.withDecoding(language, task, beamSize, wordTimestamps);
     }
 }

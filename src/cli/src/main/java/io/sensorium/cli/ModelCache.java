@@ -1,6 +1,10 @@
 package io.sensorium.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /**
  * Where pulled and converted models live: {@code $SENSORIUM_MODELS}, else {@code $XDG_CACHE_HOME/sensorium/models},
@@ -23,5 +27,14 @@ final class ModelCache {
 
     Path whisper(String name) {
         return root.resolve("whisper-" + name.replace('/', '-'));
+    }
+
+    /** Deletes a model's directory, files first. */
+    static void remove(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(path);
+            }
+        }
     }
 }

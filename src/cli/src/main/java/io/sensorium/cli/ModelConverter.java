@@ -1,12 +1,16 @@
 package io.sensorium.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Runs the Whisper converter (models/convert, Python with numpy + onnx — no PyTorch), which ships inside this jar.
@@ -16,6 +20,8 @@ import java.util.List;
 final class ModelConverter {
     static final String[] SCRIPTS = {"convert_whisper.py", "checkpoints.py", "onnx_graphs.py", "merge_decoders.py"};
     private static final String REQUIREMENTS = "requirements-convert.txt";
+    /** What the converter writes beside a converted model: its version. */
+    static final String MARK = "sensorium-convert.json";
 
     private final Path home;
 
@@ -49,6 +55,34 @@ final class ModelConverter {
         }
         System.err.println("converting " + source + " -> " + target);
         run(command, "the converter failed on " + source);
+    }
+
+    /**
+     * Whether {@code dir} was converted by an earlier version of the converter, which gave less (word times need
+     * version 2): its mark says so, or it has none yet the layout conversions give (no merged decoder), as
+     * conversions before the mark did. A model from the Hub is none of these.
+     */
+    static boolean outdated(Path dir) throws IOException {
+        Path mark = dir.resolve(MARK);
+        if (!Files.isRegularFile(mark)) {
+            return !Files.exists(dir.resolve("onnx/decoder_model_merged.onnx"));
+        }
+        return new ObjectMapper().readTree(mark.toFile()).path("version").asInt(0) < version();
+    }
+
+    /** The converter's CONVERTER_VERSION, read from the script this build ships. */
+    static int version() throws IOException {
+        try (InputStream in = ModelConverter.class.getResourceAsStream("convert/convert_whisper.py")) {
+            if (in == null) {
+                throw new IllegalStateException("this build lacks the converter's convert_whisper.py");
+            }
+            Matcher version = Pattern.compile("(?m)^CONVERTER_VERSION = (\\d+)$")
+                    .matcher(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            if (!version.find()) {
+                throw new IllegalStateException("convert_whisper.py has no CONVERTER_VERSION");
+            }
+            return Integer.parseInt(version.group(1));
+        }
     }
 
     private Path unpack() throws IOException {

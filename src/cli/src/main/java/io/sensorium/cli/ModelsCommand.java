@@ -35,8 +35,13 @@ final class ModelsCommand {
             }
             Path dir = new ModelCache(cache).whisper(name);
             if (Files.isRegularFile(dir.resolve("config.json")) && Files.isDirectory(dir.resolve("onnx"))) {
-                System.out.println(dir);
-                return 0;
+                if (!(PyPiWhisper.has(name) && ModelConverter.outdated(dir))) {
+                    System.out.println(dir);
+                    return 0;
+                }
+                System.err.println(dir + " was converted by an earlier Sensorium (without the decoder's alignment"
+                        + " heads, for word times): converting it again");
+                ModelCache.remove(dir);
             }
             HttpFetcher fetcher = new HttpFetcher();
             try {

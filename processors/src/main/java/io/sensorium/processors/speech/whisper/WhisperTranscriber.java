@@ -39,6 +39,8 @@ public final class WhisperTranscriber {
     private final TemperatureFallback fallback;
     private final WhisperDecoder.Beams beams;
     private final int[] hotwords;
+    /** Finds the words' times of whole windows; null where they are not asked for. */
+    private final WordTimestamps words;
 
     /**
      * @param timestamps   decode with timestamps (segments at Whisper's own cuts) or without (one segment a window)
@@ -49,10 +51,12 @@ public final class WhisperTranscriber {
      *                     rule that gives no text for a window taken for silence
      * @param beams        how a whole window is decoded at temperature 0: by beam search, or greedily (one beam)
      * @param hotwords     words to look out for, in every window's prompt (faster-whisper's hotwords); blank for none
+     * @param wordTimes    find each word's time in whole windows (openai's word_timestamps); needs a model whose
+     *                     decoder gives its alignment heads' attention (converted by models/convert)
      */
     public WhisperTranscriber(WhisperModel model, boolean timestamps, LanguageChoice languages, WhisperTask task,
                               int maxNewTokens, TemperatureFallback fallback, WhisperDecoder.Beams beams,
-                              String hotwords) {
+                              String hotwords, boolean wordTimes) {
         this.model = model;
         this.encoder = new WhisperEncoder(model);
         this.decoder = new WhisperDecoder(model);
@@ -62,6 +66,7 @@ public final class WhisperTranscriber {
         this.fallback = fallback;
         this.beams = beams;
         this.hotwords = hotwords.isBlank() ? new int[0] : model.tokenizer().encode(" " + hotwords.strip());
+        this.words = wordTimes ? new WordTimestamps(model, decoder) : null;
         if (decoder.multilingual()) {
             List<String> known = decoder.languages();
             for (String code : languages.codes()) {
@@ -88,7 +93,7 @@ public final class WhisperTranscriber {
 
     /** A transcriber in the language detected among all (English for English-only models), decoding greedily. */
     public WhisperTranscriber(WhisperModel model, boolean timestamps, int maxNewTokens, TemperatureFallback fallback) {
-        this(model, timestamps, LanguageChoice.AUTO, WhisperTask.TRANSCRIBE, maxNewTokens, fallback, GREEDY, "");
+        this(model, timestamps, LanguageChoice.AUTO, WhisperTask.TRANSCRIBE, maxNewTokens, fallback, GREEDY, "", false);
     }
 
     /**
@@ -99,8 +104,14 @@ public final class WhisperTranscriber {
      * @param tokens  its text tokens: no timestamps, no special tokens
      * @param context its tokens as a later window's prompt takes them: timestamps included (openai's and
      *                faster-whisper's segment tokens)
+     * @param words   its words with their times (seconds from the window's start), where word times are asked
+     *                for; null otherwise
      */
-    public record Segment(double start, double end, int[] tokens, int[] context) {}
+    public record Segment(double start, double end, int[] tokens, int[] context, List<WordTimestamps.Word> words) {
+        Segment withWords(List<WordTimestamps.Word> found) {
+            return new Segment(start, end, tokens, context, List.copyOf(found));
+        }
+    }
 
     /**
      * @param segments      the window's segments with text, in order
@@ -225,11 +236,24 @@ public final class WhisperTranscriber {
                     attempt = withFallback(encoded, i, prompts.get(i), attempt);
                 }
                 LanguageDetection detection = language(window) == null ? detected.get(i) : null;
-                transcripts.add(segments(attempt.decoding(), window.contentFrames(), decodedIn.get(i), detection,
-                        attempt.temperature()));
+                WindowTranscript transcript = segments(attempt.decoding(), window.contentFrames(), decodedIn.get(i),
+                        detection, attempt.temperature());
+                transcripts.add(words != null && window.offline() ? withWords(transcript, encoded, i, window) : transcript);
             }
             return transcripts;
         }
+    }
+
+    private WindowTranscript withWords(WindowTranscript transcript, WhisperEncoder.EncoderOutput encoded, int item,
+                                       Window window) {
+        List<List<WordTimestamps.Word>> found = words.words(encoded, item, transcript.segments(),
+                transcript.language(), task, window.contentFrames());
+        List<Segment> segments = new ArrayList<>();
+        for (int s = 0; s < found.size(); s++) {
+            segments.add(transcript.segments().get(s).withWords(found.get(s)));
+        }
+        return new WindowTranscript(segments, transcript.advanceFrames(), transcript.decoding(), transcript.language(),
+                transcript.detection(), transcript.temperature());
     }
 
     /** The window's language where it is known without detection. */
@@ -378,7 +402,7 @@ public final class WhisperTranscriber {
         int eos = model.generationConfig().eosTokenId();
         int[] text = Arrays.stream(slice).filter(t -> t < eos).toArray();
         if (text.length > 0) {
-            segments.add(new Segment(Math.min(start, contentEnd), Math.min(end, contentEnd), text, slice));
+            segments.add(new Segment(Math.min(start, contentEnd), Math.min(end, contentEnd), text, slice, null));
         }
     }
 }

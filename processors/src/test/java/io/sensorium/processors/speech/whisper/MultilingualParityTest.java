@@ -134,7 +134,7 @@ class MultilingualParityTest {
         JsonNode reference = Fixtures.multilingualCases().get(0);
         WhisperTranscriber transcriber = new WhisperTranscriber(model, false, LanguageChoice.AUTO,
                 WhisperTask.TRANSCRIBE, MAX_NEW_TOKENS, TemperatureFallback.greedyOnly(-1.0, 0.6),
-                new WhisperDecoder.Beams(5, 1.0, 1.0), "");
+                new WhisperDecoder.Beams(5, 1.0, 1.0), "", false);
         WhisperTranscriber.Window whole = WhisperTranscriber.Window.whole(window(reference), WhisperModel.WINDOW_FRAMES);
         WhisperTranscriber.Window live = WhisperTranscriber.Window.live(window(reference), WhisperModel.WINDOW_FRAMES,
                 WhisperModel.WINDOW_FRAMES, new int[0]);
@@ -145,12 +145,31 @@ class MultilingualParityTest {
                 .containsExactly(Fixtures.ints(reference.path("tokens").path("auto")));
     }
 
+    /**
+     * The time of each token of the 5-beam decoding, from the alignment heads' cross-attention over the first 2000
+     * frames, as transformers' {@code return_token_timestamps} gives it (each a multiple of 0.02 s, so exactly).
+     */
+    @ParameterizedTest
+    @MethodSource("cases")
+    void tokenTimesEqualTransformersTokenTimestamps(JsonNode reference) throws Exception {
+        int[] tokens = Fixtures.ints(reference.path("tokens").path("beams_5"));
+        try (WhisperEncoder.EncoderOutput encoded = new WhisperEncoder(model).encode(window(reference))) {
+            double[] times = new CrossAttentionAligner(model).align(encoded, 0, tokens, 4,
+                    reference.path("timed_frames").asInt()).times();
+            double[] expected = new double[tokens.length];
+            for (int i = 0; i < expected.length; i++) {
+                expected[i] = reference.path("token_times").get(i).asDouble();
+            }
+            assertThat(times).containsExactly(expected, within(1e-6));
+        }
+    }
+
     @Test
     void aStreamsLanguageOnceKnownIsNotDetectedAgain() throws Exception {
         JsonNode reference = Fixtures.multilingualCases().get(0);
         WhisperTranscriber transcriber = new WhisperTranscriber(model, false, LanguageChoice.AUTO,
                 WhisperTask.TRANSCRIBE, MAX_NEW_TOKENS, TemperatureFallback.greedyOnly(-1.0, 0.6),
-                WhisperTranscriber.GREEDY, "");
+                WhisperTranscriber.GREEDY, "", false);
         WhisperTranscriber.WindowTranscript known = transcriber.transcribeWindow(
                 WhisperTranscriber.Window.whole(window(reference), WhisperModel.WINDOW_FRAMES).in("de"));
         assertThat(known.language()).isEqualTo("de");
@@ -162,17 +181,17 @@ class MultilingualParityTest {
     void unknownLanguagesAndEnglishOnlyTranslationAreRefusedUpFront() {
         TemperatureFallback greedy = TemperatureFallback.greedyOnly(-1.0, 0.6);
         assertThatThrownBy(() -> new WhisperTranscriber(model, false, LanguageChoice.parse("en,xx"),
-                WhisperTask.TRANSCRIBE, MAX_NEW_TOKENS, greedy, WhisperTranscriber.GREEDY, ""))
+                WhisperTask.TRANSCRIBE, MAX_NEW_TOKENS, greedy, WhisperTranscriber.GREEDY, "", false))
                 .isInstanceOf(ModelException.class).hasMessageContaining("has no language 'xx'");
         try (WhisperModel english = Fixtures.randomWhisper(WhisperModel.DecoderGraphs.AUTO)) {
             assertThatThrownBy(() -> new WhisperTranscriber(english, false, LanguageChoice.AUTO, WhisperTask.TRANSLATE,
-                    MAX_NEW_TOKENS, greedy, WhisperTranscriber.GREEDY, "")).isInstanceOf(ModelException.class).hasMessageContaining("English-only")
+                    MAX_NEW_TOKENS, greedy, WhisperTranscriber.GREEDY, "", false)).isInstanceOf(ModelException.class).hasMessageContaining("English-only")
                     .hasMessageContaining("cannot translate");
             assertThatThrownBy(() -> new WhisperTranscriber(english, false, LanguageChoice.parse("de"),
-                    WhisperTask.TRANSCRIBE, MAX_NEW_TOKENS, greedy, WhisperTranscriber.GREEDY, "")).isInstanceOf(ModelException.class)
+                    WhisperTask.TRANSCRIBE, MAX_NEW_TOKENS, greedy, WhisperTranscriber.GREEDY, "", false)).isInstanceOf(ModelException.class)
                     .hasMessageContaining("English-only");
             WhisperTranscriber auto = new WhisperTranscriber(english, false, LanguageChoice.AUTO, WhisperTask.TRANSCRIBE,
-                    MAX_NEW_TOKENS, greedy, WhisperTranscriber.GREEDY, "");
+                    MAX_NEW_TOKENS, greedy, WhisperTranscriber.GREEDY, "", false);
             assertThat(auto.transcribeWindow(WhisperTranscriber.Window.whole(Fixtures.referenceWindow("noise.f32"),
                     WhisperModel.WINDOW_FRAMES)).language()).isEqualTo("en");
         } catch (java.io.IOException e) {
@@ -196,7 +215,7 @@ class MultilingualParityTest {
     private static WhisperTranscriber.WindowTranscript transcribe(LanguageChoice languages, WhisperTask task,
                                                                   JsonNode reference) throws Exception {
         return new WhisperTranscriber(model, false, languages, task, MAX_NEW_TOKENS,
-                TemperatureFallback.greedyOnly(-1.0, 0.6), WhisperTranscriber.GREEDY, "")
+                TemperatureFallback.greedyOnly(-1.0, 0.6), WhisperTranscriber.GREEDY, "", false)
                 .transcribeWindow(WhisperTranscriber.Window.whole(window(reference), WhisperModel.WINDOW_FRAMES));
     }
 

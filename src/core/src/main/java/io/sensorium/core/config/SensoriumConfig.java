@@ -65,10 +65,10 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
         return new SensoriumConfig(kafka, topics, audio, speech, video, vision, live, new Metrics(metrics.host(), port));
     }
 
-    /** The same configuration with the speech stage's language, task and beam size (null: as configured). */
-    public SensoriumConfig withDecoding(String language, String task, Integer beamSize) {
-        return new SensoriumConfig(kafka, topics, audio, speech.withDecoding(language, task, beamSize), video, vision,
-                live, metrics);
+    /** The same configuration with the speech stage's language, task, beam size and word times (null: as configured). */
+    public SensoriumConfig withDecoding(String language, String task, Integer beamSize, Boolean wordTimestamps) {
+        return new SensoriumConfig(kafka, topics, audio, speech.withDecoding(language, task, beamSize, wordTimestamps),
+                video, vision, live, metrics);
     }
 
     /** The same configuration with the speech stage's live mode {@code on} or off. */
@@ -218,6 +218,8 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
      *                          names, style); empty for none
      * @param hotwords          words to look out for, in every window's prompt (faster-whisper's hotwords); empty for
      *                          none
+     * @param wordTimestamps    give each segment's words with their times and probabilities (faster-whisper's
+     *                          word_timestamps), from the model's alignment heads
      * @param vad               gate Whisper with Silero VAD: windows without speech are not decoded and text
      *                          outside speech is dropped (faster-whisper's vad_filter)
      * @param vadOptions        the gate's parameters
@@ -239,7 +241,7 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
                          double noSpeechThreshold, double logProbThreshold, String temperature, int bestOf,
                          double compressionRatioThreshold, int beamSize, double patience, double lengthPenalty,
                          boolean conditionOnPreviousText, double promptResetOnTemperature, String initialPrompt,
-                         String hotwords, boolean vad, VadOptions vadOptions,
+                         String hotwords, boolean wordTimestamps, boolean vad, VadOptions vadOptions,
                          boolean live, double liveStepSeconds, int livePauseMs, double liveMaxDelaySeconds,
                          double liveTrimSeconds, int batchSize, int batchWaitMs) {
         public Speech {
@@ -279,24 +281,27 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
         }
 
         public Speech withVad(boolean on) {
-            return copy(language, task, beamSize, on, live);
+            return copy(language, task, beamSize, wordTimestamps, on, live);
         }
 
-        /** The same settings with this language, task and beam size; a null one leaves the setting as it was. */
-        public Speech withDecoding(String language, String task, Integer beamSize) {
+        /** The same settings with this language, task, beam size and word times; a null one leaves it as it was. */
+        public Speech withDecoding(String language, String task, Integer beamSize, Boolean wordTimestamps) {
             return copy(language != null ? language : this.language, task != null ? task : this.task,
-                    beamSize != null ? beamSize : this.beamSize, vad, live);
+                    beamSize != null ? beamSize : this.beamSize,
+                    wordTimestamps != null ? wordTimestamps : this.wordTimestamps, vad, live);
         }
 
         public Speech withLive(boolean on) {
-            return copy(language, task, beamSize, vad, on);
+            return copy(language, task, beamSize, wordTimestamps, vad, on);
         }
 
         /** The settings the command line can change, changed; the rest as they are. */
-        private Speech copy(String language, String task, int beamSize, boolean vad, boolean live) {
+        private Speech copy(String language, String task, int beamSize, boolean wordTimestamps, boolean vad,
+                            boolean live) {
             return new Speech(model, threads, device, timestamps, language, task, noSpeechThreshold, logProbThreshold,
                     temperature, bestOf, compressionRatioThreshold, beamSize, patience, lengthPenalty,
-                    conditionOnPreviousText, promptResetOnTemperature, initialPrompt, hotwords, vad, vadOptions, live,
+                    conditionOnPreviousText, promptResetOnTemperature, initialPrompt, hotwords, wordTimestamps, vad,
+                    vadOptions, live,
                     liveStepSeconds, livePauseMs, liveMaxDelaySeconds, liveTrimSeconds, batchSize, batchWaitMs);
         }
 
