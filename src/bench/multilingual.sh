@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Language detection and word error rate on whisper base (multilingual), side by side with faster-whisper on the same
 # CTranslate2 weights (as `models pull base` gets them; float32 both, 2 threads): JFK and espeak-ng's Italian, Spanish
-# and Polish clips (models/fixtures/audio), each tool with its defaults (its temperature fallback, beam 1, language
+# and Polish clips (models/fixtures/audio), each tool with its defaults but greedy (its temperature fallback, beam 1, language
 # detected per file), no VAD. Prints per clip: the language detected and its probability, the word errors after
 # Whisper's normalisers (English for jfk, the basic one for the others) and the text; then, with --task translate,
 # the English text each gives.
@@ -24,7 +24,7 @@ for clip in speech-it speech-es speech-pl; do
 done
 
 for task in transcribe translate; do
-  "$sensorium" transcribe --no-vad --task "$task" --model "$model" "${files[@]}" 2>/dev/null > "$work/sensorium.jsonl"
+  "$sensorium" transcribe --no-vad --beam-size 1 --task "$task" --model "$model" "${files[@]}" 2>/dev/null > "$work/sensorium.jsonl"
   "$fw/bin/python" "$root/src/bench/faster_whisper_run.py" "$base_ct2" float32 2 "${files[@]}" --language auto \
     --task "$task" --fallback > "$work/fw.jsonl"
   echo "task $task"
