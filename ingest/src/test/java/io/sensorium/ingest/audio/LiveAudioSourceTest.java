@@ -152,11 +152,10 @@ class LiveAudioSourceTest {
         }
         System.out.printf("%s pipe: each second published, after it was written (s):%s%n", wav ? "WAV" : "raw PCM", delays);
         assertThat(sent[0]).as("the first chunk is sent before the writer is done").isLessThan(writerDone);
-        for (int k = 1; k < seconds; k++) {
+        // A WAV's first two seconds (64,044 bytes with the header) both end inside the 64 KB FFmpeg's reader takes
+        // before its first sample, so both wait for it.
+        for (int k = wav ? 2 : 0; k < seconds; k++) {
             assertThat((sent[k] - written[k]) / 1e9).as("delay of second %d", k).isLessThan(0.5);
-        }
-        if (!wav) {
-            assertThat((sent[0] - written[0]) / 1e9).as("delay of the first second").isLessThan(0.5);
         }
         assertThat(result.error()).isNull();
         assertThat(chunks(producer)).extracting(chunk -> chunk.samples().length).containsExactly(RATE, RATE, RATE, RATE, 0);

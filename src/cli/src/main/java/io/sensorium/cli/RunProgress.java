@@ -32,6 +32,14 @@ final class RunProgress {
      * swinging with every busy moment of a shared machine.
      */
     private static final double RATE_WINDOW_SECONDS = 10;
+    /**
+     * Until the first stage has caught up with the copy, it shares the cores with the last one, whose output comes
+     * slower than it will for the rest of the run: once it has, the rate counts from then, as soon as that spans
+     * enough of the output to be told from its bursts.
+     */
+    private static final double SETTLED_SECONDS = 4;
+    /** When the first stage caught up with the copy; NaN before. */
+    private double upstreamDone = Double.NaN;
     private final LongSupplier nanoTime;
     /** Whether what earlier processes of the run wrote has been read: output from now on is this one's. */
     private boolean caughtUp;
@@ -83,6 +91,13 @@ final class RunProgress {
         caughtUp = true;
     }
 
+    /** Says that the copy is through and the first stage has processed all of it: the last stage has the cores. */
+    synchronized void upstreamDone() {
+        if (Double.isNaN(upstreamDone)) {
+            upstreamDone = seconds();
+        }
+    }
+
     private double seconds() {
         return nanoTime.getAsLong() / 1e9;
     }
@@ -102,9 +117,12 @@ final class RunProgress {
         }
         double now = seconds();
         samples.addLast(new double[] {now, reachedTotal()});
-        double window = Math.max(RATE_WINDOW_SECONDS, (now - firstOutput) / 2);
+        double from = now - Math.max(RATE_WINDOW_SECONDS, (now - firstOutput) / 2);
+        if (now - upstreamDone >= SETTLED_SECONDS) {
+            from = Math.max(from, upstreamDone);
+        }
         // Drops the oldest sample while the next one still spans the window.
-        while (samples.size() > 2 && now - secondOldest()[0] >= window) {
+        while (samples.size() > 2 && secondOldest()[0] <= from) {
             samples.removeFirst();
         }
         double[] first = samples.getFirst();

@@ -14,8 +14,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -26,6 +28,7 @@ import org.apache.kafka.common.TopicPartition;
 final class RunStages {
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration COPY_STOP = Duration.ofSeconds(30);
+    private static final Duration LAG_CHECK = Duration.ofSeconds(1);
 
     private final KafkaConnection connection;
     private final ReprocessRun run;
@@ -56,8 +59,9 @@ final class RunStages {
     List<String> run(List<StreamsStage> stages, TopicCopy copy) throws Exception {
         ExecutorService copyThread = Executors.newSingleThreadExecutor();
         List<String> problems = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.reader(connection)) {
+        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.reader(connection); Admin admin = connection.admin()) {
             Map<TopicPartition, Long> earlier = follow(consumer);
+            long nextLagCheck = System.nanoTime();
             stages.forEach(StreamsStage::begin);
             Future<?> copying = copyThread.submit(() -> {
                 copy.run(() -> stopped);
@@ -83,6 +87,12 @@ final class RunStages {
                 }
                 if (copying.isDone()) {
                     join(copying);
+                    if (System.nanoTime() >= nextLagCheck) {
+                        nextLagCheck = System.nanoTime() + LAG_CHECK.toNanos();
+                        if (firstStageThrough(admin, consumer)) {
+                            progress.upstreamDone();
+                        }
+                    }
                 }
                 display.show(progress.lines(), false);
             }
@@ -115,6 +125,19 @@ final class RunStages {
         consumer.seekToEnd(dead);
         dead.forEach(consumer::position);
         return new HashMap<>(consumer.endOffsets(output));
+    }
+
+    /**
+     * Whether the run's first stage has committed the whole copy (Kafka Streams commits past a transaction's marker
+     * once it has processed the records before it, so the committed offsets then equal the copy's end).
+     */
+    private boolean firstStageThrough(Admin admin, KafkaConsumer<String, byte[]> consumer)
+            throws ExecutionException, InterruptedException {
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(
+                run.applicationIdPrefix() + "-" + kind.stages().get(0)).partitionsToOffsetAndMetadata().get();
+        return consumer.endOffsets(partitions(consumer, ownTopics.get(0))).entrySet().stream().allMatch(end ->
+                end.getValue() == 0 || committed.get(end.getKey()) != null
+                        && committed.get(end.getKey()).offset() >= end.getValue());
     }
 
     private static List<TopicPartition> partitions(KafkaConsumer<String, byte[]> consumer, String topic) {

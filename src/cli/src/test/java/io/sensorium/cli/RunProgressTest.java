@@ -89,4 +89,32 @@ class RunProgressTest {
         // Over the last 50 s: 100 audio s.
         assertThat(progress.lines()).last().asString().contains("2.0 audio s/s");
     }
+
+    @Test
+    void onceTheFirstStageIsThroughTheRateCountsFromThen() {
+        long[] now = {0};
+        RunProgress progress = new RunProgress(ReprocessKind.SPEECH, List.of(new PartitionRange(0, 0, 10, 10)),
+                Map.of(0, 3600.0), () -> now[0]);
+        progress.copied(0, "a", true, 3600.0);
+        progress.read(0, 10, true);
+        progress.caughtUp();
+        double[] out = {0.5};
+        progress.output("a", segment("a", out[0]));
+        // 4 audio s/s for 20 s while the first stage shares the cores, then 10 audio s/s.
+        for (int t = 1; t <= 26; t++) {
+            now[0] = t * 1_000_000_000L;
+            out[0] += t <= 20 ? 4 : 10;
+            progress.output("a", segment("a", out[0]));
+            if (t == 20) {
+                progress.upstreamDone();
+            }
+            String total = progress.lines().get(1);
+            if (t == 22) {
+                // Two seconds are too few to tell a rate from a burst: the last half of the run still counts, 9 s of
+                // it slow.
+                assertThat(total).contains("5.1 audio s/s");
+            }
+        }
+        assertThat(progress.lines()).last().asString().contains("10.0 audio s/s");
+    }
 }
