@@ -23,12 +23,16 @@ import io.sensorium.processors.vision.model.RgbImage;
 import io.sensorium.processors.vision.model.VisionModel;
 import io.sensorium.processors.vision.model.VisionPostProcessor;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Pixels topic -> detections topic: runs the model on each frame's input, post-processes, and writes one JSON
- * record per frame (and the end marker); with annotation on, also the frame with its detections drawn.
+ * Pixels topic -> detections topic: runs the model on each frame's input, post-processes, gives the objects their
+ * track ids (where tracking is on, {@link CameraTrackers}), and writes one JSON record per frame (and the end
+ * marker); with annotation on, also the frame with its detections drawn.
  */
 final class VisionProcessor extends DeadLetteringProcessor {
     private static final Timer INFERENCE = Timer.builder("sensorium.vision.inference")
@@ -40,13 +44,31 @@ final class VisionProcessor extends DeadLetteringProcessor {
     private final PixelFrameSerde pixels;
     private final ImageFrameSerde annotatedFrames = new ImageFrameSerde(Integer.MAX_VALUE);
     private final boolean annotate;
+    /** Null where detections are not tracked. */
+    private final Function<KeyValueStore<String, byte[]>, CameraTrackers> trackers;
+    private CameraTrackers tracking;
 
-    VisionProcessor(VisionModel model, VisionPostProcessor postProcessor, int maxRecordBytes, boolean annotate) {
+    /**
+     * @param trackers the cameras' trackers over the stage's tracker store, or null to leave detections untracked
+     */
+    VisionProcessor(VisionModel model, VisionPostProcessor postProcessor, int maxRecordBytes, boolean annotate,
+                    Function<KeyValueStore<String, byte[]>, CameraTrackers> trackers) {
         super(VisionTopology.STAGE);
         this.model = model;
         this.postProcessor = postProcessor;
         this.pixels = new PixelFrameSerde(maxRecordBytes);
         this.annotate = annotate;
+        this.trackers = trackers;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, byte[]> context) {
+        super.init(context);
+        if (trackers != null) {
+            KeyValueStore<String, byte[]> store = context.getStateStore(VisionTopology.TRACKER_STORE);
+            countStreams(store);
+            tracking = trackers.apply(store);
+        }
     }
 
     @Override
@@ -61,7 +83,8 @@ final class VisionProcessor extends DeadLetteringProcessor {
                     + frame.model() + "', this processor runs '" + model.name() + "'");
         }
         PixelInput input = PixelInput.of(frame, model.processorConfig().filter());
-        List<Detection> detections = INFERENCE.record(() -> detect(input, frame));
+        List<Detection> found = INFERENCE.record(() -> detect(input, frame));
+        List<Detection> detections = tracking == null ? found : tracking.track(frame.streamId(), found);
         FrameDetections out = FrameDetections.of(frame.streamId(), frame.sequence(), frame.timestampMicros() / 1e6,
                 model.name(), postProcessor.task(), frame.frameWidth(), frame.frameHeight(), detections);
         emit(new Record<>(frame.streamId(), JsonRecords.write(out), record.timestamp()));
@@ -83,6 +106,9 @@ final class VisionProcessor extends DeadLetteringProcessor {
     }
 
     private void end(Record<String, byte[]> in, String stream, long frames) {
+        if (tracking != null) {
+            tracking.end(stream);
+        }
         emit(new Record<>(stream, JsonRecords.write(DetectionsEnd.of(stream, frames)), in.timestamp()));
     }
 

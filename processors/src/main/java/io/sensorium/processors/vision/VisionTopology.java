@@ -1,16 +1,28 @@
 package io.sensorium.processors.vision;
 
+import io.sensorium.core.config.ConfigException;
 import io.sensorium.core.config.SensoriumConfig;
 import io.sensorium.core.kafka.StageTopology;
+import io.sensorium.core.records.FrameDetections;
 import io.sensorium.processors.vision.model.VisionModel;
 import io.sensorium.processors.vision.model.VisionPostProcessor;
+import io.sensorium.processors.vision.track.ByteTracker;
 import java.util.List;
+import java.util.function.Function;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
 
-/** The vision processor: pixels topic -> model -> detections topic (JSON), and the annotated topic when asked. */
+/**
+ * The vision processor: pixels topic -> model -> detections topic (JSON), and the annotated topic when asked; object
+ * detections get track ids (vision.tracking), each camera's tracker in a state store.
+ */
 public final class VisionTopology {
     public static final String STAGE = "vision";
     static final String ANNOTATED = "annotated";
+    static final String TRACKER_STORE = "vision-trackers";
 
     private VisionTopology() {}
 
@@ -18,12 +30,33 @@ public final class VisionTopology {
     public static Topology build(SensoriumConfig config, VisionModel model) {
         SensoriumConfig.Vision vision = config.vision();
         VisionPostProcessor postProcessor = model.postProcessor(vision.scoreThreshold(), vision.topK());
+        Function<KeyValueStore<String, byte[]>, CameraTrackers> trackers = null;
+        List<StoreBuilder<?>> stores = List.of();
+        if (vision.tracking().enabled() && postProcessor.task().equals(FrameDetections.OBJECT_DETECTION)) {
+            ByteTracker.Options options = trackerOptions(vision.tracking());
+            // The tracker sees the weak detections too: it keeps those a track takes (an object partly hidden).
+            postProcessor = model.postProcessor(Math.min(vision.scoreThreshold(), ByteTracker.LOW_SCORE), vision.topK());
+            trackers = store -> new CameraTrackers(store, options, vision.scoreThreshold());
+            stores = List.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TRACKER_STORE), Serdes.String(),
+                    Serdes.ByteArray()));
+        }
+        VisionPostProcessor chosen = postProcessor;
+        Function<KeyValueStore<String, byte[]>, CameraTrackers> tracking = trackers;
         Topology topology = StageTopology.build(STAGE, config.topics().pixels(), config.topics().detections(),
                 config.topics().deadLetters(),
-                () -> new VisionProcessor(model, postProcessor, vision.maxRecordBytes(), vision.annotate()), List.of());
+                () -> new VisionProcessor(model, chosen, vision.maxRecordBytes(), vision.annotate(), tracking), stores);
         if (vision.annotate()) {
             StageTopology.addOutput(topology, STAGE, ANNOTATED, config.topics().annotated());
         }
         return topology;
+    }
+
+    private static ByteTracker.Options trackerOptions(SensoriumConfig.Tracking tracking) {
+        try {
+            return new ByteTracker.Options(tracking.activationThreshold(), tracking.lostTrackBuffer(),
+                    tracking.minimumMatchingThreshold(), tracking.frameRate(), tracking.minimumConsecutiveFrames());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("vision.tracking: " + e.getMessage(), "vision.tracking");
+        }
     }
 }

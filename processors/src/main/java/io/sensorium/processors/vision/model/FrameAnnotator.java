@@ -14,7 +14,7 @@ import org.bytedeco.opencv.opencv_core.Point;
 import org.bytedeco.opencv.opencv_core.Scalar;
 
 /**
- * Draws detections (boxes and "label score") or classifications (the labels, top left) on a frame with OpenCV, as
+ * Draws detections (boxes and "#track label score") or classifications (the labels, top left) on a frame with OpenCV, as
  * JPEG, so that a person can look at what the model saw.
  */
 public final class FrameAnnotator {
@@ -41,7 +41,8 @@ public final class FrameAnnotator {
             int line = 0;
             for (Detection d : detections) {
                 Scalar colour = COLOURS[d.labelId() % COLOURS.length];
-                String text = d.label() + String.format(Locale.ROOT, " %.2f", d.score());
+                String text = (d.trackId() == null ? "" : "#" + d.trackId() + " ") + d.label()
+                        + String.format(Locale.ROOT, " %.2f", d.score());
                 if (d.box() == null) {
                     putText(bgr, text, new Point(6, 20 + 20 * line++), FONT_HERSHEY_SIMPLEX, 0.6, colour, 2, LINE_AA, false);
                     continue;

@@ -368,9 +368,25 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
      * @param topK           labels an image classification record lists
      * @param annotate       also publish each frame with its detections drawn, as JPEG, to the annotated topic
      * @param maxRecordBytes largest frame or pixel record a stage accepts or writes
+     * @param tracking       how detected objects are followed from frame to frame, per camera
      */
     public record Vision(Path model, int threads, String device, double scoreThreshold, int topK,
-                         boolean annotate, int maxRecordBytes) {}
+                         boolean annotate, int maxRecordBytes, Tracking tracking) {}
+
+    /**
+     * ByteTrack over each camera's detections, with supervision's names and defaults: each object detected gets a
+     * {@code track_id} it keeps while it is seen.
+     *
+     * @param enabled                  give detections track ids (object detection models only)
+     * @param activationThreshold      detections above this are matched first and may start tracks
+     * @param lostTrackBuffer          frames, counted at 30 fps, a lost object is waited for before its track ends
+     * @param minimumMatchingThreshold the highest cost (1 - IoU x score) of a match of a strong detection
+     * @param frameRate                the cameras' frames per second, which scales the lost-track buffer
+     * @param minimumConsecutiveFrames matches a new track needs before it gets its id
+     *                                 (checked where the tracker is built: the vision stage)
+     */
+    public record Tracking(boolean enabled, double activationThreshold, int lostTrackBuffer,
+                           double minimumMatchingThreshold, double frameRate, int minimumConsecutiveFrames) {}
 
     /**
      * How ingest keeps a live source (a camera, a radio stream: any URL) read, audio and video alike.
