@@ -8,12 +8,14 @@ import io.sensorium.core.records.JsonRecords;
 import io.sensorium.core.records.TranscriptEnd;
 import io.sensorium.core.records.TranscriptPartial;
 import io.sensorium.core.records.TranscriptSegment;
+import io.sensorium.core.records.TranscriptWord;
 import io.sensorium.processors.features.LogMelSpectrogram;
 import io.sensorium.processors.speech.live.Commit;
 import io.sensorium.processors.speech.live.LocalAgreement;
 import io.sensorium.processors.speech.live.SegmentWords;
 import io.sensorium.processors.speech.live.TimedWord;
 import io.sensorium.processors.speech.whisper.WhisperTranscriber;
+import io.sensorium.processors.speech.whisper.WordTimestamps;
 import io.sensorium.processors.vad.SpeechRegions;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -49,6 +51,11 @@ final class LiveSpeechProcessor extends FrameStoreProcessor {
 
     private final long stepFrames;
     private final LocalAgreement.Options policy;
+    /**
+     * Finals carry their words (speech.word-timestamps): their times are the alignment heads', but for words kept
+     * from a state an earlier version saved, whose times are estimates and which go without.
+     */
+    private final boolean wordTimestamps;
     private long lastLagWarning;
 
     LiveSpeechProcessor(SpeechEngine engine, int maxRecordBytes, SensoriumConfig.Speech speech) {
@@ -58,6 +65,7 @@ final class LiveSpeechProcessor extends FrameStoreProcessor {
         // a couple of frames fewer than k x 100: without the allowance a 1 s step would wait for a second chunk.
         this.stepFrames = Math.max(1,
                 Math.round(speech.liveStepSeconds() * SpeechEngine.FRAMES_PER_SECOND) - FFT_LAG_FRAMES);
+        this.wordTimestamps = speech.wordTimestamps();
         LocalAgreement.Options streaming = LocalAgreement.Options.DEFAULT;
         this.policy = new LocalAgreement.Options(streaming.depth(), speech.liveTrimSeconds(), MAX_BUFFER_SECONDS,
                 streaming.promptChars(), speech.liveMaxDelaySeconds());
@@ -209,13 +217,22 @@ final class LiveSpeechProcessor extends FrameStoreProcessor {
         }
         List<TimedWord> words = new ArrayList<>();
         List<Double> segmentEnds = new ArrayList<>();
+        double offset = seconds(start);
         for (WhisperTranscriber.Segment segment : transcript.segments()) {
-            double segmentStart = seconds(start) + segment.start();
-            double segmentEnd = seconds(start) + segment.end();
-            if (RegionStore.heard(regions, segmentStart, segmentEnd)) {
-                words.addAll(SegmentWords.split(segmentStart, segmentEnd, engine.text(segment.tokens())));
-                segmentEnds.add(segmentEnd);
+            double segmentStart = offset + segment.start();
+            double segmentEnd = offset + segment.end();
+            if (!RegionStore.heard(regions, segmentStart, segmentEnd)) {
+                continue;
             }
+            if (segment.words() == null) {
+                words.addAll(SegmentWords.split(segmentStart, segmentEnd, engine.text(segment.tokens())));
+            } else {
+                for (WordTimestamps.Word word : segment.words()) {
+                    words.add(new TimedWord(offset + word.start(), offset + Math.max(word.start(), word.end()),
+                            word.text(), word.probability()));
+                }
+            }
+            segmentEnds.add(segmentEnd);
         }
         state.avgLogprob = transcript.avgLogprob();
         publish(record, stream, state, agreement.insert(words, seconds(end)));
@@ -230,6 +247,10 @@ final class LiveSpeechProcessor extends FrameStoreProcessor {
             TranscriptSegment segment = TranscriptSegment.of(stream, state.segments++, committed.get(0).start(),
                     committed.get(committed.size() - 1).end(), text, Arrays.stream(engine.tokens(text)).boxed().toList(),
                     state.avgLogprob, engine.modelName(), state.language, state.languageProbability);
+            if (wordTimestamps && committed.stream().allMatch(TimedWord::aligned)) {
+                segment = segment.withWords(committed.stream().map(word -> TranscriptWord.rounded(word.text(),
+                        word.start(), word.end(), word.probability())).toList());
+            }
             state.languageFixed = true;
             forward(record, stream, JsonRecords.write(segment));
         }

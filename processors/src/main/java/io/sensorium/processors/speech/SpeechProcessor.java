@@ -111,17 +111,12 @@ final class SpeechProcessor extends FrameStoreProcessor {
                     engine.text(segment.tokens()), Arrays.stream(segment.tokens()).boxed().toList(),
                     transcript.avgLogprob(), engine.modelName(), state.language(), state.languageProbability());
             if (segment.words() != null) {
-                out = out.withWords(segment.words().stream().map(word -> new TranscriptWord(word.text(),
-                        round(offset + word.start()), round(offset + word.end()), word.probability())).toList());
+                out = out.withWords(segment.words().stream().map(word -> TranscriptWord.rounded(word.text(),
+                        offset + word.start(), offset + word.end(), word.probability())).toList());
             }
             forward(record, stream, JsonRecords.write(out));
         }
         return state.withContext(engine.nextContext(context, transcript, kept))
                 .advanced(transcript.advanceFrames(), index - state.segments());
-    }
-
-    /** Word times to the centisecond, as openai and faster-whisper round them. */
-    private static double round(double seconds) {
-        return Math.round(seconds * 100) / 100.0;
     }
 }

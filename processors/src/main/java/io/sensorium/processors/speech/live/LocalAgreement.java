@@ -34,7 +34,9 @@ import java.util.List;
  * resumes exactly.
  */
 public final class LocalAgreement {
-    private static final int VERSION = 2;
+    /** 3: each word's probability (NaN where its times are an estimate); 2 is read with NaN for all. */
+    private static final int VERSION = 3;
+    private static final int WITHOUT_PROBABILITIES = 2;
     /**
      * Whisper's word times wander by tens of milliseconds between transcriptions of the same audio: a word that
      * starts this much before the confirmed end is still taken as new (whisper_streaming's 0.1 s).
@@ -285,7 +287,8 @@ public final class LocalAgreement {
     /**
      * Trims the buffer at the end of a segment of the last transcription that is wholly confirmed, once the buffer
      * is longer than {@code trimAfter} (whisper_streaming's segment trimming); never past the start of a word still
-     * pending.
+     * pending. Not at word ends, even where their times are the model's own: a buffer cut inside a sentence cost 4
+     * points of WER on the live benchmark (src/bench/live-latency.sh, one stream, 2026-12-02).
      *
      * @param bufferEnd   the stream time the transcribed audio reached
      * @param segmentEnds the ends of the transcription's segments, in stream time, in order
@@ -345,7 +348,7 @@ public final class LocalAgreement {
         List<TimedWord> out = new ArrayList<>(confirmed.size());
         for (TimedWord word : confirmed) {
             double start = Math.max(word.start(), committedEnd);
-            TimedWord clamped = new TimedWord(start, Math.max(word.end(), start), word.text());
+            TimedWord clamped = new TimedWord(start, Math.max(word.end(), start), word.text(), word.probability());
             committedEnd = clamped.end();
             committed.add(clamped);
             out.add(clamped);
@@ -384,7 +387,7 @@ public final class LocalAgreement {
         LocalAgreement state = new LocalAgreement(options);
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot))) {
             int version = in.readByte();
-            if (version != VERSION) {
+            if (version != VERSION && version != WITHOUT_PROBABILITIES) {
                 throw new IllegalStateException("live commit state of version " + version
                         + " is not readable by this build");
             }
@@ -392,9 +395,10 @@ public final class LocalAgreement {
             state.committedEnd = in.readDouble();
             state.heardUntil = in.readDouble();
             state.revision = in.readLong();
-            state.committed.addAll(readWords(in));
+            boolean probabilities = version == VERSION;
+            state.committed.addAll(readWords(in, probabilities));
             for (int i = in.readInt(); i > 0; i--) {
-                state.hypotheses.add(readWords(in));
+                state.hypotheses.add(readWords(in, probabilities));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("corrupt live commit state", e);
@@ -411,14 +415,16 @@ public final class LocalAgreement {
             out.writeDouble(word.start());
             out.writeDouble(word.end());
             out.writeUTF(word.text());
+            out.writeDouble(word.probability());
         }
     }
 
-    private static List<TimedWord> readWords(DataInputStream in) throws IOException {
+    private static List<TimedWord> readWords(DataInputStream in, boolean probabilities) throws IOException {
         int count = in.readInt();
         List<TimedWord> words = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            words.add(new TimedWord(in.readDouble(), in.readDouble(), in.readUTF()));
+            words.add(new TimedWord(in.readDouble(), in.readDouble(), in.readUTF(),
+                    probabilities ? in.readDouble() : Double.NaN));
         }
         return words;
     }

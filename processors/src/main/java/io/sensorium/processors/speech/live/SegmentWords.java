@@ -5,10 +5,10 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Cuts a Whisper segment into {@link TimedWord}s. Whisper gives times per segment, not per word (word times from
- * cross-attention are issue 13), so the segment's time is spread over its words by their length in characters: a
- * word's times are an estimate, good enough for the commit policy, which compares words by their text and only
- * needs their order and rough position.
+ * Cuts a Whisper segment into {@link TimedWord}s where word times are not asked for (speech.word-timestamps: the
+ * alignment costs each live step a decoder run over its tokens): the segment's time is spread over its words by
+ * their length in characters. A word's times are then an estimate, good enough for the commit policy, which compares
+ * words by their text and only needs their order and rough position.
  */
 public final class SegmentWords {
     /** Words keep their leading space, as Whisper writes them, so that concatenated words give the text back. */

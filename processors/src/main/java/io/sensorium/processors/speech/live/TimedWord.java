@@ -6,12 +6,19 @@ import java.util.regex.Pattern;
 /**
  * One word of a hypothesis, in stream time (seconds from the stream's start).
  *
- * @param start when the word begins
- * @param end   when it ends, not before {@code start}
- * @param text  as Whisper gives it, leading space included, so that a stream's text is its words concatenated
+ * @param start       when the word begins
+ * @param end         when it ends, not before {@code start}
+ * @param text        as Whisper gives it, leading space included, so that a stream's text is its words concatenated
+ * @param probability how likely the decoder found its tokens, where its times are the model's own (alignment heads);
+ *                    NaN where they are an estimate ({@link SegmentWords})
  */
-public record TimedWord(double start, double end, String text) {
+public record TimedWord(double start, double end, String text, double probability) {
     private static final Pattern NOT_WORD = Pattern.compile("[^\\p{L}\\p{N}]+");
+
+    /** A word whose times are an estimate. */
+    public TimedWord(double start, double end, String text) {
+        this(start, end, text, Double.NaN);
+    }
 
     public TimedWord {
         if (text == null) {
@@ -24,7 +31,12 @@ public record TimedWord(double start, double end, String text) {
 
     /** This word with times relative to a buffer that begins at {@code offset} made stream times. */
     public TimedWord shifted(double offset) {
-        return new TimedWord(start + offset, end + offset, text);
+        return new TimedWord(start + offset, end + offset, text, probability);
+    }
+
+    /** Whether its times and probability are the model's own rather than an estimate. */
+    public boolean aligned() {
+        return !Double.isNaN(probability);
     }
 
     /**

@@ -39,7 +39,7 @@ public final class WhisperTranscriber {
     private final TemperatureFallback fallback;
     private final WhisperDecoder.Beams beams;
     private final int[] hotwords;
-    /** Finds the words' times of whole windows; null where they are not asked for. */
+    /** Finds the words' times, of whole windows and live buffers alike; null where they are not asked for. */
     private final WordTimestamps words;
 
     /**
@@ -51,8 +51,8 @@ public final class WhisperTranscriber {
      *                     rule that gives no text for a window taken for silence
      * @param beams        how a whole window is decoded at temperature 0: by beam search, or greedily (one beam)
      * @param hotwords     words to look out for, in every window's prompt (faster-whisper's hotwords); blank for none
-     * @param wordTimes    find each word's time in whole windows (openai's word_timestamps); needs a model whose
-     *                     decoder gives its alignment heads' attention (converted by models/convert)
+     * @param wordTimes    find each word's time (openai's word_timestamps), in whole windows and live buffers; needs a
+     *                     model whose decoder gives its alignment heads' attention (converted by models/convert)
      */
     public WhisperTranscriber(WhisperModel model, boolean timestamps, LanguageChoice languages, WhisperTask task,
                               int maxNewTokens, TemperatureFallback fallback, WhisperDecoder.Beams beams,
@@ -238,7 +238,7 @@ public final class WhisperTranscriber {
                 LanguageDetection detection = language(window) == null ? detected.get(i) : null;
                 WindowTranscript transcript = segments(attempt.decoding(), window.contentFrames(), decodedIn.get(i),
                         detection, attempt.temperature());
-                transcripts.add(words != null && window.offline() ? withWords(transcript, encoded, i, window) : transcript);
+                transcripts.add(words != null ? withWords(transcript, encoded, i, window) : transcript);
             }
             return transcripts;
         }

@@ -285,6 +285,42 @@ class LocalAgreementTest {
     }
 
     @Test
+    void wordsTimedByTheModelKeepTheirProbabilityThroughConfirmationAndASnapshot() {
+        LocalAgreement state = new LocalAgreement(DEFAULT);
+        List<TimedWord> aligned = List.of(new TimedWord(0.2, 0.5, " ask", 0.9), new TimedWord(0.6, 0.9, " not", 0.7));
+        state.insert(aligned, HEARD);
+        LocalAgreement restored = LocalAgreement.restore(DEFAULT, state.snapshot());
+
+        Commit commit = restored.insert(aligned, HEARD);
+
+        assertThat(commit.committed()).isEqualTo(aligned).allMatch(TimedWord::aligned);
+    }
+
+    @Test
+    void aSnapshotOfVersionTwoIsReadWithItsWordsTimesTakenAsEstimates() throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            out.writeByte(2);
+            out.writeDouble(0);   // buffer start
+            out.writeDouble(0);   // confirmed end
+            out.writeDouble(1.5); // heard until
+            out.writeLong(1);     // revision
+            out.writeInt(0);      // confirmed words
+            out.writeInt(1);      // one hypothesis of one word
+            out.writeInt(1);
+            out.writeDouble(0.2);
+            out.writeDouble(0.6);
+            out.writeUTF(" ask");
+        }
+
+        LocalAgreement restored = LocalAgreement.restore(DEFAULT, bytes.toByteArray());
+
+        assertThat(restored.pending()).containsExactly(new TimedWord(0.2, 0.6, " ask"));
+        assertThat(restored.pending().get(0).aligned()).isFalse();
+        assertThat(restored.heardUntil()).isEqualTo(1.5);
+    }
+
+    @Test
     void restoredUnderASmallerDepthTheStateComparesOnlyItsNewestHypotheses() {
         LocalAgreement three = new LocalAgreement(new LocalAgreement.Options(3, 15, 30, 200, Double.POSITIVE_INFINITY));
         three.insert(words(0, "a stale guess"), HEARD);
