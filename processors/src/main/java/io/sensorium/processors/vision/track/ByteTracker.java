@@ -132,15 +132,7 @@ public final class ByteTracker {
         Matching first = Matching.of(fuseScore(iouDistance(pool, strong), strong), strong.size(),
                 options.matchingThreshold());
         for (int[] match : first.matches()) {
-            Track track = pool.get(match[0]);
-            Track detection = strong.get(match[1]);
-            if (track.status == Track.Status.TRACKED) {
-                update(track, detection);
-                activatedNow.add(track);
-            } else {
-                reactivate(track, detection);
-                refound.add(track);
-            }
+            take(pool.get(match[0]), strong.get(match[1]), activatedNow, refound);
         }
 
         // Second association: what is left of the tracked ones to the weak detections, by IoU alone.
@@ -152,15 +144,7 @@ public final class ByteTracker {
         }
         Matching second = Matching.of(iouDistance(remaining, weak), weak.size(), SECOND_MATCH_THRESHOLD);
         for (int[] match : second.matches()) {
-            Track track = remaining.get(match[0]);
-            Track detection = weak.get(match[1]);
-            if (track.status == Track.Status.TRACKED) {
-                update(track, detection);
-                activatedNow.add(track);
-            } else {
-                reactivate(track, detection);
-                refound.add(track);
-            }
+            take(remaining.get(match[0]), weak.get(match[1]), activatedNow, refound);
         }
         for (int t : second.unmatchedRows()) {
             Track track = remaining.get(t);
@@ -287,6 +271,17 @@ public final class ByteTracker {
             list.add(all.get(in.readInt()));
         }
         return list;
+    }
+
+    /** A match of an association: a tracked track goes on, a lost one is found again. */
+    private void take(Track track, Track detection, List<Track> goingOn, List<Track> foundAgain) {
+        if (track.status == Track.Status.TRACKED) {
+            update(track, detection);
+            goingOn.add(track);
+        } else {
+            reactivate(track, detection);
+            foundAgain.add(track);
+        }
     }
 
     private void activate(Track track) {
