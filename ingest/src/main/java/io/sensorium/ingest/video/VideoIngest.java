@@ -214,6 +214,9 @@ public final class VideoIngest {
                 frame.streamId(), frame.jpeg());
         serde.writeHeaders(frame, record.headers());
         RecordHeaders.put(record.headers(), RecordHeaders.SOURCE, source);
+        if (InputPaths.isUrl(source)) {
+            RecordHeaders.put(record.headers(), RecordHeaders.LIVE, true);
+        }
         return producer.send(record);
     }
 }

@@ -8,6 +8,7 @@ import io.sensorium.core.kafka.TestKafka;
 import io.sensorium.core.kafka.TopicAdmin;
 import io.sensorium.core.records.ImageFrame;
 import io.sensorium.core.records.ImageFrameSerde;
+import io.sensorium.core.records.RecordHeaders;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -93,8 +94,10 @@ class LiveSourceReconnectTest {
             assertThat(result.frames()).as("part of the first connection's frames, then at least a whole pass")
                     .isGreaterThan(FRAMES);
 
-            List<ImageFrame> frames = read(topic, result.frames() + 1);
+            List<Boolean> liveFlags = new ArrayList<>();
+            List<ImageFrame> frames = read(topic, result.frames() + 1, liveFlags);
             assertThat(frames).hasSize((int) result.frames() + 1);
+            assertThat(liveFlags).as("a live URL's frames say so, for the vision stage's live-frames policy").containsOnly(true);
             for (int i = 0; i < result.frames(); i++) {
                 assertThat(frames.get(i).sequence()).isEqualTo(i);
                 assertThat(frames.get(i).width()).isEqualTo(160);
@@ -140,7 +143,8 @@ class LiveSourceReconnectTest {
                 new StringSerializer(), new ByteArraySerializer());
     }
 
-    private static List<ImageFrame> read(String topic, long expected) {
+    /** @param live gets each record's sensorium.live flag */
+    private static List<ImageFrame> read(String topic, long expected, List<Boolean> live) {
         Properties properties = new Properties();
         properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers());
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -155,6 +159,7 @@ class LiveSourceReconnectTest {
             while (frames.size() < expected && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     frames.add(serde.read(record.key(), record.value(), record.headers()));
+                    live.add(RecordHeaders.flag(record.headers(), RecordHeaders.LIVE));
                 }
             }
         }

@@ -1,5 +1,6 @@
 package io.sensorium.processors.vision;
 
+import static io.sensorium.core.records.RecordHeaders.LIVE;
 import static io.sensorium.core.records.RecordHeaders.SEQUENCE;
 import static io.sensorium.core.records.RecordHeaders.longOr;
 
@@ -9,6 +10,7 @@ import io.sensorium.core.records.ImageFrameSerde;
 import io.sensorium.core.records.PixelFrame;
 import io.sensorium.core.records.PixelFrameSerde;
 import io.sensorium.processors.vision.model.PixelPreparer;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Record;
 
@@ -39,6 +41,11 @@ final class VisionPreprocessor extends DeadLetteringProcessor {
     private void emit(Record<String, byte[]> in, PixelFrame out) {
         RecordHeaders headers = new RecordHeaders();
         pixels.writeHeaders(out, headers);
+        // The vision stage skips a live camera's frames it is too late for (vision.live-frames).
+        Header live = in.headers().lastHeader(LIVE);
+        if (live != null) {
+            headers.add(live);
+        }
         emit(new Record<>(out.streamId(), out.image(), in.timestamp(), headers));
     }
 }

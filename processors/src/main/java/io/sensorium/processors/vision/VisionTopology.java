@@ -40,11 +40,14 @@ public final class VisionTopology {
             stores = List.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TRACKER_STORE), Serdes.String(),
                     Serdes.ByteArray()));
         }
+        long maxLagMs = vision.liveFrames().equals(SensoriumConfig.Vision.LATEST)
+                ? Math.round(vision.liveMaxLagSeconds() * 1000) : Long.MAX_VALUE;
         VisionPostProcessor chosen = postProcessor;
         Function<KeyValueStore<String, byte[]>, CameraTrackers> tracking = trackers;
         Topology topology = StageTopology.build(STAGE, config.topics().pixels(), config.topics().detections(),
                 config.topics().deadLetters(),
-                () -> new VisionProcessor(model, chosen, vision.maxRecordBytes(), vision.annotate(), tracking), stores);
+                () -> new VisionProcessor(model, chosen, vision.maxRecordBytes(), vision.annotate(), maxLagMs, tracking),
+                stores);
         if (vision.annotate()) {
             StageTopology.addOutput(topology, STAGE, ANNOTATED, config.topics().annotated());
         }

@@ -135,18 +135,20 @@ final class Reprocessing implements AutoCloseable {
 
     /** Settings that put the stages on the run's own topics and groups, writing to its output. */
     Map<String, String> stageSettings() {
-        return Map.of(
-                "kafka.application-id-prefix", run.applicationIdPrefix(),
-                "kafka.state-dir", stateDir().toString(),
-                "topics.audio", run.privateTopic(ReprocessKind.SPEECH.copyTopic()),
-                "topics.features", run.privateTopic(ReprocessKind.SPEECH.middleTopic()),
-                "topics.transcripts", run.output(),
-                "topics.frames", run.privateTopic(ReprocessKind.VISION.copyTopic()),
-                "topics.pixels", run.privateTopic(ReprocessKind.VISION.middleTopic()),
-                "topics.detections", run.output(),
-                // A run reads whole streams at its own pace: the windowed offline mode, and no annotated frames.
-                "speech.live", "false",
-                "vision.annotate", "false");
+        return Map.ofEntries(
+                Map.entry("kafka.application-id-prefix", run.applicationIdPrefix()),
+                Map.entry("kafka.state-dir", stateDir().toString()),
+                Map.entry("topics.audio", run.privateTopic(ReprocessKind.SPEECH.copyTopic())),
+                Map.entry("topics.features", run.privateTopic(ReprocessKind.SPEECH.middleTopic())),
+                Map.entry("topics.transcripts", run.output()),
+                Map.entry("topics.frames", run.privateTopic(ReprocessKind.VISION.copyTopic())),
+                Map.entry("topics.pixels", run.privateTopic(ReprocessKind.VISION.middleTopic())),
+                Map.entry("topics.detections", run.output()),
+                // A run reads whole streams at its own pace: the windowed offline mode, every frame of a camera
+                // however long ago it was captured, and no annotated frames.
+                Map.entry("speech.live", "false"),
+                Map.entry("vision.live-frames", SensoriumConfig.Vision.ALL),
+                Map.entry("vision.annotate", "false"));
     }
 
     /** The input topic's partitions: the stages get a stream thread for each (up to a limit). */

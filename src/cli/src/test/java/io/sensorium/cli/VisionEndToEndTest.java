@@ -79,7 +79,9 @@ class VisionEndToEndTest {
             vision.start(Duration.ofMinutes(1));
             preprocess.awaitRunning(Duration.ofMinutes(1));
             VideoIngest ingest = IngestCommand.videoIngest(config, producer);
+            long ingestBegan = System.currentTimeMillis();
             VideoIngest.Result clip = ingest.publish("cam-video", video.toString());
+            long ingestEnded = System.currentTimeMillis();
             VideoIngest.Result folder = ingest.publish("cam-folder", photos.toString());
             assertThat(clip.ok()).as(clip.toString()).isTrue();
             assertThat(clip.frames()).isEqualTo(VIDEO_FRAMES);
@@ -104,6 +106,7 @@ class VisionEndToEndTest {
                 assertThat(frame.width()).isEqualTo(320);
                 assertThat(frame.task()).isEqualTo(FrameDetections.OBJECT_DETECTION);
                 assertThat(frame.model()).isEqualTo("detr-tiny-random");
+                assertThat(frame.capturedAtMs()).as("when ingest read the frame").isBetween(ingestBegan, ingestEnded);
                 frame.detections().forEach(d -> assertThat(d.box()).hasSize(4));
             }
             assertThat(videoRecords.get(VIDEO_FRAMES)).isEqualTo(DetectionsEnd.of("cam-video", VIDEO_FRAMES));

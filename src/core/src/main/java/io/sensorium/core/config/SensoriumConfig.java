@@ -368,10 +368,30 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
      * @param topK           labels an image classification record lists
      * @param annotate       also publish each frame with its detections drawn, as JPEG, to the annotated topic
      * @param maxRecordBytes largest frame or pixel record a stage accepts or writes
+     * @param liveFrames     {@code latest}: a live camera's frame the vision stage reaches more than
+     *                       {@code liveMaxLagSeconds} after ingest read it is skipped (and counted), so that results
+     *                       stay about now when inference falls behind; {@code all}: every frame, however late (files
+     *                       and reprocessing always get every frame)
+     * @param liveMaxLagSeconds how late a live frame may be under {@code latest}
      * @param tracking       how detected objects are followed from frame to frame, per camera
      */
     public record Vision(Path model, int threads, String device, double scoreThreshold, int topK,
-                         boolean annotate, int maxRecordBytes, Tracking tracking) {}
+                         boolean annotate, int maxRecordBytes, String liveFrames, double liveMaxLagSeconds,
+                         Tracking tracking) {
+        public static final String LATEST = "latest";
+        public static final String ALL = "all";
+
+        public Vision {
+            if (!LATEST.equals(liveFrames) && !ALL.equals(liveFrames)) {
+                throw new ConfigException("vision.live-frames must be latest or all, not " + liveFrames,
+                        "vision.live-frames");
+            }
+            if (!(liveMaxLagSeconds > 0)) {
+                throw new ConfigException("vision.live-max-lag-seconds must be more than 0, not " + liveMaxLagSeconds,
+                        "vision.live-max-lag-seconds");
+            }
+        }
+    }
 
     /**
      * ByteTrack over each camera's detections, with supervision's names and defaults: each object detected gets a

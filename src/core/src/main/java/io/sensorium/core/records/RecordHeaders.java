@@ -24,6 +24,8 @@ public final class RecordHeaders {
     public static final String VAD_WINDOW = "sensorium.vad-window";
     public static final String SPEECH_PROB = "sensorium.speech-prob";
     public static final String SOURCE = "sensorium.source";
+    /** "true" on the frames of a live source (a URL): ingest read them as the camera sent them. */
+    public static final String LIVE = "sensorium.live";
     public static final String TIMESTAMP_US = "sensorium.timestamp-us";
     public static final String WIDTH = "sensorium.width";
     public static final String HEIGHT = "sensorium.height";
