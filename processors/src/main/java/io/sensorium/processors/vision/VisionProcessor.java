@@ -62,15 +62,15 @@ final class VisionProcessor extends DeadLetteringProcessor {
     private final long maxLagMs;
     private long lastSkipWarning;
     /** Null where detections are not tracked. */
-    private final Function<KeyValueStore<String, byte[]>, CameraTrackers> trackers;
+    private final Function<ProcessorContext<String, byte[]>, CameraTrackers> trackers;
     private CameraTrackers tracking;
 
     /**
      * @param maxLagMs how late a live frame may reach the stage before it is skipped; Long.MAX_VALUE for every frame
-     * @param trackers the cameras' trackers over the stage's tracker store, or null to leave detections untracked
+     * @param trackers the cameras' trackers over the stage's stores, or null to leave detections untracked
      */
     VisionProcessor(VisionModel model, VisionPostProcessor postProcessor, int maxRecordBytes, boolean annotate,
-                    long maxLagMs, Function<KeyValueStore<String, byte[]>, CameraTrackers> trackers) {
+                    long maxLagMs, Function<ProcessorContext<String, byte[]>, CameraTrackers> trackers) {
         super(VisionTopology.STAGE);
         this.maxLagMs = maxLagMs;
         this.model = model;
@@ -86,7 +86,7 @@ final class VisionProcessor extends DeadLetteringProcessor {
         if (trackers != null) {
             KeyValueStore<String, byte[]> store = context.getStateStore(VisionTopology.TRACKER_STORE);
             countStreams(store);
-            tracking = trackers.apply(store);
+            tracking = trackers.apply(context);
         }
     }
 
@@ -108,12 +108,16 @@ final class VisionProcessor extends DeadLetteringProcessor {
         }
         PixelInput input = PixelInput.of(frame, model.processorConfig().filter());
         List<Detection> found = INFERENCE.record(() -> detect(input, frame));
-        List<Detection> detections = tracking == null ? found : tracking.track(frame.streamId(), found);
+        CameraTrackers.Tracked tracked = tracking == null ? null : tracking.track(frame.streamId(), found);
+        List<Detection> detections = tracked == null ? found : tracked.detections();
         LAG.record(lagMs / 1000.0);
         FrameDetections out = FrameDetections.of(frame.streamId(), frame.sequence(), frame.timestampMicros() / 1e6,
                 record.timestamp(), model.name(), postProcessor.task(), frame.frameWidth(), frame.frameHeight(),
                 detections);
         emit(new Record<>(frame.streamId(), JsonRecords.write(out), record.timestamp()));
+        if (tracked != null) {
+            emitEvents(frame.streamId(), tracking.events(out, tracked.alive()), record.timestamp());
+        }
         if (annotate) {
             RgbImage image = input.stored();
             byte[] jpeg = FrameAnnotator.annotate(image, frame.frameWidth(), frame.frameHeight(), detections);
@@ -148,10 +152,16 @@ final class VisionProcessor extends DeadLetteringProcessor {
     }
 
     private void end(Record<String, byte[]> in, String stream, long frames) {
-        if (tracking != null) {
-            tracking.end(stream);
-        }
         emit(new Record<>(stream, JsonRecords.write(DetectionsEnd.of(stream, frames)), in.timestamp()));
+        if (tracking != null) {
+            emitEvents(stream, tracking.end(stream, frames, in.timestamp()), in.timestamp());
+        }
+    }
+
+    private void emitEvents(String stream, List<Object> events, long timestamp) {
+        for (Object event : events) {
+            emit(new Record<>(stream, JsonRecords.write(event), timestamp), VisionTopology.EVENTS);
+        }
     }
 
     private List<Detection> detect(PixelInput input, PixelFrame frame) {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -22,7 +23,9 @@ import org.apache.kafka.streams.state.Stores;
 public final class VisionTopology {
     public static final String STAGE = "vision";
     static final String ANNOTATED = "annotated";
+    static final String EVENTS = "events";
     static final String TRACKER_STORE = "vision-trackers";
+    static final String EVENT_STORE = "vision-track-events";
 
     private VisionTopology() {}
 
@@ -30,20 +33,25 @@ public final class VisionTopology {
     public static Topology build(SensoriumConfig config, VisionModel model) {
         SensoriumConfig.Vision vision = config.vision();
         VisionPostProcessor postProcessor = model.postProcessor(vision.scoreThreshold(), vision.topK());
-        Function<KeyValueStore<String, byte[]>, CameraTrackers> trackers = null;
+        Function<ProcessorContext<String, byte[]>, CameraTrackers> trackers = null;
         List<StoreBuilder<?>> stores = List.of();
+        boolean events = false;
         if (vision.tracking().enabled() && postProcessor.task().equals(FrameDetections.OBJECT_DETECTION)) {
             ByteTracker.Options options = trackerOptions(vision.tracking());
             // The tracker sees the weak detections too: it keeps those a track takes (an object partly hidden).
             postProcessor = model.postProcessor(Math.min(vision.scoreThreshold(), ByteTracker.LOW_SCORE), vision.topK());
-            trackers = store -> new CameraTrackers(store, options, vision.scoreThreshold());
-            stores = List.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TRACKER_STORE), Serdes.String(),
-                    Serdes.ByteArray()));
+            boolean withEvents = vision.events().enabled();
+            trackers = context -> new CameraTrackers(context.getStateStore(TRACKER_STORE), options,
+                    vision.scoreThreshold(), withEvents
+                            ? new TrackEvents(context.getStateStore(EVENT_STORE), vision.events().updateSeconds())
+                            : null);
+            stores = withEvents ? List.of(store(TRACKER_STORE), store(EVENT_STORE)) : List.of(store(TRACKER_STORE));
+            events = withEvents;
         }
         long maxLagMs = vision.liveFrames().equals(SensoriumConfig.Vision.LATEST)
                 ? Math.round(vision.liveMaxLagSeconds() * 1000) : Long.MAX_VALUE;
         VisionPostProcessor chosen = postProcessor;
-        Function<KeyValueStore<String, byte[]>, CameraTrackers> tracking = trackers;
+        Function<ProcessorContext<String, byte[]>, CameraTrackers> tracking = trackers;
         Topology topology = StageTopology.build(STAGE, config.topics().pixels(), config.topics().detections(),
                 config.topics().deadLetters(),
                 () -> new VisionProcessor(model, chosen, vision.maxRecordBytes(), vision.annotate(), maxLagMs, tracking),
@@ -51,7 +59,14 @@ public final class VisionTopology {
         if (vision.annotate()) {
             StageTopology.addOutput(topology, STAGE, ANNOTATED, config.topics().annotated());
         }
+        if (events) {
+            StageTopology.addOutput(topology, STAGE, EVENTS, config.topics().events());
+        }
         return topology;
+    }
+
+    private static StoreBuilder<KeyValueStore<String, byte[]>> store(String name) {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.ByteArray());
     }
 
     private static ByteTracker.Options trackerOptions(SensoriumConfig.Tracking tracking) {

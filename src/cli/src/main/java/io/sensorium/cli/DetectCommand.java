@@ -4,6 +4,9 @@ import io.sensorium.core.config.SensoriumConfig;
 import io.sensorium.core.kafka.StreamsStage;
 import io.sensorium.core.records.DetectionsEnd;
 import io.sensorium.core.records.DetectionsJson;
+import io.sensorium.core.records.EventsEnd;
+import io.sensorium.core.records.EventsJson;
+import io.sensorium.core.records.FrameDetections;
 import io.sensorium.core.records.JsonRecords;
 import io.sensorium.ingest.video.VideoIngest;
 import io.sensorium.processors.onnx.SharedModels;
@@ -45,6 +48,10 @@ final class DetectCommand implements Callable<Integer> {
     @Option(names = "--annotate", description = "Also publish each frame with its detections drawn (JPEG) to the annotated topic.")
     boolean annotate;
 
+    @Option(names = "--events", description = "Print the tracked objects' events (new, update, end) instead of each"
+            + " frame's detections (object detection models).")
+    boolean events;
+
     @Override
     public Integer call() throws Exception {
         try (StopOnSignal signal = new StopOnSignal()) {
@@ -61,6 +68,10 @@ final class DetectCommand implements Callable<Integer> {
         }
         SensoriumConfig config = options.load("vision.model").withThreadsPerSource(sources.size());
         Path modelDir = requireModel(config);
+        if (events && !(config.vision().tracking().enabled() && config.vision().events().enabled())) {
+            throw new UserFacingError("--events needs vision.tracking.enabled and vision.events.enabled",
+                    UserFacingError.USAGE);
+        }
         for (String source : sources) {
             if (!source.contains("://") && !Files.exists(Path.of(source))) {
                 throw new UserFacingError("no such file or folder: " + source, UserFacingError.USAGE);
@@ -77,13 +88,21 @@ final class DetectCommand implements Callable<Integer> {
         }
         try (KafkaCluster cluster = connected; SharedModels.Handle<VisionModel> model = PipelineRun.join(loading)) {
             String modelName = modelDir.getFileName().toString();
+            if (events && !model.model().postProcessor(config.vision().scoreThreshold(), config.vision().topK()).task()
+                    .equals(FrameDetections.OBJECT_DETECTION)) {
+                throw new UserFacingError("--events needs an object detection model (DETR, YOLOS): " + modelName
+                        + " classifies images", UserFacingError.USAGE);
+            }
             try (StreamsStage preprocess = new StreamsStage(VisionPreprocessTopology.STAGE,
                          VisionPreprocessTopology.build(config, model.model().processorConfig(), modelName),
                          config.kafka(), cluster.connection());
                  StreamsStage vision = new StreamsStage(VisionTopology.STAGE, VisionTopology.build(config, model.model()),
                          config.kafka(), cluster.connection());
-                 OutputWatcher watcher = new OutputWatcher(cluster.connection(), config.topics().detections(),
-                         config.topics().deadLetters(), DetectionsJson::read, DetectionsEnd.class);
+                 OutputWatcher watcher = events
+                         ? new OutputWatcher(cluster.connection(), config.topics().events(),
+                                 config.topics().deadLetters(), EventsJson::read, EventsEnd.class)
+                         : new OutputWatcher(cluster.connection(), config.topics().detections(),
+                                 config.topics().deadLetters(), DetectionsJson::read, DetectionsEnd.class);
                  KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.connection())) {
                 watcher.expect(streams.keySet());
                 VideoIngest ingest = IngestCommand.videoIngest(config, producer);
@@ -93,7 +112,7 @@ final class DetectCommand implements Callable<Integer> {
                     result.problems().forEach(problem -> failures.failed(id, problem, result.streamClosed()));
                 }), value -> {
                     // A stream's end is for the run to know when it is done; what a user reads are the detections.
-                    if (!(value instanceof DetectionsEnd)) {
+                    if (!(value instanceof DetectionsEnd) && !(value instanceof EventsEnd)) {
                         System.out.println(JsonRecords.writeString(value));
                         System.out.flush();
                     }

@@ -148,6 +148,8 @@ final class Reprocessing implements AutoCloseable {
                 // however long ago it was captured, and no annotated frames.
                 Map.entry("speech.live", "false"),
                 Map.entry("vision.live-frames", SensoriumConfig.Vision.ALL),
+                // Events are of what cameras see now, on the live pipeline's events topic: not a run's to write.
+                Map.entry("vision.events.enabled", "false"),
                 Map.entry("vision.annotate", "false"));
     }
 

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sensorium.core.records.Detection;
 import io.sensorium.core.records.DetectionsJson;
+import io.sensorium.core.records.EventsJson;
 import io.sensorium.core.records.FrameDetections;
+import io.sensorium.core.records.TrackEvent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +36,22 @@ class ObjectTrackingTest {
     }
 
     @Test
+    void withEventsDetectPrintsEachObjectsNewAndEnd(@TempDir Path dir) throws Exception {
+        List<Long> ids = detect(dir.resolve("frames"), true).get(0).detections().stream().map(Detection::trackId)
+                .sorted().toList();
+        TestPipeline.CliRun run = run(dir.resolve("events"), true, List.of("--events"));
+        List<TrackEvent> events = run.stdout().lines()
+                .map(line -> (TrackEvent) EventsJson.read(line.getBytes(StandardCharsets.UTF_8))).toList();
+        // Still images have no time of their own (timestamp 0): no updates between an object's new and its end.
+        assertThat(events.stream().filter(e -> e.type().equals("new")).map(TrackEvent::trackId).sorted().toList())
+                .isEqualTo(ids);
+        assertThat(events.stream().filter(e -> e.type().equals("end")).map(TrackEvent::trackId).sorted().toList())
+                .isEqualTo(ids);
+        assertThat(events).hasSize(2 * ids.size()).allSatisfy(e -> assertThat(e.stream()).isEqualTo("scene"));
+        assertThat(events.stream().filter(e -> e.type().equals("end"))).allSatisfy(e -> assertThat(e.frame()).isEqualTo(FRAMES));
+    }
+
+    @Test
     void withoutTrackingDetectionsHaveNoIds(@TempDir Path dir) throws Exception {
         List<FrameDetections> frames = detect(dir, false);
         assertThat(frames).hasSize(FRAMES).allSatisfy(frame -> assertThat(frame.detections()).isNotEmpty()
@@ -41,15 +59,23 @@ class ObjectTrackingTest {
     }
 
     private static List<FrameDetections> detect(Path dir, boolean tracking) throws Exception {
-        Path scene = Files.createDirectory(dir.resolve("scene"));
+        return run(dir, tracking, List.of()).stdout().lines()
+                .map(line -> DetectionsJson.read(line.getBytes(StandardCharsets.UTF_8)))
+                .filter(FrameDetections.class::isInstance).map(FrameDetections.class::cast).toList();
+    }
+
+    /** detect of a folder "scene" of the same photo {@link #FRAMES} times. */
+    private static TestPipeline.CliRun run(Path dir, boolean tracking, List<String> flags) throws Exception {
+        Path scene = Files.createDirectories(dir.resolve("scene"));
         for (int i = 0; i < FRAMES; i++) {
             Files.copy(TestPipeline.fixture("images/chelsea.jpg"), scene.resolve("frame-" + i + ".jpg"));
         }
         Map<String, String> settings = TestPipeline.isolatedVisionSettings("detr-tiny-random");
         settings.put("vision.tracking.enabled", String.valueOf(tracking));
-        TestPipeline.CliRun run = TestPipeline.cli(List.of("detect"), settings, List.of(scene.toString()));
+        List<String> command = new java.util.ArrayList<>(List.of("detect"));
+        command.addAll(flags);
+        TestPipeline.CliRun run = TestPipeline.cli(command, settings, List.of(scene.toString()));
         assertThat(run.exit()).as(run.stderr()).isZero();
-        return run.stdout().lines().map(line -> DetectionsJson.read(line.getBytes(StandardCharsets.UTF_8)))
-                .filter(FrameDetections.class::isInstance).map(FrameDetections.class::cast).toList();
+        return run;
     }
 }

@@ -149,6 +149,7 @@ final class TestPipeline {
         settings.put("topics.pixels", run + ".pixels");
         settings.put("topics.detections", run + ".detections");
         settings.put("topics.annotated", run + ".annotated");
+        settings.put("topics.events", run + ".events");
         settings.put("vision.model", fixture(model).toString());
         settings.put("vision.threads", "1");
         return settings;

@@ -211,6 +211,19 @@ public final class ByteTracker {
         return ids;
     }
 
+    /** The ids of the objects the tracker still follows: seen in the last frame, or lost within the buffer. */
+    public Set<Long> liveIds() {
+        Set<Long> ids = new HashSet<>();
+        for (List<Track> list : List.of(tracked, lost)) {
+            for (Track track : list) {
+                if (track.activated && track.status != Track.Status.REMOVED && track.id >= 0) {
+                    ids.add(track.id);
+                }
+            }
+        }
+        return ids;
+    }
+
     /** The tracker's whole state, for a state store: a tracker {@link #restore}d from it goes on exactly as this one. */
     public byte[] snapshot() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);

@@ -131,7 +131,8 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
      *                            default; a topic that exists already keeps its own.
      */
     public record Topics(String audio, String features, String transcripts, String frames, String pixels,
-                         String detections, String annotated, String deadLetters, double inputRetentionHours) {
+                         String detections, String annotated, String events, String deadLetters,
+                         double inputRetentionHours) {
         /** Kafka's retention.ms, and this section's hours, for "keep for ever". */
         public static final long FOREVER = -1;
         private static final double MS_PER_HOUR = 3_600_000;
@@ -374,10 +375,11 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
      *                       and reprocessing always get every frame)
      * @param liveMaxLagSeconds how late a live frame may be under {@code latest}
      * @param tracking       how detected objects are followed from frame to frame, per camera
+     * @param events         what is said of tracked objects on the events topic
      */
     public record Vision(Path model, int threads, String device, double scoreThreshold, int topK,
                          boolean annotate, int maxRecordBytes, String liveFrames, double liveMaxLagSeconds,
-                         Tracking tracking) {
+                         Tracking tracking, Events events) {
         public static final String LATEST = "latest";
         public static final String ALL = "all";
 
@@ -386,12 +388,25 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
                 throw new ConfigException("vision.live-frames must be latest or all, not " + liveFrames,
                         "vision.live-frames");
             }
+            if (!(events.updateSeconds() > 0)) {
+                throw new ConfigException("vision.events.update-seconds must be more than 0, not "
+                        + events.updateSeconds(), "vision.events.update-seconds");
+            }
             if (!(liveMaxLagSeconds > 0)) {
                 throw new ConfigException("vision.live-max-lag-seconds must be more than 0, not " + liveMaxLagSeconds,
                         "vision.live-max-lag-seconds");
             }
         }
     }
+
+    /**
+     * Events of tracked objects (topics.events): {@code new} when an object gets its track id, {@code update} while it
+     * is seen, {@code end} when its track ends or its camera's stream does.
+     *
+     * @param enabled       write them (where tracking is on)
+     * @param updateSeconds the camera's seconds, at least, between an object's update events
+     */
+    public record Events(boolean enabled, double updateSeconds) {}
 
     /**
      * ByteTrack over each camera's detections, with supervision's names and defaults: each object detected gets a
