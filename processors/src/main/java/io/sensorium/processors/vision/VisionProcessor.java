@@ -110,7 +110,7 @@ final class VisionProcessor extends DeadLetteringProcessor {
         List<Detection> found = INFERENCE.record(() -> detect(input, frame));
         CameraTrackers.Tracked tracked = tracking == null ? null : tracking.track(frame.streamId(), found);
         List<Detection> detections = tracked == null ? found : tracked.detections();
-        LAG.record(lagMs / 1000.0);
+        LAG.record(Math.max(0, System.currentTimeMillis() - record.timestamp()) / 1000.0);
         FrameDetections out = FrameDetections.of(frame.streamId(), frame.sequence(), frame.timestampMicros() / 1e6,
                 record.timestamp(), model.name(), postProcessor.task(), frame.frameWidth(), frame.frameHeight(),
                 detections);
