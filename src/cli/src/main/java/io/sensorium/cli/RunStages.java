@@ -91,6 +91,8 @@ final class RunStages {
                         nextLagCheck = System.nanoTime() + LAG_CHECK.toNanos();
                         if (firstStageThrough(admin, consumer)) {
                             progress.upstreamDone();
+                            // Through once is through for the run: no more asking the group coordinator.
+                            nextLagCheck = Long.MAX_VALUE;
                         }
                     }
                 }
