@@ -6,6 +6,7 @@ import io.sensorium.core.records.FeatureChunk;
 import io.sensorium.core.records.InvalidRecordException;
 import io.sensorium.processors.features.LogMelSpectrogram;
 import io.sensorium.processors.features.WhisperNormalization;
+import io.sensorium.processors.onnx.RunBatcher;
 import io.sensorium.processors.onnx.SharedModels;
 import io.sensorium.processors.speech.whisper.LanguageChoice;
 import io.sensorium.processors.speech.whisper.TemperatureFallback;
@@ -14,7 +15,6 @@ import io.sensorium.processors.speech.whisper.WhisperDecoder;
 import io.sensorium.processors.speech.whisper.WhisperModel;
 import io.sensorium.processors.speech.whisper.WhisperModels;
 import io.sensorium.processors.speech.whisper.WhisperTranscriber;
-import io.sensorium.processors.speech.whisper.WindowBatcher;
 import java.util.Arrays;
 import java.util.List;
 
@@ -42,7 +42,7 @@ public final class SpeechEngine implements AutoCloseable {
 
     private final SharedModels.Handle<WhisperModel> handle;
     private final WhisperTranscriber transcriber;
-    private final WindowBatcher batcher;
+    private final RunBatcher<WhisperTranscriber.Window, WhisperTranscriber.WindowTranscript> batcher;
     /** The initial prompt's tokens, which each stream's context starts with. */
     private final int[] initialContext;
     private final boolean conditionOnPreviousText;
@@ -59,7 +59,8 @@ public final class SpeechEngine implements AutoCloseable {
                 speech.compressionRatioThreshold(), speech.logProbThreshold(), speech.noSpeechThreshold()),
                 new WhisperDecoder.Beams(speech.beamSize(), speech.patience(), speech.lengthPenalty()), speech.hotwords(),
                 speech.wordTimestamps());
-        this.batcher = new WindowBatcher(transcriber, speech.batchSize(), speech.batchWaitMs(), streamThreads);
+        this.batcher = new RunBatcher<>(transcriber::shape, transcriber::transcribeWindows,
+                "sensorium.speech.batch.size", speech.batchSize(), speech.batchWaitMs(), streamThreads);
     }
 
     /**
@@ -106,7 +107,7 @@ public final class SpeechEngine implements AutoCloseable {
     public WhisperTranscriber.WindowTranscript transcribe(float[][] window, int contentFrames, String language,
                                                           int[] context) {
         WhisperNormalization.normalize(window);
-        return batcher.transcribe(WhisperTranscriber.Window.whole(window, contentFrames).in(language)
+        return batcher.run(WhisperTranscriber.Window.whole(window, contentFrames).in(language)
                 .after(context));
     }
 
@@ -152,7 +153,7 @@ public final class SpeechEngine implements AutoCloseable {
         if (previous.length > LIVE_PROMPT_TOKENS) {
             previous = Arrays.copyOfRange(previous, previous.length - LIVE_PROMPT_TOKENS, previous.length);
         }
-        return batcher.transcribe(WhisperTranscriber.Window.live(window, contentFrames, liveEncoderFrames(contentFrames),
+        return batcher.run(WhisperTranscriber.Window.live(window, contentFrames, liveEncoderFrames(contentFrames),
                 previous).in(language));
     }
 

@@ -18,6 +18,7 @@ public final class VisionPreprocessTopology {
     public static Topology build(SensoriumConfig config, ImageProcessorConfig processor, String modelName) {
         int maxBytes = config.vision().maxRecordBytes();
         return StageTopology.build(STAGE, config.topics().frames(), config.topics().pixels(), config.topics().deadLetters(),
-                () -> new VisionPreprocessor(new PixelPreparer(processor, modelName, maxBytes), maxBytes), List.of());
+                () -> new VisionPreprocessor(new PixelPreparer(processor, modelName, maxBytes), maxBytes,
+                        new LateFrames(STAGE, config.vision())), List.of());
     }
 }

@@ -14,21 +14,29 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Record;
 
-/** Frames topic -> pixels topic: one pixel record per frame, the end marker passed on. Stateless. */
+/**
+ * Frames topic -> pixels topic: one pixel record per frame (but live frames it reaches too late, {@link LateFrames}),
+ * the end marker passed on. Stateless.
+ */
 final class VisionPreprocessor extends DeadLetteringProcessor {
     private final ImageFrameSerde frames;
     private final PixelFrameSerde pixels = new PixelFrameSerde(Integer.MAX_VALUE);
     private final PixelPreparer preparer;
+    private final LateFrames lateFrames;
 
-    VisionPreprocessor(PixelPreparer preparer, int maxFrameBytes) {
+    VisionPreprocessor(PixelPreparer preparer, int maxFrameBytes, LateFrames lateFrames) {
         super(VisionPreprocessTopology.STAGE);
         this.preparer = preparer;
+        this.lateFrames = lateFrames;
         this.frames = new ImageFrameSerde(maxFrameBytes);
     }
 
     @Override
     protected void handle(Record<String, byte[]> record) {
         ImageFrame frame = frames.read(record.key(), record.value(), record.headers());
+        if (!frame.endOfStream() && lateFrames.skip(record, frame.sequence())) {
+            return;
+        }
         emit(record, frame.endOfStream() ? PixelFrame.end(frame.streamId(), frame.sequence()) : preparer.prepare(frame));
     }
 

@@ -1,12 +1,12 @@
 package io.sensorium.processors.vision;
 
-import static io.sensorium.core.records.RecordHeaders.LIVE;
+import static io.sensorium.core.records.RecordHeaders.LABEL;
+import static io.sensorium.core.records.RecordHeaders.SCORE;
 import static io.sensorium.core.records.RecordHeaders.SEQUENCE;
-import static io.sensorium.core.records.RecordHeaders.flag;
+import static io.sensorium.core.records.RecordHeaders.TRACK_ID;
 import static io.sensorium.core.records.RecordHeaders.longOr;
+import static io.sensorium.core.records.RecordHeaders.put;
 
-import ai.onnxruntime.OrtSession;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
@@ -21,60 +21,52 @@ import io.sensorium.core.records.JsonRecords;
 import io.sensorium.core.records.PixelFrame;
 import io.sensorium.core.records.PixelFrameSerde;
 import io.sensorium.processors.vision.model.FrameAnnotator;
-import io.sensorium.processors.vision.model.ModelOutputs;
 import io.sensorium.processors.vision.model.PixelInput;
 import io.sensorium.processors.vision.model.RgbImage;
 import io.sensorium.processors.vision.model.VisionModel;
-import io.sensorium.processors.vision.model.VisionPostProcessor;
 import java.util.List;
 import java.util.function.Function;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Pixels topic -> detections topic: runs the model on each frame's input, post-processes, gives the objects their
- * track ids (where tracking is on, {@link CameraTrackers}), and writes one JSON record per frame (and the end
- * marker); with annotation on, also the frame with its detections drawn.
+ * Pixels topic -> detections topic: runs the model on each frame's input (in a batch with other cameras' frames,
+ * {@link FrameDetector}), gives the objects their track ids (where tracking is on, {@link CameraTrackers}), and
+ * writes one JSON record per frame (and the end marker); with annotation on, also the frame with its detections
+ * drawn; with events on, what happened to the objects, and with snapshots on, their best frames.
  */
 final class VisionProcessor extends DeadLetteringProcessor {
     private static final Timer INFERENCE = Timer.builder("sensorium.vision.inference")
-            .description("model runs, one per frame: their count is the frames processed").publishPercentileHistogram()
+            .description("frames through the model, with their wait for a batch: their count is the frames processed")
+            .publishPercentileHistogram()
             .register(Metrics.globalRegistry);
-    private static final Logger LOG = LoggerFactory.getLogger(VisionProcessor.class);
-    private static final Counter SKIPPED = Counter.builder("sensorium.vision.frames.skipped")
-            .description("live frames left out because they reached the vision stage too late (vision.live-frames)")
-            .register(Metrics.globalRegistry);
-    private static final long SKIP_WARNING_INTERVAL_MS = 10_000;
     private static final DistributionSummary LAG = DistributionSummary.builder("sensorium.vision.lag")
             .description("how long after ingest read a frame from its camera the vision stage has its detections")
             .baseUnit("seconds").register(Metrics.globalRegistry);
 
+    private final FrameDetector detector;
     private final VisionModel model;
-    private final VisionPostProcessor postProcessor;
     private final PixelFrameSerde pixels;
-    private final ImageFrameSerde annotatedFrames = new ImageFrameSerde(Integer.MAX_VALUE);
+    private final ImageFrameSerde imageFrames = new ImageFrameSerde(Integer.MAX_VALUE);
     private final boolean annotate;
-    /** How late, in ms, a live frame may reach this stage; a later one is skipped. Long.MAX_VALUE: never skipped. */
-    private final long maxLagMs;
-    private long lastSkipWarning;
+    private final LateFrames lateFrames;
     /** Null where detections are not tracked. */
     private final Function<ProcessorContext<String, byte[]>, CameraTrackers> trackers;
     private CameraTrackers tracking;
 
     /**
-     * @param maxLagMs how late a live frame may reach the stage before it is skipped; Long.MAX_VALUE for every frame
+     * @param lateFrames which live frames come too late to be worth processing
      * @param trackers the cameras' trackers over the stage's stores, or null to leave detections untracked
      */
-    VisionProcessor(VisionModel model, VisionPostProcessor postProcessor, int maxRecordBytes, boolean annotate,
-                    long maxLagMs, Function<ProcessorContext<String, byte[]>, CameraTrackers> trackers) {
+    VisionProcessor(FrameDetector detector, int maxRecordBytes, boolean annotate, LateFrames lateFrames,
+                    Function<ProcessorContext<String, byte[]>, CameraTrackers> trackers) {
         super(VisionTopology.STAGE);
-        this.maxLagMs = maxLagMs;
-        this.model = model;
-        this.postProcessor = postProcessor;
+        this.lateFrames = lateFrames;
+        this.detector = detector;
+        this.model = detector.model();
         this.pixels = new PixelFrameSerde(maxRecordBytes);
         this.annotate = annotate;
         this.trackers = trackers;
@@ -101,48 +93,33 @@ final class VisionProcessor extends DeadLetteringProcessor {
             throw new InvalidRecordException("pixel frame " + frame.sequence() + " was prepared for model '"
                     + frame.model() + "', this processor runs '" + model.name() + "'");
         }
-        long lagMs = Math.max(0, System.currentTimeMillis() - record.timestamp());
-        if (lagMs > maxLagMs && flag(record.headers(), LIVE)) {
-            skip(frame, lagMs);
+        if (lateFrames.skip(record, frame.sequence())) {
             return;
         }
         PixelInput input = PixelInput.of(frame, model.processorConfig().filter());
-        List<Detection> found = INFERENCE.record(() -> detect(input, frame));
+        List<Detection> found = INFERENCE.record(() -> detector.detect(input, frame.frameWidth(), frame.frameHeight()));
         CameraTrackers.Tracked tracked = tracking == null ? null : tracking.track(frame.streamId(), found);
         List<Detection> detections = tracked == null ? found : tracked.detections();
         LAG.record(Math.max(0, System.currentTimeMillis() - record.timestamp()) / 1000.0);
         FrameDetections out = FrameDetections.of(frame.streamId(), frame.sequence(), frame.timestampMicros() / 1e6,
-                record.timestamp(), model.name(), postProcessor.task(), frame.frameWidth(), frame.frameHeight(),
+                record.timestamp(), model.name(), detector.postProcessor().task(), frame.frameWidth(), frame.frameHeight(),
                 detections);
         emit(new Record<>(frame.streamId(), JsonRecords.write(out), record.timestamp()));
         if (tracked != null) {
-            emitEvents(frame.streamId(), tracking.events(out, tracked.alive()), record.timestamp());
+            say(frame.streamId(), tracking.events(out, tracked.alive(), input::stored), record.timestamp());
         }
         if (annotate) {
             RgbImage image = input.stored();
             byte[] jpeg = FrameAnnotator.annotate(image, frame.frameWidth(), frame.frameHeight(), detections);
-            ImageFrame annotated = new ImageFrame(frame.streamId(), frame.sequence(), frame.timestampMicros(),
-                    image.width(), image.height(), false, jpeg);
-            RecordHeaders headers = new RecordHeaders();
-            annotatedFrames.writeHeaders(annotated, headers);
-            emit(new Record<>(frame.streamId(), jpeg, record.timestamp(), headers), VisionTopology.ANNOTATED);
+            emitImage(new ImageFrame(frame.streamId(), frame.sequence(), frame.timestampMicros(), image.width(),
+                    image.height(), false, jpeg), new RecordHeaders(),
+                    record.timestamp(), VisionTopology.ANNOTATED);
         }
     }
 
-    /**
-     * A live frame the stage reached too late: left out, so that the camera's results are about now rather than a
-     * backlog that grows while inference is slower than the camera (DeepStream and Frigate drop frames alike).
-     */
-    private void skip(PixelFrame frame, long lagMs) {
-        SKIPPED.increment();
-        long now = System.currentTimeMillis();
-        if (now - lastSkipWarning >= SKIP_WARNING_INTERVAL_MS) {
-            lastSkipWarning = now;
-            LOG.warn("camera {}: frame {} reached the vision stage {} s after it was captured, more than"
-                            + " vision.live-max-lag-seconds: skipped, as are live frames until the stage catches up ({} so far"
-                            + " in this process); more CPU, a GPU, more instances or a lower video.fps would keep up",
-                    frame.streamId(), frame.sequence(), String.format("%.1f", lagMs / 1000.0), (long) SKIPPED.count());
-        }
+    private void emitImage(ImageFrame image, Headers headers, long timestamp, String output) {
+        imageFrames.writeHeaders(image, headers);
+        emit(new Record<>(image.streamId(), image.jpeg(), timestamp, headers), output);
     }
 
     /** The camera's end marker was dead-lettered: the stream's detections end all the same. */
@@ -154,19 +131,21 @@ final class VisionProcessor extends DeadLetteringProcessor {
     private void end(Record<String, byte[]> in, String stream, long frames) {
         emit(new Record<>(stream, JsonRecords.write(DetectionsEnd.of(stream, frames)), in.timestamp()));
         if (tracking != null) {
-            emitEvents(stream, tracking.end(stream, frames, in.timestamp()), in.timestamp());
+            say(stream, tracking.end(stream, frames, in.timestamp()), in.timestamp());
         }
     }
 
-    private void emitEvents(String stream, List<Object> events, long timestamp) {
-        for (Object event : events) {
-            emit(new Record<>(stream, JsonRecords.write(event), timestamp), VisionTopology.EVENTS);
+    /** Snapshots go out before the events that end their objects, so that a reader of both has one when it ends. */
+    private void say(String camera, CameraTrackers.Said said, long timestamp) {
+        for (TrackSnapshots.Snapshot snapshot : said.snapshots()) {
+            Headers headers = new RecordHeaders();
+            put(headers, TRACK_ID, snapshot.trackId());
+            put(headers, LABEL, snapshot.label());
+            put(headers, SCORE, Double.toString(snapshot.score()));
+            emitImage(snapshot.frame(), headers, timestamp, VisionTopology.SNAPSHOTS);
         }
-    }
-
-    private List<Detection> detect(PixelInput input, PixelFrame frame) {
-        try (OrtSession.Result result = model.run(input.chw(), input.height(), input.width())) {
-            return postProcessor.process(new ModelOutputs(result), frame.frameWidth(), frame.frameHeight());
+        for (Object event : said.events()) {
+            emit(new Record<>(camera, JsonRecords.write(event), timestamp), VisionTopology.EVENTS);
         }
     }
 }

@@ -8,10 +8,15 @@ import io.sensorium.core.records.EventsEnd;
 import io.sensorium.core.records.EventsJson;
 import io.sensorium.core.records.FrameDetections;
 import io.sensorium.core.records.ImageFrame;
+import io.sensorium.core.records.ImageFrameSerde;
+import io.sensorium.core.records.RecordHeaders;
 import io.sensorium.core.records.TrackEvent;
+import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import javax.imageio.ImageIO;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,6 +60,41 @@ class TrackEventsTest {
                 });
             }
             assertThat(events.get(events.size() - 1)).isEqualTo(EventsEnd.of("cam", 7));
+        }
+    }
+
+    @Test
+    void withSnapshotsEachObjectsBestFrameGoesOutWhenItEnds() throws Exception {
+        long now = System.currentTimeMillis();
+        try (VisionStages stages = new VisionStages(stateDir, Map.of("vision.events.snapshots", "true"))) {
+            for (int i = 0; i <= 2; i++) {
+                stages.send(new ImageFrame("cam", i, i * 2_000_000L, 451, 300, false, VisionStages.SCENE), false, now);
+            }
+            assertThat(stages.readRecords(stages.config.topics().snapshots())).isEmpty();
+            stages.send(ImageFrame.end("cam", 3), false, now);
+
+            List<TrackEvent> ends = stages.read(stages.config.topics().events()).stream().map(EventsJson::read)
+                    .filter(TrackEvent.class::isInstance).map(e -> (TrackEvent) e)
+                    .filter(e -> e.type().equals(TrackEvent.END)).toList();
+            List<TestRecord<String, byte[]>> snapshots = stages.readRecords(stages.config.topics().snapshots());
+            assertThat(ends).isNotEmpty();
+            // One per object, its id and label as its end event has them; a JPEG of the stage's image, frame 0 (the
+            // same scene each frame: the first is as good as any later one).
+            assertThat(snapshots).extracting(r -> Long.parseLong(RecordHeaders.text(r.headers(), RecordHeaders.TRACK_ID)))
+                    .containsExactlyInAnyOrderElementsOf(ends.stream().map(TrackEvent::trackId).toList());
+            for (TestRecord<String, byte[]> snapshot : snapshots) {
+                TrackEvent end = ends.stream().filter(e -> e.trackId() == Long.parseLong(
+                        RecordHeaders.text(snapshot.headers(), RecordHeaders.TRACK_ID))).findFirst().orElseThrow();
+                assertThat(snapshot.key()).isEqualTo("cam");
+                assertThat(RecordHeaders.text(snapshot.headers(), RecordHeaders.LABEL)).isEqualTo(end.label());
+                assertThat(Double.parseDouble(RecordHeaders.text(snapshot.headers(), RecordHeaders.SCORE)))
+                        .isEqualTo(end.bestScore());
+                ImageFrame image = new ImageFrameSerde(Integer.MAX_VALUE).read(snapshot.key(), snapshot.value(),
+                        snapshot.headers());
+                assertThat(image.sequence()).isZero();
+                assertThat(image.jpeg()).startsWith((byte) 0xFF, (byte) 0xD8);
+                assertThat(ImageIO.read(new ByteArrayInputStream(image.jpeg())).getWidth()).isEqualTo(image.width());
+            }
         }
     }
 }

@@ -65,7 +65,12 @@ final class VisionStages implements AutoCloseable {
         }
     }
 
-    /** What the vision stage wrote to {@code topic} since the last call. */
+    /** The records, headers and all, the vision stage wrote to {@code topic} since the last read of it. */
+    List<TestRecord<String, byte[]>> readRecords(String topic) {
+        return vision.createOutputTopic(topic, new StringDeserializer(), new ByteArrayDeserializer()).readRecordsToList();
+    }
+
+    /** What the vision stage wrote to {@code topic} since the last read of it. */
     List<byte[]> read(String topic) {
         return vision.createOutputTopic(topic, new StringDeserializer(), new ByteArrayDeserializer()).readValuesToList();
     }

@@ -8,7 +8,7 @@ import io.sensorium.processors.speech.whisper.LanguageChoice;
 import io.sensorium.processors.speech.whisper.TemperatureFallback;
 import io.sensorium.processors.speech.whisper.WhisperTask;
 import io.sensorium.processors.speech.whisper.WhisperTranscriber;
-import io.sensorium.processors.speech.whisper.WindowBatcher;
+import io.sensorium.processors.onnx.RunBatcher;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,7 +20,7 @@ import java.util.concurrent.Future;
 /**
  * What batching the windows of concurrent live streams buys: {@code STREAMS} threads, as the speech stage's stream
  * threads, each transcribing live windows (a 4-5 s buffer of jfk.wav, short encoder input where the model allows,
- * a 32-token previous-text prompt) through one {@link WindowBatcher}, with batches of one and of {@code STREAMS},
+ * a 32-token previous-text prompt) through one {@link RunBatcher}, with batches of one and of {@code STREAMS},
  * alternately, in one run. Prints windows per second of each and their ratio.
  *
  * <p>{@code java -cp src/bench/target/benchmarks.jar io.sensorium.bench.LiveBatching MODEL_DIR [STREAMS] [ROUNDS]}
@@ -86,11 +86,13 @@ public final class LiveBatching {
     /** Every stream's window once, all threads at once: windows per second. */
     private static double run(WhisperTranscriber transcriber, List<WhisperTranscriber.Window> windows,
                               ExecutorService threads, int batchSize) throws Exception {
-        WindowBatcher batcher = new WindowBatcher(transcriber, batchSize, WAIT_MS, windows.size());
+        RunBatcher<WhisperTranscriber.Window, WhisperTranscriber.WindowTranscript> batcher = new RunBatcher<>(
+                transcriber::shape, transcriber::transcribeWindows, "sensorium.speech.batch.size", batchSize, WAIT_MS,
+                windows.size());
         long started = System.nanoTime();
         List<Future<?>> done = new ArrayList<>();
         for (WhisperTranscriber.Window window : windows) {
-            done.add(threads.submit(() -> batcher.transcribe(window)));
+            done.add(threads.submit(() -> batcher.run(window)));
         }
         for (Future<?> future : done) {
             future.get();

@@ -48,9 +48,13 @@ final class DetectCommand implements Callable<Integer> {
     @Option(names = "--annotate", description = "Also publish each frame with its detections drawn (JPEG) to the annotated topic.")
     boolean annotate;
 
-    @Option(names = "--events", description = "Print the tracked objects' events (new, update, end) instead of each"
-            + " frame's detections (object detection models).")
+    @Option(names = "--events", description = "Print the tracked objects' events (new, update, end, zones entered"
+            + " and left) instead of each frame's detections (object detection models).")
     boolean events;
+
+    @Option(names = "--snapshots", paramLabel = "DIR", description = "Write each tracked object's best frame, its box"
+            + " drawn, to DIR as CAMERA-TRACK-LABEL.jpg when its track ends (object detection models).")
+    Path snapshots;
 
     @Override
     public Integer call() throws Exception {
@@ -66,11 +70,15 @@ final class DetectCommand implements Callable<Integer> {
         if (annotate) {
             options.settings.put("vision.annotate", "true");
         }
+        if (snapshots != null) {
+            options.settings.put("vision.events.snapshots", "true");
+        }
         SensoriumConfig config = options.load("vision.model").withThreadsPerSource(sources.size());
         Path modelDir = requireModel(config);
-        if (events && !(config.vision().tracking().enabled() && config.vision().events().enabled())) {
-            throw new UserFacingError("--events needs vision.tracking.enabled and vision.events.enabled",
-                    UserFacingError.USAGE);
+        if ((events || snapshots != null)
+                && !(config.vision().tracking().enabled() && config.vision().events().enabled())) {
+            throw new UserFacingError((events ? "--events" : "--snapshots")
+                    + " needs vision.tracking.enabled and vision.events.enabled", UserFacingError.USAGE);
         }
         for (String source : sources) {
             if (!source.contains("://") && !Files.exists(Path.of(source))) {
@@ -88,10 +96,10 @@ final class DetectCommand implements Callable<Integer> {
         }
         try (KafkaCluster cluster = connected; SharedModels.Handle<VisionModel> model = PipelineRun.join(loading)) {
             String modelName = modelDir.getFileName().toString();
-            if (events && !model.model().postProcessor(config.vision().scoreThreshold(), config.vision().topK()).task()
-                    .equals(FrameDetections.OBJECT_DETECTION)) {
-                throw new UserFacingError("--events needs an object detection model (DETR, YOLOS): " + modelName
-                        + " classifies images", UserFacingError.USAGE);
+            if ((events || snapshots != null) && !model.model().postProcessor(config.vision().scoreThreshold(),
+                    config.vision().topK()).task().equals(FrameDetections.OBJECT_DETECTION)) {
+                throw new UserFacingError((events ? "--events" : "--snapshots") + " needs an object detection model"
+                        + " (DETR, YOLOS): " + modelName + " classifies images", UserFacingError.USAGE);
             }
             try (StreamsStage preprocess = new StreamsStage(VisionPreprocessTopology.STAGE,
                          VisionPreprocessTopology.build(config, model.model().processorConfig(), modelName),
@@ -103,6 +111,8 @@ final class DetectCommand implements Callable<Integer> {
                                  config.topics().deadLetters(), EventsJson::read, EventsEnd.class)
                          : new OutputWatcher(cluster.connection(), config.topics().detections(),
                                  config.topics().deadLetters(), DetectionsJson::read, DetectionsEnd.class);
+                 SnapshotFiles files = snapshots == null ? null
+                         : new SnapshotFiles(cluster.connection(), config.topics().snapshots(), snapshots);
                  KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.connection())) {
                 watcher.expect(streams.keySet());
                 VideoIngest ingest = IngestCommand.videoIngest(config, producer);

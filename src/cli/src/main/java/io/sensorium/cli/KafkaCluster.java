@@ -87,7 +87,7 @@ final class KafkaCluster implements AutoCloseable {
     static List<String> visionTopics(SensoriumConfig config) {
         SensoriumConfig.Topics topics = config.topics();
         return List.of(topics.frames(), topics.pixels(), topics.detections(), topics.annotated(), topics.events(),
-                topics.deadLetters());
+                topics.snapshots(), topics.deadLetters());
     }
 
     @Override

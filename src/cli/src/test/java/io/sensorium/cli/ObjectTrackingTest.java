@@ -7,18 +7,21 @@ import io.sensorium.core.records.DetectionsJson;
 import io.sensorium.core.records.EventsJson;
 import io.sensorium.core.records.FrameDetections;
 import io.sensorium.core.records.TrackEvent;
+import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code detect} gives the objects of a camera their track ids (ByteTrack, vision.tracking): a camera looking at the
  * same scene frame after frame (one photo, six times, random DETR: six objects above the threshold) sees the same
- * objects, each under the id it got in the first frame; without tracking the records carry no ids.
+ * objects, each under the id it got in the first frame; without tracking the records carry no ids. With
+ * {@code --events} it prints their events, with {@code --snapshots DIR} it writes their best frames.
  */
 class ObjectTrackingTest {
     private static final int FRAMES = 6;
@@ -49,6 +52,25 @@ class ObjectTrackingTest {
                 .isEqualTo(ids);
         assertThat(events).hasSize(2 * ids.size()).allSatisfy(e -> assertThat(e.stream()).isEqualTo("scene"));
         assertThat(events.stream().filter(e -> e.type().equals("end"))).allSatisfy(e -> assertThat(e.frame()).isEqualTo(FRAMES));
+    }
+
+    @Test
+    void withSnapshotsDetectWritesEachObjectsBestFrameAsAFile(@TempDir Path dir) throws Exception {
+        Path snapshots = dir.resolve("snapshots");
+        List<FrameDetections> frames = run(dir.resolve("run"), true, List.of("--snapshots", snapshots.toString()))
+                .stdout().lines().map(line -> DetectionsJson.read(line.getBytes(StandardCharsets.UTF_8)))
+                .filter(FrameDetections.class::isInstance).map(FrameDetections.class::cast).toList();
+        List<Detection> objects = frames.get(0).detections();
+        List<String> expected = objects.stream().map(d -> "scene-" + d.trackId() + "-" + d.label() + ".jpg").sorted()
+                .toList();
+        try (var files = Files.list(snapshots)) {
+            assertThat(files.map(file -> file.getFileName().toString()).sorted().toList()).isEqualTo(expected);
+        }
+        for (String file : expected) {
+            BufferedImage image = ImageIO.read(snapshots.resolve(file).toFile());
+            assertThat(image).as(file).isNotNull();
+            assertThat(image.getWidth()).isPositive();
+        }
     }
 
     @Test

@@ -3,7 +3,10 @@ package io.sensorium.cli;
 import io.sensorium.core.config.ConfigLoader;
 import io.sensorium.core.config.SensoriumConfig;
 import io.sensorium.core.kafka.KafkaConnection;
+import io.sensorium.core.kafka.StreamsStage;
 import io.sensorium.core.kafka.TestKafka;
+import io.sensorium.processors.vision.VisionPreprocessTopology;
+import io.sensorium.processors.vision.model.VisionModel;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -150,9 +153,17 @@ final class TestPipeline {
         settings.put("topics.detections", run + ".detections");
         settings.put("topics.annotated", run + ".annotated");
         settings.put("topics.events", run + ".events");
+        settings.put("topics.snapshots", run + ".snapshots");
         settings.put("vision.model", fixture(model).toString());
         settings.put("vision.threads", "1");
         return settings;
+    }
+
+    /** The vision preprocessor stage for {@code model}, as {@code detect} runs it. */
+    static StreamsStage visionPreprocess(SensoriumConfig config, VisionModel model, KafkaCluster cluster) {
+        return new StreamsStage(VisionPreprocessTopology.STAGE,
+                VisionPreprocessTopology.build(config, model.processorConfig(), model.name()), config.kafka(),
+                cluster.connection());
     }
 
     /** The configuration of stages a test runs itself, one stream thread each, as a one-shot run of one source. */

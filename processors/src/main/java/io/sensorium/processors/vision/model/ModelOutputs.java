@@ -7,26 +7,34 @@ import ai.onnxruntime.OrtSession;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 
-/** Typed, checked reads of a vision graph's outputs for a batch of one image. */
+/** Typed, checked reads of a vision graph's outputs for one image of a batch. */
 public final class ModelOutputs {
     private final OrtSession.Result result;
+    private final int image;
 
+    /** The outputs of a batch of one image. */
     public ModelOutputs(OrtSession.Result result) {
+        this(result, 0);
+    }
+
+    /** @param image the image's index in the batch */
+    public ModelOutputs(OrtSession.Result result, int image) {
         this.result = result;
+        this.image = image;
     }
 
     /**
      * @param columns the size the last dimension must have, or -1 for any
-     * @return output {@code name} of shape [1, rows, columns] as rows
+     * @return the image's rows of output {@code name}, of shape [batch, rows, columns]
      */
     public float[][] matrix(String name, int columns) {
         OnnxTensor tensor = tensor(name);
         long[] shape = tensor.getInfo().getShape();
-        if (shape.length != 3 || shape[0] != 1 || (columns >= 0 && shape[2] != columns)) {
+        if (shape.length != 3 || shape[0] <= image || (columns >= 0 && shape[2] != columns)) {
             throw new ModelOutputException("output " + name + " has shape " + Arrays.toString(shape)
-                    + ", expected [1, N, " + (columns >= 0 ? columns : "K") + "]");
+                    + ", expected [" + (image + 1) + " or more, N, " + (columns >= 0 ? columns : "K") + "]");
         }
-        FloatBuffer values = tensor.getFloatBuffer();
+        FloatBuffer values = tensor.getFloatBuffer().position((int) (image * shape[1] * shape[2]));
         float[][] rows = new float[(int) shape[1]][(int) shape[2]];
         for (float[] row : rows) {
             values.get(row);
@@ -34,16 +42,16 @@ public final class ModelOutputs {
         return rows;
     }
 
-    /** @return output {@code name} of shape [1, size] */
+    /** @return the image's row of output {@code name}, of shape [batch, size] */
     public float[] vector(String name, int size) {
         OnnxTensor tensor = tensor(name);
         long[] shape = tensor.getInfo().getShape();
-        if (shape.length != 2 || shape[0] != 1 || shape[1] != size) {
+        if (shape.length != 2 || shape[0] <= image || shape[1] != size) {
             throw new ModelOutputException("output " + name + " has shape " + Arrays.toString(shape)
-                    + ", expected [1, " + size + "]");
+                    + ", expected [" + (image + 1) + " or more, " + size + "]");
         }
         float[] values = new float[size];
-        tensor.getFloatBuffer().get(values);
+        tensor.getFloatBuffer().position(image * size).get(values);
         return values;
     }
 

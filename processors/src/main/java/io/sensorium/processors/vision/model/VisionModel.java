@@ -12,6 +12,7 @@ import java.nio.LongBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -141,9 +142,25 @@ public final class VisionModel implements AutoCloseable {
      * @return the raw outputs; the caller closes them
      */
     public OrtSession.Result run(float[] chw, int height, int width) {
-        long[] ones = new long[height * width];
+        return run(List.of(chw), height, width);
+    }
+
+    /**
+     * Runs the graph on a batch of images of one size, in one call.
+     *
+     * @param images each {@code 3 x height x width} normalised values, channel-first
+     * @return the raw outputs, image {@code i} at batch index {@code i} ({@link ModelOutputs#ModelOutputs(
+     *         OrtSession.Result, int)}); the caller closes them
+     */
+    public OrtSession.Result run(List<float[]> images, int height, int width) {
+        FloatBuffer pixels = FloatBuffer.allocate(images.size() * 3 * height * width);
+        for (float[] chw : images) {
+            checkSize(chw.length, 3 * height * width, height, width);
+            pixels.put(chw);
+        }
+        long[] ones = new long[images.size() * height * width];
         Arrays.fill(ones, 1);
-        return run(chw, ones, height, width);
+        return run(pixels.flip(), ones, images.size(), height, width);
     }
 
     /**
@@ -151,19 +168,29 @@ public final class VisionModel implements AutoCloseable {
      *             pixel_mask input ignore it)
      */
     OrtSession.Result run(float[] chw, long[] mask, int height, int width) {
-        if (chw.length != 3 * height * width || mask.length != height * width) {
-            throw new IllegalArgumentException(chw.length + " values are not a 3x" + height + "x" + width + " input");
+        checkSize(chw.length, 3 * height * width, height, width);
+        checkSize(mask.length, height * width, height, width);
+        return run(FloatBuffer.wrap(chw), mask, 1, height, width);
+    }
+
+    private static void checkSize(int values, int expected, int height, int width) {
+        if (values != expected) {
+            throw new IllegalArgumentException(values + " values are not a 3x" + height + "x" + width + " input or its"
+                    + " mask");
         }
+    }
+
+    private OrtSession.Result run(FloatBuffer pixels, long[] mask, int batch, int height, int width) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         Map<String, OnnxTensor> feeds = new HashMap<>();
         try {
-            feeds.put(PIXEL_VALUES, OnnxTensor.createTensor(env, FloatBuffer.wrap(chw), new long[] {1, 3, height, width}));
+            feeds.put(PIXEL_VALUES, OnnxTensor.createTensor(env, pixels, new long[] {batch, 3, height, width}));
             if (takesMask) {
-                feeds.put(PIXEL_MASK, OnnxTensor.createTensor(env, LongBuffer.wrap(mask), new long[] {1, height, width}));
+                feeds.put(PIXEL_MASK, OnnxTensor.createTensor(env, LongBuffer.wrap(mask), new long[] {batch, height, width}));
             }
             return session.run(feeds);
         } catch (OrtException e) {
-            throw new ModelOutputException("ONNX Runtime failed on a " + width + "x" + height + " input of "
+            throw new ModelOutputException("ONNX Runtime failed on " + batch + " " + width + "x" + height + " input(s) of "
                     + files.dir() + ": " + e.getMessage());
         } finally {
             feeds.values().forEach(OnnxTensor::close);

@@ -2,19 +2,27 @@ package io.sensorium.processors.vision.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sensorium.core.records.Detection;
 import io.sensorium.processors.onnx.ModelException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Model directories that do not fit together fail to load with the file named; outputs that do not fit, per frame. */
+/**
+ * Model directories that do not fit together fail to load with the file named; outputs that do not fit, per frame;
+ * batches give each image what it gets alone.
+ */
 class VisionModelTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -61,6 +69,38 @@ class VisionModelTest {
             DetrPostProcessor detr = new DetrPostProcessor(vit.labels(), 0.5);
             assertThatThrownBy(() -> detr.process(new ModelOutputs(result), 10, 10))
                     .isInstanceOf(ModelOutputException.class).hasMessageContaining("output logits has shape [1, 8]");
+        }
+    }
+
+    @Test
+    void eachImageOfABatchGetsTheOutputsItGetsAlone() {
+        Random random = new Random(7);
+        for (String name : VisionFixtures.MODELS) {
+            try (VisionModel model = VisionFixtures.load(name)) {
+                int[] size = model.processorConfig().inputSize(300, 400);
+                List<float[]> images = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    float[] chw = new float[3 * size[0] * size[1]];
+                    for (int v = 0; v < chw.length; v++) {
+                        chw[v] = (float) random.nextGaussian();
+                    }
+                    images.add(chw);
+                }
+                VisionPostProcessor post = model.postProcessor(0.0, 3);
+                try (OrtSession.Result batch = model.run(images, size[0], size[1])) {
+                    for (int i = 0; i < images.size(); i++) {
+                        try (OrtSession.Result alone = model.run(images.get(i), size[0], size[1])) {
+                            List<Detection> together = post.process(new ModelOutputs(batch, i), 400, 300);
+                            List<Detection> single = post.process(new ModelOutputs(alone), 400, 300);
+                            assertThat(together).as(name + " image " + i).hasSameSizeAs(single).isNotEmpty();
+                            for (int d = 0; d < single.size(); d++) {
+                                assertThat(together.get(d).label()).isEqualTo(single.get(d).label());
+                                assertThat(together.get(d).score()).isCloseTo(single.get(d).score(), within(1e-4));
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 

@@ -44,6 +44,8 @@ public final class ConfigLoader {
     private static final String CLIENT_ENV_PREFIX = envName(KafkaClientSettings.SECTION) + "_";
     /** Variables of the {@code sensorium} launcher script, not configuration keys. */
     private static final Set<String> LAUNCHER_VARIABLES = Set.of("SENSORIUM_JAVA_OPTS");
+    /** Mappings whose keys are the user's (camera ids, zone names): a layer replaces them whole. */
+    private static final Set<String> OPEN_MAPPINGS = Set.of("vision.zones");
     private static final LevenshteinDistance EDIT_DISTANCE = LevenshteinDistance.getDefaultInstance();
     private static final int MAX_SUGGESTION_DISTANCE = 3;
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
@@ -215,7 +217,7 @@ public final class ConfigLoader {
             }
             if (key.equals(KafkaClientSettings.SECTION)) {
                 mergeClientSettings((ObjectNode) existing, field.getValue(), "", origin, origins);
-            } else if (existing.isObject() && field.getValue().isObject()) {
+            } else if (existing.isObject() && field.getValue().isObject() && !OPEN_MAPPINGS.contains(key)) {
                 merge((ObjectNode) existing, field.getValue(), key + ".", origin, origins);
             } else {
                 target.set(field.getKey(), field.getValue());

@@ -131,7 +131,7 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
      *                            default; a topic that exists already keeps its own.
      */
     public record Topics(String audio, String features, String transcripts, String frames, String pixels,
-                         String detections, String annotated, String events, String deadLetters,
+                         String detections, String annotated, String events, String snapshots, String deadLetters,
                          double inputRetentionHours) {
         /** Kafka's retention.ms, and this section's hours, for "keep for ever". */
         public static final long FOREVER = -1;
@@ -272,13 +272,7 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
                 throw new ConfigException("speech.live-trim-seconds must be more than 0, not " + liveTrimSeconds,
                         "speech.live-trim-seconds");
             }
-            if (batchSize < 1) {
-                throw new ConfigException("speech.batch-size must be at least 1, not " + batchSize, "speech.batch-size");
-            }
-            if (batchWaitMs < 0) {
-                throw new ConfigException("speech.batch-wait-ms must not be negative: " + batchWaitMs,
-                        "speech.batch-wait-ms");
-            }
+            checkBatching("speech", batchSize, batchWaitMs);
         }
 
         public Speech withVad(boolean on) {
@@ -374,16 +368,31 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
      *                       stay about now when inference falls behind; {@code all}: every frame, however late (files
      *                       and reprocessing always get every frame)
      * @param liveMaxLagSeconds how late a live frame may be under {@code latest}
+     * @param batchSize      most frames of different cameras run through the model in one call
+     * @param batchWaitMs    how long a frame ready for the model waits for others to join its batch; it waits only
+     *                       while other stream threads could still bring some
      * @param tracking       how detected objects are followed from frame to frame, per camera
      * @param events         what is said of tracked objects on the events topic
+     * @param zones          per camera id, its zones by name: polygons of {@code [x, y]} corners, fractions of the
+     *                       frame's width and height, whose objects' comings and goings are events
      */
     public record Vision(Path model, int threads, String device, double scoreThreshold, int topK,
                          boolean annotate, int maxRecordBytes, String liveFrames, double liveMaxLagSeconds,
-                         Tracking tracking, Events events) {
+                         int batchSize, int batchWaitMs, Tracking tracking, Events events,
+                         Map<String, Map<String, List<List<Double>>>> zones) {
         public static final String LATEST = "latest";
         public static final String ALL = "all";
 
         public Vision {
+            checkBatching("vision", batchSize, batchWaitMs);
+            zones = zones == null ? Map.of() : zones;
+            zones.forEach((camera, cameraZones) -> {
+                if (cameraZones == null) {
+                    throw new ConfigException("vision.zones." + camera + " must map zone names to polygons",
+                            "vision.zones");
+                }
+                cameraZones.forEach((zone, polygon) -> checkPolygon("vision.zones." + camera + "." + zone, polygon));
+            });
             if (!LATEST.equals(liveFrames) && !ALL.equals(liveFrames)) {
                 throw new ConfigException("vision.live-frames must be latest or all, not " + liveFrames,
                         "vision.live-frames");
@@ -405,8 +414,10 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
      *
      * @param enabled       write them (where tracking is on)
      * @param updateSeconds the camera's seconds, at least, between an object's update events
+     * @param snapshots     write each object's best frame (JPEG, its box drawn) to topics.snapshots when its track
+     *                      ends
      */
-    public record Events(boolean enabled, double updateSeconds) {}
+    public record Events(boolean enabled, double updateSeconds, boolean snapshots) {}
 
     /**
      * ByteTrack over each camera's detections, with supervision's names and defaults: each object detected gets a
@@ -463,6 +474,31 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
 
         public boolean served() {
             return port > 0;
+        }
+    }
+
+    /** A stage's bounds on the batches its stream threads share model runs in ({@code SECTION.batch-*}). */
+    private static void checkBatching(String section, int batchSize, int batchWaitMs) {
+        if (batchSize < 1) {
+            throw new ConfigException(section + ".batch-size must be at least 1, not " + batchSize,
+                    section + ".batch-size");
+        }
+        if (batchWaitMs < 0) {
+            throw new ConfigException(section + ".batch-wait-ms must not be negative: " + batchWaitMs,
+                    section + ".batch-wait-ms");
+        }
+    }
+
+    /** A zone's polygon: three corners or more, each {@code [x, y]} within the frame (fractions from 0 to 1). */
+    private static void checkPolygon(String key, List<List<Double>> polygon) {
+        if (polygon == null || polygon.size() < 3) {
+            throw new ConfigException(key + " must be a polygon of 3 corners or more, [[x, y], ...]", key);
+        }
+        for (List<Double> corner : polygon) {
+            if (corner == null || corner.size() != 2 || corner.stream().anyMatch(v -> v == null || !(v >= 0 && v <= 1))) {
+                throw new ConfigException(key + ": corner " + corner + " is not [x, y] with both fractions of the"
+                        + " frame's width and height, from 0 to 1", key);
+            }
         }
     }
 }

@@ -36,6 +36,9 @@ public final class RecordHeaders {
     public static final String PIXEL_STD = "sensorium.pixel-std";
     public static final String MODEL = "sensorium.model";
     public static final String PIXEL_FORMAT = "sensorium.pixel-format";
+    public static final String TRACK_ID = "sensorium.track-id";
+    public static final String LABEL = "sensorium.label";
+    public static final String SCORE = "sensorium.score";
 
     private RecordHeaders() {}
 

@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -171,5 +172,25 @@ class ConfigLoaderTest {
         assertThat(config.toString())
                 .contains("sasl.mechanism=PLAIN", "sasl.jaas.config=[hidden]", "ssl.keystore.password=[hidden]")
                 .doesNotContain("alice-secret", "keystore-secret");
+    }
+
+    @Test
+    void zonesAreReadWholeFromAFileAndABadPolygonIsNamed(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("zones.yaml");
+        Files.writeString(file, "vision:\n  zones:\n    cam1:\n      door: [[0.1, 0.5], [0.4, 0.5], [0.4, 1.0]]\n"
+                + "      yard: [[0.5, 0], [1, 0], [1, 1], [0.5, 1]]\n    garage/2:\n      drive: [[0, 0], [1, 0], [1, 1]]\n");
+        SensoriumConfig.Vision vision = ConfigLoader.load(file, Map.of(), Map.of()).vision();
+        assertThat(vision.zones()).containsOnlyKeys("cam1", "garage/2");
+        assertThat(vision.zones().get("cam1")).containsOnlyKeys("door", "yard");
+        assertThat(vision.zones().get("cam1").get("door")).containsExactly(List.of(0.1, 0.5), List.of(0.4, 0.5),
+                List.of(0.4, 1.0));
+        assertThat(ConfigLoader.defaults().vision().zones()).isEmpty();
+
+        Files.writeString(file, "vision:\n  zones:\n    cam1:\n      door: [[0.1, 0.5], [1.4, 0.5], [0.4, 1.0]]\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("vision.zones.cam1.door: corner [1.4, 0.5]");
+        Files.writeString(file, "vision:\n  zones:\n    cam1:\n      door: [[0.1, 0.5], [0.4, 1.0]]\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of(), Map.of()))
+                .hasMessageContaining("vision.zones.cam1.door must be a polygon of 3 corners or more");
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.sensorium.processors.onnx.RunBatcher;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * Windows that stream threads submit at the same moment go through the model together and each thread gets what its
  * window gives alone; windows of different prompt lengths, or one the model rejects, do not spoil the others.
  */
-class WindowBatcherTest {
+class WindowBatchingTest {
     private static final int THREADS = 4;
     private static WhisperTranscriber transcriber;
     private static List<WhisperTranscriber.Window> windows;
@@ -55,7 +56,7 @@ class WindowBatcherTest {
 
     @Test
     void windowsSubmittedTogetherRunAsOneBatchAndEachGetsItsOwnTranscript() {
-        WindowBatcher batcher = new WindowBatcher(transcriber, 8, 10_000, THREADS);
+        var batcher = batcher(8, 10_000, THREADS);
 
         List<WhisperTranscriber.WindowTranscript> batched = submitAll(batcher, windows);
 
@@ -69,20 +70,20 @@ class WindowBatcherTest {
 
     @Test
     void aBatchNeverExceedsItsSizeAndOneThreadNeverWaits() {
-        WindowBatcher pairs = new WindowBatcher(transcriber, 2, 10_000, THREADS);
+        var pairs = batcher(2, 10_000, THREADS);
         submitAll(pairs, windows);
         assertThat(meters.get("sensorium.speech.batch.size").summary().max()).isEqualTo(2);
 
-        WindowBatcher alone = new WindowBatcher(transcriber, 8, 10_000, 1);
+        var alone = batcher(8, 10_000, 1);
         long started = System.nanoTime();
-        alone.transcribe(windows.get(0));
+        alone.run(windows.get(0));
         assertThat(System.nanoTime() - started).as("a lone thread does not wait 10 s for company")
                 .isLessThan(TimeUnit.SECONDS.toNanos(5));
     }
 
     @Test
     void windowsWithPromptsOfDifferentLengthsAreTranscribedApartAndCorrectly() {
-        WindowBatcher batcher = new WindowBatcher(transcriber, 8, 200, THREADS);
+        var batcher = batcher(8, 200, THREADS);
         List<WhisperTranscriber.Window> mixed = new ArrayList<>(windows);
         WhisperTranscriber.Window first = windows.get(0);
         mixed.set(1, WhisperTranscriber.Window.live(windows.get(1).frames(), 2000, WhisperModel.WINDOW_FRAMES,
@@ -99,7 +100,7 @@ class WindowBatcherTest {
 
     @Test
     void aWindowTheModelRejectsFailsAloneAndTheOthersOfItsBatchAreTranscribed() {
-        WindowBatcher batcher = new WindowBatcher(transcriber, 8, 10_000, THREADS);
+        var batcher = batcher(8, 10_000, THREADS);
         List<WhisperTranscriber.Window> withBad = new ArrayList<>(windows);
         float[][] wrongBins = new float[WhisperModel.WINDOW_FRAMES][40];
         withBad.set(2, WhisperTranscriber.Window.whole(wrongBins, 100));
@@ -119,7 +120,7 @@ class WindowBatcherTest {
 
     @Test
     void threadsTakeTheModelInTheOrderTheyAskedForItAndNoneIsOvertakenMoreThanOncePerOtherThread() throws Exception {
-        WindowBatcher batcher = new WindowBatcher(transcriber, 1, 0, THREADS);
+        var batcher = batcher(1, 0, THREADS);
         AtomicLong done = new AtomicLong();
         List<Future<Long>> overtaken = new ArrayList<>();
         for (int t = 0; t < THREADS; t++) {
@@ -128,7 +129,7 @@ class WindowBatcherTest {
                 long most = 0;
                 for (int round = 0; round < 6; round++) {
                     long before = done.get();
-                    batcher.transcribe(window);
+                    batcher.run(window);
                     most = Math.max(most, done.incrementAndGet() - before - 1);
                 }
                 return most;
@@ -141,14 +142,21 @@ class WindowBatcherTest {
         }
     }
 
-    private List<WhisperTranscriber.WindowTranscript> submitAll(WindowBatcher batcher,
+    /** The speech stage's batcher: over the transcriber, windows of one shape together. */
+    private static RunBatcher<WhisperTranscriber.Window, WhisperTranscriber.WindowTranscript> batcher(int maxBatch,
+            long maxWaitMs, int submitters) {
+        return new RunBatcher<>(transcriber::shape, transcriber::transcribeWindows, "sensorium.speech.batch.size",
+                maxBatch, maxWaitMs, submitters);
+    }
+
+    private List<WhisperTranscriber.WindowTranscript> submitAll(RunBatcher<WhisperTranscriber.Window, WhisperTranscriber.WindowTranscript> batcher,
                                                                List<WhisperTranscriber.Window> all) {
         return submit(batcher, all).stream().map(CompletableFuture::join).toList();
     }
 
-    private List<CompletableFuture<WhisperTranscriber.WindowTranscript>> submit(WindowBatcher batcher,
+    private List<CompletableFuture<WhisperTranscriber.WindowTranscript>> submit(RunBatcher<WhisperTranscriber.Window, WhisperTranscriber.WindowTranscript> batcher,
                                                                                 List<WhisperTranscriber.Window> all) {
-        return all.stream().map(window -> CompletableFuture.supplyAsync(() -> batcher.transcribe(window), threads))
+        return all.stream().map(window -> CompletableFuture.supplyAsync(() -> batcher.run(window), threads))
                 .toList();
     }
 }

@@ -1,0 +1,185 @@
+package io.sensorium.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.sensorium.core.config.SensoriumConfig;
+import io.sensorium.core.kafka.StreamsStage;
+import io.sensorium.core.records.DetectionsEnd;
+import io.sensorium.core.records.DetectionsJson;
+import io.sensorium.core.records.FrameDetections;
+import io.sensorium.ingest.video.VideoFiles;
+import io.sensorium.ingest.video.VideoIngest;
+import io.sensorium.processors.onnx.SharedModels;
+import io.sensorium.processors.vision.VisionTopology;
+import io.sensorium.processors.vision.model.VisionModel;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.utils.Utils;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two live HTTP cameras (MPEG-TS served by a local server at {@value #FPS} frames per second) at once, on a real
+ * broker, with stages slower than the cameras: the random DETR's preprocessing and model (800-pixel input) take tens
+ * of milliseconds a frame. Under {@code vision.live-frames: latest} the frames the stage reaches too late are skipped
+ * and counted, and the lag of those processed stays bounded; under {@code all} every frame is processed, however
+ * late. The two cameras are on partitions of their own, run by two stream threads whose frames share model runs.
+ */
+class LiveCamerasTest {
+    private static final int FRAMES = 100;
+    private static final int FPS = 25;
+    private static final double MAX_LAG_SECONDS = 0.5;
+    /** What a processed frame's lag may add to the bound: its wait for a batch, its model run, its post-processing. */
+    private static final double PROCESSING_SECONDS = 1.5;
+
+    /** What one run of the two cameras gave. */
+    private record Outcome(Map<String, Integer> processed, long skipped, double maxLag, double maxBatch) {}
+
+    @Test
+    void latestSkipsWhatComesTooLateAndCountsItAllProcessesEveryFrame(@TempDir Path dir) throws Exception {
+        byte[] stream = Files.readAllBytes(VideoFiles.mpegTs(dir.resolve("camera.ts"), FRAMES, FPS, 160, 120));
+
+        Outcome latest = run(stream, SensoriumConfig.Vision.LATEST);
+        int latestProcessed = latest.processed().values().stream().mapToInt(Integer::intValue).sum();
+        assertThat(latest.processed()).hasSize(2).allSatisfy((camera, frames) -> assertThat(frames).isPositive());
+        assertThat(latest.skipped()).as("frames skipped").isPositive();
+        assertThat(latestProcessed + latest.skipped()).as("processed and skipped: every frame").isEqualTo(2L * FRAMES);
+        assertThat(latest.maxLag()).as("the most a processed frame lagged, s")
+                .isLessThanOrEqualTo(MAX_LAG_SECONDS + PROCESSING_SECONDS);
+
+        Outcome all = run(stream, SensoriumConfig.Vision.ALL);
+        assertThat(all.processed()).hasSize(2).allSatisfy((camera, frames) -> assertThat(frames).isEqualTo(FRAMES));
+        assertThat(all.skipped()).isZero();
+        assertThat(all.maxLag()).as("the backlog under all, s").isGreaterThan(MAX_LAG_SECONDS + PROCESSING_SECONDS);
+        assertThat(all.maxBatch()).as("frames of both cameras in one model run").isEqualTo(2);
+    }
+
+    private Outcome run(byte[] stream, String policy) throws Exception {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        Metrics.addRegistry(meters);
+        Map<String, String> settings = TestPipeline.isolatedVisionSettings("detr-tiny-random");
+        settings.put("kafka.partitions", "2");
+        settings.put("kafka.stream-threads", "2");
+        settings.put("vision.live-frames", policy);
+        settings.put("vision.live-max-lag-seconds", Double.toString(MAX_LAG_SECONDS));
+        settings.put("vision.batch-wait-ms", "50");
+        settings.put("live.reconnect-min-seconds", "0.05");
+        settings.put("live.reconnect-max-seconds", "0.2");
+        SensoriumConfig config = TestPipeline.config(settings);
+        List<String> cameras = camerasOnPartitionsOfTheirOwn(2);
+        HttpServer server = serve(stream, cameras);
+        ExecutorService ingestThreads = Executors.newFixedThreadPool(2);
+        try (KafkaCluster cluster = KafkaCluster.connect(config, false);
+             SharedModels.Handle<VisionModel> model = DetectCommand.openModel(config);
+             KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.connection())) {
+            cluster.ensureTopics(config, KafkaCluster.visionTopics(config));
+            try (StreamsStage preprocess = TestPipeline.visionPreprocess(config, model.model(), cluster);
+                 StreamsStage vision = new StreamsStage(VisionTopology.STAGE, VisionTopology.build(config, model.model()),
+                         config.kafka(), cluster.connection())) {
+                preprocess.start(Duration.ofMinutes(1));
+                vision.start(Duration.ofMinutes(1));
+                VideoIngest ingest = IngestCommand.videoIngest(config, producer);
+                List<CompletableFuture<VideoIngest.Result>> publishing = new ArrayList<>();
+                String base = "http://127.0.0.1:" + server.getAddress().getPort() + "/";
+                for (String camera : cameras) {
+                    publishing.add(CompletableFuture.supplyAsync(() -> ingest.publish(camera, base + camera + ".ts"),
+                            ingestThreads));
+                }
+                // Each camera's stream is read whole at once; then its server is gone and ingest keeps trying it.
+                TestPipeline.readAll(config.topics().frames(), 2 * FRAMES, Duration.ofSeconds(60));
+                ingest.stop();
+                for (CompletableFuture<VideoIngest.Result> result : publishing) {
+                    assertThat(result.get(30, TimeUnit.SECONDS).frames()).isEqualTo(FRAMES);
+                }
+                List<ConsumerRecord<String, byte[]>> detections = TestPipeline.readUntil(config.topics().detections(),
+                        records -> records.stream().filter(r -> DetectionsJson.read(r.value()) instanceof DetectionsEnd)
+                                .count() == 2, Duration.ofSeconds(120));
+                assertThat(vision.failed()).isFalse();
+                Map<String, Integer> processed = new HashMap<>();
+                for (ConsumerRecord<String, byte[]> record : detections) {
+                    if (DetectionsJson.read(record.value()) instanceof FrameDetections frame) {
+                        processed.merge(frame.stream(), 1, Integer::sum);
+                    }
+                }
+                Outcome outcome = new Outcome(processed,
+                        (long) meters.find("sensorium.vision.frames.skipped").counters().stream()
+                                .mapToDouble(Counter::count).sum(),
+                        meters.get("sensorium.vision.lag").summary().max(),
+                        meters.get("sensorium.vision.batch.size").summary().max());
+                System.out.printf("live-frames %s: %s processed, %d skipped, lag at most %.2f s, batches of up to %.0f%n",
+                        policy, outcome.processed(), outcome.skipped(), outcome.maxLag(), outcome.maxBatch());
+                return outcome;
+            }
+        } finally {
+            Metrics.removeRegistry(meters);
+            server.stop(0);
+            ingestThreads.shutdownNow();
+        }
+    }
+
+    /** Camera ids whose records the default partitioner puts on partitions 0, 1, ... of {@code partitions}. */
+    private static List<String> camerasOnPartitionsOfTheirOwn(int partitions) {
+        String[] found = new String[partitions];
+        for (int i = 0; Arrays.asList(found).contains(null); i++) {
+            String camera = "cam" + i;
+            int partition = Utils.toPositive(Utils.murmur2(camera.getBytes(StandardCharsets.UTF_8))) % partitions;
+            if (found[partition] == null) {
+                found[partition] = camera;
+            }
+        }
+        return List.of(found);
+    }
+
+    /** Serves each camera's stream once, at its frame rate; later requests find no camera there. */
+    private static HttpServer serve(byte[] stream, List<String> cameras) throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        for (String camera : cameras) {
+            boolean[] served = {false};
+            server.createContext("/" + camera + ".ts", exchange -> {
+                boolean first;
+                synchronized (served) {
+                    first = !served[0];
+                    served[0] = true;
+                }
+                if (!first) {
+                    exchange.sendResponseHeaders(404, -1);
+                    exchange.close();
+                    return;
+                }
+                exchange.getResponseHeaders().set("Content-Type", "video/mp2t");
+                exchange.sendResponseHeaders(200, 0);
+                int chunk = stream.length / FRAMES + 1;
+                try (OutputStream out = exchange.getResponseBody()) {
+                    for (int offset = 0; offset < stream.length; offset += chunk) {
+                        out.write(stream, offset, Math.min(chunk, stream.length - offset));
+                        out.flush();
+                        Thread.sleep(1000 / FPS);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        server.start();
+        return server;
+    }
+}
