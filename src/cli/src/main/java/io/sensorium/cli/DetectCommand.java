@@ -116,11 +116,11 @@ final class DetectCommand implements Callable<Integer> {
                  KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.connection())) {
                 watcher.expect(streams.keySet());
                 VideoIngest ingest = IngestCommand.videoIngest(config, producer);
-                signal.onStop(ingest::stop);
-                return PipelineRun.run(watcher, List.of(preprocess, vision), failures -> streams.forEach((id, source) -> {
-                    VideoIngest.Result result = ingest.publish(id, source);
-                    result.problems().forEach(problem -> failures.failed(id, problem, result.streamClosed()));
-                }), value -> {
+                SourcePublishing.stopOnSignal(signal, ingest::stop, streams.values());
+                // Cameras are read at the same time, each on its thread: a live one has no end to wait for.
+                return PipelineRun.run(watcher, List.of(preprocess, vision), failures -> SourcePublishing.publishAll(
+                        ingest::publish, ingest::stop, streams, false, result -> result.problems().forEach(
+                                problem -> failures.failed(result.streamId(), problem, result.streamClosed()))), value -> {
                     // A stream's end is for the run to know when it is done; what a user reads are the detections.
                     if (!(value instanceof DetectionsEnd) && !(value instanceof EventsEnd)) {
                         System.out.println(JsonRecords.writeString(value));

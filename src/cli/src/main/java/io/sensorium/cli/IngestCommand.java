@@ -48,8 +48,8 @@ final class IngestCommand {
                  KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.connection())) {
                 cluster.ensureTopics(config, KafkaCluster.speechTopics(config));
                 AudioIngest ingest = audioIngest(config, producer, reading);
-                AudioPublishing.stopOnSignal(signal, ingest, streams.values());
-                AudioPublishing.publishAll(ingest, streams, reading.realtime(), result -> {
+                SourcePublishing.stopOnSignal(signal, ingest::stop, streams.values());
+                SourcePublishing.publishAll(ingest::publish, ingest::stop, streams, reading.realtime(), result -> {
                     if (!result.ok()) {
                         System.err.println("sensorium: " + result.source() + ": " + result.error());
                         failures.incrementAndGet();
@@ -82,22 +82,22 @@ final class IngestCommand {
             }
             SensoriumConfig config = options.load("vision.model");
             Map<String, String> streams = StreamIds.chosen(streamId, sources, StreamIds::forSources);
-            int failures = 0;
+            AtomicInteger failures = new AtomicInteger();
             try (StopOnSignal signal = new StopOnSignal();
                  KafkaCluster cluster = KafkaCluster.connect(config, false);
                  KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.connection())) {
                 cluster.ensureTopics(config, KafkaCluster.visionTopics(config));
                 VideoIngest ingest = videoIngest(config, producer);
-                signal.onStop(ingest::stop);
-                for (Map.Entry<String, String> stream : streams.entrySet()) {
-                    VideoIngest.Result result = ingest.publish(stream.getKey(), stream.getValue());
-                    result.problems().forEach(problem -> System.err.println("sensorium: " + stream.getKey() + ": " + problem));
+                SourcePublishing.stopOnSignal(signal, ingest::stop, streams.values());
+                SourcePublishing.publishAll(ingest::publish, ingest::stop, streams, false, result -> {
+                    result.problems().forEach(problem -> System.err.println("sensorium: " + result.streamId() + ": "
+                            + problem));
                     if (!result.ok()) {
-                        failures++;
+                        failures.incrementAndGet();
                     }
-                }
+                });
             }
-            return failures == 0 ? 0 : UserFacingError.FAILED;
+            return failures.get() == 0 ? 0 : UserFacingError.FAILED;
         }
     }
 

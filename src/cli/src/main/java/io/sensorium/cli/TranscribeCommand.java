@@ -146,9 +146,9 @@ final class TranscribeCommand implements Callable<Integer> {
                  KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.connection())) {
                 watcher.expect(streams.keySet());
                 AudioIngest ingest = IngestCommand.audioIngest(withBins, producer, reading);
-                AudioPublishing.stopOnSignal(signal, ingest, streams.values());
-                return PipelineRun.run(watcher, List.of(features, speech), failures -> AudioPublishing.publishAll(ingest,
-                        streams, reading.realtime(), result -> {
+                SourcePublishing.stopOnSignal(signal, ingest::stop, streams.values());
+                return PipelineRun.run(watcher, List.of(features, speech), failures -> SourcePublishing.publishAll(
+                        ingest::publish, ingest::stop, streams, reading.realtime(), result -> {
                             if (!result.ok()) {
                                 failures.failed(result.streamId(), result.error(), result.streamClosed());
                             }

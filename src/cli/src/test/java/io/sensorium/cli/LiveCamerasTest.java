@@ -73,6 +73,36 @@ class LiveCamerasTest {
         assertThat(all.maxBatch()).as("frames of both cameras in one model run").isEqualTo(2);
     }
 
+    @Test
+    void detectReadsItsLiveCamerasAtTheSameTime(@TempDir Path dir) throws Exception {
+        byte[] stream = Files.readAllBytes(VideoFiles.mpegTs(dir.resolve("camera.ts"), FRAMES / 2, FPS, 160, 120));
+        List<String> cameras = List.of("porch", "yard");
+        HttpServer server = serve(stream, cameras);
+        try {
+            Map<String, String> settings = TestPipeline.isolatedVisionSettings("detr-tiny-random");
+            settings.put("vision.live-frames", SensoriumConfig.Vision.ALL);
+            // Each camera is given up after its stream ends (the server has it once): that ends the run.
+            settings.put("live.reconnect-attempts", "1");
+            settings.put("live.reconnect-min-seconds", "0.05");
+            String base = "http://127.0.0.1:" + server.getAddress().getPort() + "/";
+            TestPipeline.CliRun run = TestPipeline.cli(List.of("detect"), settings,
+                    cameras.stream().map(camera -> base + camera + ".ts").toList());
+
+            Map<String, long[]> captured = new HashMap<>();
+            run.stdout().lines().map(line -> DetectionsJson.read(line.getBytes(StandardCharsets.UTF_8)))
+                    .filter(FrameDetections.class::isInstance).map(FrameDetections.class::cast)
+                    .forEach(frame -> captured.merge(frame.stream(), new long[] {frame.capturedAtMs(), frame.capturedAtMs()},
+                            (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])}));
+            assertThat(captured).as(run.stderr()).hasSize(2);
+            long[] first = captured.get(base + "porch.ts");
+            long[] second = captured.get(base + "yard.ts");
+            assertThat(Math.max(first[0], second[0])).as("both cameras read at the same time, not one after the other")
+                    .isLessThan(Math.min(first[1], second[1]));
+        } finally {
+            server.stop(0);
+        }
+    }
+
     private Outcome run(byte[] stream, String policy) throws Exception {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         Metrics.addRegistry(meters);
@@ -149,9 +179,11 @@ class LiveCamerasTest {
         return List.of(found);
     }
 
-    /** Serves each camera's stream once, at its frame rate; later requests find no camera there. */
+    /** Serves each camera's stream once, at its frame rate, all at once; later requests find no camera there. */
     private static HttpServer serve(byte[] stream, List<String> cameras) throws Exception {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        // A thread per connection: the cameras send at the same time.
+        server.setExecutor(Executors.newCachedThreadPool());
         for (String camera : cameras) {
             boolean[] served = {false};
             server.createContext("/" + camera + ".ts", exchange -> {

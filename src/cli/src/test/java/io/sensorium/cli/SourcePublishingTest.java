@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Sources published side by side: a live source does not wait for another to end, a stop ends them all with their
  * end markers, and no thread is left behind.
  */
-class AudioPublishingTest {
+class SourcePublishingTest {
     private static final SensoriumConfig.Audio AUDIO = new SensoriumConfig.Audio(1.0, AudioServer.RATE, 1_000_000, 80);
     private static final SensoriumConfig.Live LIVE = new SensoriumConfig.Live(0.05, 0.2, 0);
 
@@ -64,7 +64,7 @@ class AudioPublishingTest {
             })).toList();
             CompletableFuture<Void> publishing = CompletableFuture.runAsync(() -> {
                 try {
-                    AudioPublishing.publishAll(ingest, streams, false, results::add);
+                    SourcePublishing.publishAll(ingest::publish, ingest::stop, streams, false, results::add);
                 } catch (InterruptedException e) {
                     throw new IllegalStateException(e);
                 }
