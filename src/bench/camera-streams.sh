@@ -49,7 +49,7 @@ until [ -s "$work/port" ]; do
   sleep 1
 done
 base="http://127.0.0.1:$(cat "$work/port")/"
-head -1 "$work/cameras.log"
+grep "^serving" "$work/cameras.log"
 echo "$(nproc) cores; each row: ${seconds} s measured after ${warmup} s; cameras at ${fps} fps, 640x480"
 
 row() {  # LABEL COMMAND...
