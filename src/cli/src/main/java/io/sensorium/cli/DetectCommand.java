@@ -14,6 +14,7 @@ import io.sensorium.processors.vision.VisionPreprocessTopology;
 import io.sensorium.processors.vision.VisionTopology;
 import io.sensorium.processors.vision.model.VisionModel;
 import io.sensorium.processors.vision.model.VisionModels;
+import io.sensorium.view.LiveView;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -51,6 +52,9 @@ final class DetectCommand implements Callable<Integer> {
     @Option(names = "--events", description = "Print the tracked objects' events (new, update, end, zones entered"
             + " and left) instead of each frame's detections (object detection models).")
     boolean events;
+
+    @Mixin
+    ViewOption view;
 
     @Option(names = "--snapshots", paramLabel = "DIR", description = "Write each tracked object's best frame, its box"
             + " drawn, to DIR as CAMERA-TRACK-LABEL.jpg when its track ends (object detection models).")
@@ -113,12 +117,13 @@ final class DetectCommand implements Callable<Integer> {
                                  config.topics().deadLetters(), DetectionsJson::read, DetectionsEnd.class);
                  SnapshotFiles files = snapshots == null ? null
                          : new SnapshotFiles(cluster.connection(), config.topics().snapshots(), snapshots);
-                 KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.connection())) {
+                 KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.connection());
+                 LiveView live = view.open(config, cluster)) {
                 watcher.expect(streams.keySet());
                 VideoIngest ingest = IngestCommand.videoIngest(config, producer);
                 SourcePublishing.stopOnSignal(signal, ingest::stop, streams.values());
                 // Cameras are read at the same time, each on its thread: a live one has no end to wait for.
-                return PipelineRun.run(watcher, List.of(preprocess, vision), failures -> SourcePublishing.publishAll(
+                int exit = PipelineRun.run(watcher, List.of(preprocess, vision), failures -> SourcePublishing.publishAll(
                         ingest::publish, ingest::stop, streams, false, result -> result.problems().forEach(
                                 problem -> failures.failed(result.streamId(), problem, result.streamClosed()))), value -> {
                     // A stream's end is for the run to know when it is done; what a user reads are the detections.
@@ -127,6 +132,7 @@ final class DetectCommand implements Callable<Integer> {
                         System.out.flush();
                     }
                 });
+                return ViewOption.holdAfterRun(exit, live, signal);
             }
         }
     }

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sensorium", mixinStandardHelpOptions = true, version = "sensorium 0.1.0",
         description = "Streaming speech and vision pipeline over Apache Kafka.",
         subcommands = {TranscribeCommand.class, DetectCommand.class, IngestCommand.class, ProcessCommand.class,
-                ReprocessCommand.class, TailCommand.class, StatusCommand.class, ModelsCommand.class, BrokerCommand.class})
+                ReprocessCommand.class, TailCommand.class, StatusCommand.class, ViewCommand.class, ModelsCommand.class, BrokerCommand.class})
 public final class Sensorium {
     public static void main(String[] args) {
         System.exit(run(args));

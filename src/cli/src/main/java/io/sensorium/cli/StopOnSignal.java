@@ -65,6 +65,14 @@ final class StopOnSignal implements AutoCloseable {
         stopEndsRun = true;
     }
 
+    /** Blocks until a stop comes, for a command that serves until it is stopped: its own exit code stands. */
+    void awaitStop() throws InterruptedException {
+        CountDownLatch stopped = new CountDownLatch(1);
+        stopEndsRun();
+        onStop(stopped::countDown);
+        stopped.await();
+    }
+
     private void onSignal(Signal signal) {
         if (received != null) {
             exitNow(signal);

@@ -14,6 +14,7 @@ import io.sensorium.ingest.audio.AudioIngest;
 import io.sensorium.processors.features.FeatureTopology;
 import io.sensorium.processors.speech.SpeechEngine;
 import io.sensorium.processors.speech.SpeechTopology;
+import io.sensorium.view.LiveView;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,6 +76,9 @@ final class TranscribeCommand implements Callable<Integer> {
 
     @Mixin
     DecodingOptions decoding;
+
+    @Mixin
+    ViewOption view;
 
     private final CaptionLine captions = new CaptionLine(System.console() != null);
 
@@ -143,16 +147,18 @@ final class TranscribeCommand implements Callable<Integer> {
                          config.kafka(), cluster.connection());
                  OutputWatcher watcher = new OutputWatcher(cluster.connection(), config.topics().transcripts(),
                          config.topics().deadLetters(), TranscriptJson::read, TranscriptEnd.class);
-                 KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.connection())) {
+                 KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.connection());
+                 LiveView live = view.open(config, cluster)) {
                 watcher.expect(streams.keySet());
                 AudioIngest ingest = IngestCommand.audioIngest(withBins, producer, reading);
                 SourcePublishing.stopOnSignal(signal, ingest::stop, streams.values());
-                return PipelineRun.run(watcher, List.of(features, speech), failures -> SourcePublishing.publishAll(
+                int exit = PipelineRun.run(watcher, List.of(features, speech), failures -> SourcePublishing.publishAll(
                         ingest::publish, ingest::stop, streams, reading.realtime(), result -> {
                             if (!result.ok()) {
                                 failures.failed(result.streamId(), result.error(), result.streamClosed());
                             }
                         }), value -> print(value, files));
+                return ViewOption.holdAfterRun(exit, live, signal);
             }
         }
     }

@@ -14,12 +14,12 @@ import java.util.Map;
  * command-line flags. Key names are those of the YAML file (kebab-case), e.g. {@code kafka.bootstrap-servers}.
  */
 public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech speech, Video video, Vision vision,
-                              Live live, Metrics metrics) {
+                              Live live, Metrics metrics, View view) {
 
     /** The same configuration with the mel bins a model needs, so features and model cannot disagree. */
     public SensoriumConfig withMelBins(int melBins) {
         return new SensoriumConfig(kafka, topics,
-                new Audio(audio.chunkSeconds(), audio.sampleRate(), audio.maxRecordBytes(), melBins), speech, video, vision, live, metrics);
+                new Audio(audio.chunkSeconds(), audio.sampleRate(), audio.maxRecordBytes(), melBins), speech, video, vision, live, metrics, view);
     }
 
     /** Most stream threads a one-shot run starts per stage on its own choice: each holds a transactional producer. */
@@ -44,7 +44,7 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
             return this;
         }
         return new SensoriumConfig(kafka.withStreamThreads(Math.max(1, threads)), topics, audio, speech, video, vision,
-                live, metrics);
+                live, metrics, view);
     }
 
     /** Where {@code kafka.state-dir} is empty, {@code dir}: a long-running stage's state, kept across restarts. */
@@ -52,28 +52,29 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
         if (kafka.stateDir() != null && !kafka.stateDir().isBlank()) {
             return this;
         }
-        return new SensoriumConfig(kafka.withStateDir(dir), topics, audio, speech, video, vision, live, metrics);
+        return new SensoriumConfig(kafka.withStateDir(dir), topics, audio, speech, video, vision, live, metrics, view);
     }
 
     /** The same configuration with the speech stage's VAD gate {@code on} or off. */
     public SensoriumConfig withVad(boolean on) {
-        return new SensoriumConfig(kafka, topics, audio, speech.withVad(on), video, vision, live, metrics);
+        return new SensoriumConfig(kafka, topics, audio, speech.withVad(on), video, vision, live, metrics, view);
     }
 
     /** The same configuration with metrics and health served on {@code port}. */
     public SensoriumConfig withMetricsPort(int port) {
-        return new SensoriumConfig(kafka, topics, audio, speech, video, vision, live, new Metrics(metrics.host(), port));
+        return new SensoriumConfig(kafka, topics, audio, speech, video, vision, live, new Metrics(metrics.host(), port),
+                view);
     }
 
     /** The same configuration with the speech stage's language, task, beam size and word times (null: as configured). */
     public SensoriumConfig withDecoding(String language, String task, Integer beamSize, Boolean wordTimestamps) {
         return new SensoriumConfig(kafka, topics, audio, speech.withDecoding(language, task, beamSize, wordTimestamps),
-                video, vision, live, metrics);
+                video, vision, live, metrics, view);
     }
 
     /** The same configuration with the speech stage's live mode {@code on} or off. */
     public SensoriumConfig withLiveSpeech(boolean on) {
-        return new SensoriumConfig(kafka, topics, audio, speech.withLive(on), video, vision, live, metrics);
+        return new SensoriumConfig(kafka, topics, audio, speech.withLive(on), video, vision, live, metrics, view);
     }
 
     /**
@@ -456,6 +457,27 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
                         + reconnectAttempts, "live.reconnect-attempts");
             }
         }
+    }
+
+    /**
+     * Where the live view ({@code sensorium view}, {@code --view}) serves its page.
+     *
+     * @param host the address to listen on: loopback by default, 0.0.0.0 for other machines to reach it
+     * @param port the port
+     */
+    public record View(String host, int port) {
+        public View {
+            if (port < 0 || port > 65535) {
+                throw new ConfigException("view.port must be a port, 1 to 65535 (0: any free one), not " + port,
+                        "view.port");
+            }
+        }
+    }
+
+    /** The same configuration with the live view at {@code host} (null: as configured) and {@code port}. */
+    public SensoriumConfig withView(String host, Integer port) {
+        return new SensoriumConfig(kafka, topics, audio, speech, video, vision, live, metrics,
+                new View(host == null ? view.host() : host, port == null ? view.port() : port));
     }
 
     /**
