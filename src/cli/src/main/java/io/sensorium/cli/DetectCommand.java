@@ -118,7 +118,7 @@ final class DetectCommand implements Callable<Integer> {
                  SnapshotFiles files = snapshots == null ? null
                          : new SnapshotFiles(cluster.connection(), config.topics().snapshots(), snapshots);
                  KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.connection());
-                 LiveView live = view.open(config, cluster)) {
+                 LiveView liveView = view.open(config, cluster)) {
                 watcher.expect(streams.keySet());
                 VideoIngest ingest = IngestCommand.videoIngest(config, producer);
                 SourcePublishing.stopOnSignal(signal, ingest::stop, streams.values());
@@ -132,7 +132,7 @@ final class DetectCommand implements Callable<Integer> {
                         System.out.flush();
                     }
                 });
-                return ViewOption.holdAfterRun(exit, live, signal);
+                return ViewOption.holdAfterRun(exit, liveView, signal);
             }
         }
     }

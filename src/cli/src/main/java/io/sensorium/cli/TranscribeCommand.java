@@ -148,7 +148,7 @@ final class TranscribeCommand implements Callable<Integer> {
                  OutputWatcher watcher = new OutputWatcher(cluster.connection(), config.topics().transcripts(),
                          config.topics().deadLetters(), TranscriptJson::read, TranscriptEnd.class);
                  KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.connection());
-                 LiveView live = view.open(config, cluster)) {
+                 LiveView liveView = view.open(config, cluster)) {
                 watcher.expect(streams.keySet());
                 AudioIngest ingest = IngestCommand.audioIngest(withBins, producer, reading);
                 SourcePublishing.stopOnSignal(signal, ingest::stop, streams.values());
@@ -158,7 +158,7 @@ final class TranscribeCommand implements Callable<Integer> {
                                 failures.failed(result.streamId(), result.error(), result.streamClosed());
                             }
                         }), value -> print(value, files));
-                return ViewOption.holdAfterRun(exit, live, signal);
+                return ViewOption.holdAfterRun(exit, liveView, signal);
             }
         }
     }

@@ -28,7 +28,7 @@ final class ViewCommand implements Callable<Integer> {
         try (StopOnSignal signal = new StopOnSignal()) {
             SensoriumConfig config = options.load().withView(host, port);
             try (KafkaCluster cluster = KafkaCluster.connect(config, false);
-                 LiveView view = LiveView.start(config, cluster.connection())) {
+                 LiveView view = ViewOption.start(config, cluster)) {
                 System.err.println("sensorium: live view at " + view.url() + " (Ctrl-C stops it)");
                 signal.awaitStop();
                 return 0;

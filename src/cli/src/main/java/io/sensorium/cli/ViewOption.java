@@ -15,13 +15,22 @@ final class ViewOption {
     boolean view;
 
     /** @return the view, serving; null without {@code --view} */
-    LiveView open(SensoriumConfig config, KafkaCluster cluster) throws IOException {
+    LiveView open(SensoriumConfig config, KafkaCluster cluster) {
         if (!view) {
             return null;
         }
-        LiveView live = LiveView.start(config, cluster.connection());
+        LiveView live = start(config, cluster);
         System.err.println("sensorium: live view at " + live.url());
         return live;
+    }
+
+    /** The view of {@code cluster}'s topics, serving; a port it cannot have is the user's to change. */
+    static LiveView start(SensoriumConfig config, KafkaCluster cluster) {
+        try {
+            return LiveView.start(config, cluster.connection());
+        } catch (IOException e) {
+            throw new UserFacingError(e.getMessage(), UserFacingError.USAGE);
+        }
     }
 
     /** @return the run's exit code, once a stop has come where the view is open */

@@ -153,17 +153,19 @@ class LiveViewBrowserTest {
             try {
                 browser.get(view.url());
                 caption(producer, config, "meeting", 0, 0.0, 2.5, "Good morning, everyone.");
+                caption(producer, config, "meeting", 1, 2.6, 6.1, "The porch camera sees a cat again.");
                 camera(producer, config);
                 awaitText(".caption[data-stream='meeting'] .finals", "Good morning, everyone.");
                 new WebDriverWait(browser, Duration.ofSeconds(30)).until(page -> js(
                         "const c = window.sensoriumView.cameras.get('porch'); return c != null && c.drawn != null;"));
+                awaitText("#streams tr[data-stream='porch']", "live");
                 screenshot("live-view.png");
                 js("window.notReloaded = true; return 0;");
             } finally {
                 view.close();
             }
             try (LiveView restarted = LiveView.start(config, TestKafka.connection())) {
-                caption(producer, config, "meeting", 1, 2.5, 5.0, "Let us begin with the cameras.");
+                caption(producer, config, "meeting", 2, 9.0, 11.0, "Let us begin with the cameras.");
                 awaitText(".caption[data-stream='meeting'] .finals", "Let us begin with the cameras.");
                 assertThat(js("return window.notReloaded === true;")).as("the same page, not reloaded").isEqualTo(true);
             }
@@ -200,9 +202,8 @@ class LiveViewBrowserTest {
 
     private static String finalText() {
         List<String> lines = new ArrayList<>();
-        for (WebElement line : browser.findElements(By.cssSelector(".caption .finals .final"))) {
-            // Each final line starts with its times, which are not words of the speech.
-            lines.add(line.getText().replaceFirst("^\\S+–\\S+\\s*", ""));
+        for (WebElement line : browser.findElements(By.cssSelector(".caption .finals .final .text"))) {
+            lines.add(line.getText());
         }
         return String.join(" ", lines);
     }

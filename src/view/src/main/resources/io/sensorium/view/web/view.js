@@ -40,18 +40,26 @@ function caption(stream) {
     const partial = element("p", "partial");
     box.append(finals, partial);
     captionsEl.append(box);
-    entry = { finals, partial };
+    entry = { finals, partial, paragraph: null, lastEnd: 0 };
     captions.set(stream, entry);
   }
   return entry;
 }
 
+// Finals flow as text; a pause of PARAGRAPH_PAUSE seconds or more starts a paragraph, led by its time.
+const PARAGRAPH_PAUSE = 1.5;
+
 function addFinal(entry, record) {
-  const line = element("p", "final");
-  line.append(element("span", "time", `${clock(record.start)}–${clock(record.end)}`),
-    document.createTextNode(record.text.trim()));
   const atBottom = entry.finals.scrollHeight - entry.finals.scrollTop - entry.finals.clientHeight < 8;
-  entry.finals.append(line);
+  if (!entry.paragraph || record.start - entry.lastEnd >= PARAGRAPH_PAUSE) {
+    entry.paragraph = element("p", "final");
+    entry.paragraph.append(element("span", "time", clock(record.start)));
+    entry.finals.append(entry.paragraph);
+  }
+  const text = element("span", "text", record.text.trim());
+  text.title = `${clock(record.start)}–${clock(record.end)}`;
+  entry.paragraph.append(text, document.createTextNode(" "));
+  entry.lastEnd = record.end;
   if (atBottom) entry.finals.scrollTop = entry.finals.scrollHeight;
 }
 
