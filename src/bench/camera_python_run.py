@@ -15,21 +15,17 @@ import time
 
 import cv2
 import numpy as np
-import onnxruntime as ort
 import supervision as sv
 from PIL import Image
 from transformers import AutoImageProcessor
+
+from onnx_vision import Graph
 
 model_dir, base_url = sys.argv[1], sys.argv[2]
 cameras, fps = int(sys.argv[3]), int(sys.argv[4])
 warmup, seconds = float(sys.argv[5]), float(sys.argv[6])
 
-options = ort.SessionOptions()
-options.intra_op_num_threads = 2
-options.inter_op_num_threads = 1
-session = ort.InferenceSession(f"{model_dir}/onnx/model.onnx", options, providers=["CPUExecutionProvider"])
-inputs = {i.name for i in session.get_inputs()}
-detector = "pred_boxes" in {o.name for o in session.get_outputs()}
+graph = Graph(model_dir, 2)
 processor = AutoImageProcessor.from_pretrained(model_dir, use_fast=False)
 
 
@@ -59,19 +55,13 @@ class Camera:
 
 def detect(camera, frame):
     image = Image.fromarray(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
-    features = processor(image, return_tensors="np")
-    feeds = {"pixel_values": features["pixel_values"].astype(np.float32)}
-    if "pixel_mask" in inputs:
-        feeds["pixel_mask"] = features["pixel_mask"].astype(np.int64)
-    outputs = session.run(["logits", "pred_boxes"] if detector else ["logits"], feeds)
-    probs = np.exp(outputs[0] - outputs[0].max(-1, keepdims=True))
-    probs /= probs.sum(-1, keepdims=True)
-    if not detector:
-        return np.argsort(-probs[0])[:5]
+    probs, predicted = graph.run(processor(image, return_tensors="np"))
+    if predicted is None:
+        return np.argsort(-probs)[:5]
     # transformers' post_process_object_detection, in numpy: the best real class, boxes to the frame's pixels.
-    scores, labels = probs[0, :, :-1].max(-1), probs[0, :, :-1].argmax(-1)
+    scores, labels = probs[:, :-1].max(-1), probs[:, :-1].argmax(-1)
     keep = scores > 0.1
-    cx, cy, w, h = outputs[1][0][keep].T
+    cx, cy, w, h = predicted[keep].T
     height, width = frame.shape[:2]
     boxes = np.stack([(cx - w / 2) * width, (cy - h / 2) * height, (cx + w / 2) * width, (cy + h / 2) * height], -1)
     detections = sv.Detections(xyxy=boxes.reshape(-1, 4), confidence=scores[keep], class_id=labels[keep])

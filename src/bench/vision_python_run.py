@@ -9,6 +9,7 @@ import time
 
 import numpy as np
 import onnxruntime as ort
+from onnx_vision import Graph
 from PIL import Image
 from transformers import AutoImageProcessor
 
@@ -17,12 +18,7 @@ seconds = float(sys.argv[3]) if len(sys.argv) > 3 else 10.0
 threads = int(sys.argv[4]) if len(sys.argv) > 4 else 2
 frames = [p.read_bytes() for p in sorted(frames_dir.glob("*.jpg"))]
 
-options = ort.SessionOptions()
-options.intra_op_num_threads = threads
-options.inter_op_num_threads = 1
-session = ort.InferenceSession(str(model_dir / "onnx/model.onnx"), options, providers=["CPUExecutionProvider"])
-inputs = {i.name for i in session.get_inputs()}
-detector = "pred_boxes" in {o.name for o in session.get_outputs()}
+graph = Graph(model_dir, threads)
 
 
 def decode(jpeg):
@@ -52,17 +48,10 @@ for backend, use_fast in (("pil", False), ("torchvision", True)):
         return processor(decode(jpeg), return_tensors="np")
 
     def full(jpeg):
-        features = preprocess(jpeg)
-        feeds = {"pixel_values": features["pixel_values"].astype(np.float32)}
-        if "pixel_mask" in inputs:
-            feeds["pixel_mask"] = features["pixel_mask"].astype(np.int64)
-        outputs = session.run(["logits", "pred_boxes"] if detector else ["logits"], feeds)
-        probs = np.exp(outputs[0] - outputs[0].max(-1, keepdims=True))
-        probs /= probs.sum(-1, keepdims=True)
-        if not detector:
-            return np.argsort(-probs[0])[:5]
-        keep = probs[0, :, :-1].max(-1) > 0.5
-        return outputs[1][0][keep]
+        probs, boxes = graph.run(preprocess(jpeg))
+        if boxes is None:
+            return np.argsort(-probs)[:5]
+        return boxes[probs[:, :-1].max(-1) > 0.5]
 
     print(f"python[{backend}] preprocess            {rate(preprocess):8.1f} frames/s  ({type(processor).__name__})")
     print(f"python[{backend}] preprocess+model+post {rate(full):8.1f} frames/s  (onnxruntime {ort.__version__}, {threads} threads)")
