@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -99,10 +100,16 @@ public final class VideoIngest {
         String error = isLive ? run.live() : run.file();
         boolean close = error == null || run.sequence > 0;
         if (close) {
-            run.last = send(ImageFrame.end(streamId, run.sequence), source);
+            run.last = send(ImageFrame.end(streamId, run.sequence), source, run.refused);
         }
         producer.flush();
         IngestRecords.await(run.last, streamId);
+        if (run.refused.get() != null && error == null) {
+            // A frame Kafka refused (its limits, a send that timed out) is lost to the stream: said, not dropped.
+            error = "Kafka refused frames of this stream: " + run.refused.get().getMessage();
+            IngestRecords.deadLetter(producer, deadLetterTopic, STAGE, streamId, source, run.refused.get());
+            producer.flush();
+        }
         LOG.info("{} as stream '{}': {} frames, {} skipped{}{}", source, streamId, run.sequence, run.skipped.size(),
                 isLive ? ", " + run.connections + " connections in " + run.attempts + " attempts" : "",
                 error == null ? "" : "; " + error);
@@ -121,6 +128,8 @@ public final class VideoIngest {
         long timeOffset;
         long lastTimestamp = -1;
         Future<RecordMetadata> last;
+        /** The first send of this stream Kafka refused, if any. */
+        final AtomicReference<Exception> refused = new AtomicReference<>();
 
         Publication(String streamId, String source) {
             this.streamId = streamId;
@@ -192,7 +201,7 @@ public final class VideoIngest {
                     deadLetter(e);
                     continue;
                 }
-                last = send(published, source);
+                last = send(published, source, refused);
                 sequence++;
                 lastTimestamp = published.timestampMicros();
             }
@@ -209,7 +218,7 @@ public final class VideoIngest {
         }
     }
 
-    private Future<RecordMetadata> send(ImageFrame frame, String source) {
+    private Future<RecordMetadata> send(ImageFrame frame, String source, AtomicReference<Exception> refused) {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, null, System.currentTimeMillis(),
                 frame.streamId(), frame.jpeg());
         serde.writeHeaders(frame, record.headers());
@@ -217,6 +226,10 @@ public final class VideoIngest {
         if (InputPaths.isUrl(source)) {
             RecordHeaders.put(record.headers(), RecordHeaders.LIVE, true);
         }
-        return producer.send(record);
+        return producer.send(record, (metadata, e) -> {
+            if (e != null) {
+                refused.compareAndSet(null, e);
+            }
+        });
     }
 }
