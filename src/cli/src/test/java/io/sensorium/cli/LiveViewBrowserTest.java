@@ -147,11 +147,7 @@ class LiveViewBrowserTest {
 
     @Test
     void anOpenPageShowsNewCaptionsAfterTheServerRestartsWithoutAReload() throws Exception {
-        Map<String, String> settings = TestPipeline.isolatedVisionSettings("detr-tiny-random");
-        settings.put("view.port", Integer.toString(TestPipeline.freePort()));
-        SensoriumConfig config = TestPipeline.config(settings);
-        TopicAdmin.ensureTopics(TestKafka.connection(), KafkaCluster.visionTopics(config), 1, (short) -1, Map.of());
-        TopicAdmin.ensureTopics(TestKafka.connection(), KafkaCluster.speechTopics(config), 1, (short) -1, Map.of());
+        SensoriumConfig config = viewedTopics();
         try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(TestKafka.connection())) {
             LiveView view = LiveView.start(config, TestKafka.connection());
             try {
@@ -179,11 +175,7 @@ class LiveViewBrowserTest {
 
     @Test
     void sixteenCamerasAndSixteenCaptionStreamsAtOnceKeepThePageResponsive() throws Exception {
-        Map<String, String> settings = TestPipeline.isolatedVisionSettings("detr-tiny-random");
-        settings.put("view.port", Integer.toString(TestPipeline.freePort()));
-        SensoriumConfig config = TestPipeline.config(settings);
-        TopicAdmin.ensureTopics(TestKafka.connection(), KafkaCluster.visionTopics(config), 1, (short) -1, Map.of());
-        TopicAdmin.ensureTopics(TestKafka.connection(), KafkaCluster.speechTopics(config), 1, (short) -1, Map.of());
+        SensoriumConfig config = viewedTopics();
         int streams = 16;
         int fps = 10;
         int seconds = 10;
@@ -222,6 +214,16 @@ class LiveViewBrowserTest {
             assertThat(max).as("most ms the page's timer was late").isLessThan(500);
             screenshot("live-view-16.png");
         }
+    }
+
+    /** Topics of their own on the test broker, speech and vision, and a free port for the view. */
+    private static SensoriumConfig viewedTopics() throws IOException {
+        Map<String, String> settings = TestPipeline.isolatedVisionSettings("detr-tiny-random");
+        settings.put("view.port", Integer.toString(TestPipeline.freePort()));
+        SensoriumConfig config = TestPipeline.config(settings);
+        TopicAdmin.ensureTopics(TestKafka.connection(), KafkaCluster.visionTopics(config), 1, (short) -1, Map.of());
+        TopicAdmin.ensureTopics(TestKafka.connection(), KafkaCluster.speechTopics(config), 1, (short) -1, Map.of());
+        return config;
     }
 
     private static void partial(KafkaProducer<String, byte[]> producer, SensoriumConfig config, String stream,
