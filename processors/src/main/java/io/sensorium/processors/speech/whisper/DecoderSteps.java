@@ -55,28 +55,31 @@ interface DecoderSteps extends AutoCloseable {
                 new long[] {sequences.length, to - from});
     }
 
-    private static float[][] lastRows(OrtSession.Result result) {
-        long[] shape = logits(result).getInfo().getShape();
-        float[][] rows = new float[(int) shape[0]][];
-        for (int item = 0; item < rows.length; item++) {
-            rows[item] = row(result, item, (int) shape[1] - 1);
+    /**
+     * The logits of one run, copied out of ONNX Runtime once: each read of an output tensor copies all of it, and the
+     * first step's logits of a batch are tens of megabytes (every prompt position over the whole vocabulary).
+     */
+    record Logits(FloatBuffer all, int batch, int positions, int vocab) {
+        static Logits of(OrtSession.Result result) {
+            OnnxTensor logits = (OnnxTensor) result.get("logits").orElseThrow();
+            long[] shape = logits.getInfo().getShape();
+            return new Logits(logits.getFloatBuffer(), (int) shape[0], (int) shape[1], (int) shape[2]);
         }
-        return rows;
-    }
 
-    private static float[] row(OrtSession.Result result, int item, int position) {
-        OnnxTensor logits = logits(result);
-        long[] shape = logits.getInfo().getShape();
-        int vocab = (int) shape[2];
-        FloatBuffer all = logits.getFloatBuffer();
-        float[] row = new float[vocab];
-        all.position((item * (int) shape[1] + position) * vocab);
-        all.get(row);
-        return row;
-    }
+        float[] row(int item, int position) {
+            float[] row = new float[vocab];
+            all.get((item * positions + position) * vocab, row);
+            return row;
+        }
 
-    private static OnnxTensor logits(OrtSession.Result result) {
-        return (OnnxTensor) result.get("logits").orElseThrow();
+        /** Each sequence's scores at its last position. */
+        float[][] lastRows() {
+            float[][] rows = new float[batch][];
+            for (int item = 0; item < batch; item++) {
+                rows[item] = row(item, positions - 1);
+            }
+            return rows;
+        }
     }
 
     /**
@@ -126,15 +129,16 @@ interface DecoderSteps extends AutoCloseable {
             try (OnnxTensor ids = ids(sequences, 0, length);
                  OrtSession.Result result = model.decoderSession().run(
                          wholeSequenceInputs(model, ids, encoded, emptyPast))) {
+                Logits logits = Logits.of(result);
                 if (firstStep == null) {
                     firstStep = new float[sequences.length][length][];
                     for (int item = 0; item < sequences.length; item++) {
                         for (int position = 0; position < length; position++) {
-                            firstStep[item][position] = row(result, item, position);
+                            firstStep[item][position] = logits.row(item, position);
                         }
                     }
                 }
-                return lastRows(result);
+                return logits.lastRows();
             }
         }
 
@@ -161,6 +165,7 @@ interface DecoderSteps extends AutoCloseable {
         private final Map<String, OnnxTensor> firstStepExtras = new HashMap<>();
         /** The first step's result: it holds the cross-attention keys/values every later step reuses. */
         private OrtSession.Result first;
+        private Logits firstLogits;
         private OrtSession.Result previous;
         /** The self-attention keys/values the next step takes, by input name: the last result's, or reordered. */
         private final Map<String, OnnxTensor> past = new HashMap<>();
@@ -182,7 +187,8 @@ interface DecoderSteps extends AutoCloseable {
                 }
                 fed = length;
                 took(first);
-                return lastRows(first);
+                firstLogits = Logits.of(first);
+                return firstLogits.lastRows();
             }
             Map<String, OnnxTensor> inputs = new HashMap<>(past);
             try (OnnxTensor ids = ids(sequences, fed, length)) {
@@ -208,7 +214,7 @@ interface DecoderSteps extends AutoCloseable {
                 previous = result;
                 fed = length;
                 took(result);
-                return lastRows(result);
+                return Logits.of(result).lastRows();
             }
         }
 
@@ -255,7 +261,7 @@ interface DecoderSteps extends AutoCloseable {
 
         @Override
         public float[] firstStepRow(int row, int position) {
-            return row(first, row, position);
+            return firstLogits.row(row, position);
         }
 
         private OnnxTensor tensor(OrtSession.Result result, String name) {
