@@ -20,8 +20,9 @@ import tempfile
 import onnx
 
 # What a conversion gives, counted up when it gives more; written to DEST/sensorium-convert.json, so that `models pull`
-# converts again a model an earlier version converted. 2: the decoder's alignment heads' attention (word times).
-CONVERTER_VERSION = 2
+# converts again a model an earlier version converted. 2: the decoder's alignment heads' attention (word times);
+# 3: the first step's logits_from (logits of the positions wanted only).
+CONVERTER_VERSION = 3
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import checkpoints  # noqa: E402

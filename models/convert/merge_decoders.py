@@ -12,6 +12,8 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
+import onnx_graphs
+
 
 def branch(model: onnx.ModelProto, prefix: str, outer: set, shared: dict, renamed_inits: dict):
     graph = model.graph
@@ -50,7 +52,9 @@ def main(onnx_dir: str, out_file: str) -> None:
     past_inputs = [i for i in with_past.graph.input if i.name.startswith("past_key_values.")]
     ids = next(i for i in no_past.graph.input if i.name == "input_ids")
     encoder_states = next(i for i in no_past.graph.input if i.name == "encoder_hidden_states")
-    outer = {"input_ids", "encoder_hidden_states", "use_cache_branch", *[i.name for i in past_inputs]}
+    # The first step's logits_from (see onnx_graphs), where it has one: the cache branch does not read it.
+    logits_from = [i for i in no_past.graph.input if i.name == onnx_graphs.LOGITS_FROM]
+    outer = {"input_ids", "encoder_hidden_states", "use_cache_branch", *[i.name for i in past_inputs + logits_from]}
     shared, initializers = {}, {}
     first_nodes, first_out = branch(no_past, "first/", outer, shared, initializers)
     cached_nodes, cached_out = branch(with_past, "cached/", outer, shared, initializers)
@@ -71,7 +75,7 @@ def main(onnx_dir: str, out_file: str) -> None:
     use_cache = helper.make_tensor_value_info("use_cache_branch", TensorProto.BOOL, [1])
     if_node = helper.make_node("If", ["use_cache_branch"], output_names, name="optimum::if",
                                then_branch=then_graph, else_branch=else_graph)
-    graph = helper.make_graph([if_node], "whisper_decoder_merged", [ids, encoder_states, *past_inputs, use_cache],
+    graph = helper.make_graph([if_node], "whisper_decoder_merged", [ids, encoder_states, *past_inputs, use_cache, *logits_from],
                               list(no_past.graph.output), initializer=list(initializers.values()))
     merged = helper.make_model(graph, opset_imports=list(no_past.opset_import), ir_version=no_past.ir_version)
     onnx.checker.check_model(merged)

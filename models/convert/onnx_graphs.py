@@ -9,6 +9,8 @@ OPSET = 17
 NEG = float(np.finfo(np.float32).min)
 # Tells the runtime that the encoder takes any even number of frames up to 3000, not only 3000.
 SHORT_INPUT_PROPERTY = "sensorium.encoder.short-input"
+# The first-step decoder's input: the first position whose logits it gives (0: all).
+LOGITS_FROM = "logits_from"
 
 
 class Graph:
@@ -127,6 +129,10 @@ def decoder(weights: dict, dims: dict, with_past: bool, untied_projection=False,
     inputs = [tensor("input_ids", TensorProto.INT64, ["batch_size", "decoder_sequence_length"])]
     if not with_past:
         inputs.append(tensor("encoder_hidden_states", TensorProto.FLOAT, ["batch_size", "encoder_sequence_length", d]))
+        # A first step needs the scores of its last position (and of <|startoftranscript|>, for no_speech_prob), not
+        # those of the previous text before them: up to 224 positions over the whole vocabulary, each as much work as
+        # a cached step. (Not an optional input with a default: ONNX Runtime's Java API does not take those.)
+        inputs.append(tensor(LOGITS_FROM, TensorProto.INT64, [1]))
     else:
         for i in range(layers):
             for part in ("decoder.key", "decoder.value", "encoder.key", "encoder.value"):
@@ -147,7 +153,7 @@ def decoder(weights: dict, dims: dict, with_past: bool, untied_projection=False,
                                              g.const("one", np.array(1, np.int64))]), g.ints(0)])
     mask = g.op("Where", [g.op("Greater", [cols, rows]), g.scalar(NEG), g.scalar(0.0)])
 
-    outputs = [tensor("logits", TensorProto.FLOAT, ["batch_size", "decoder_sequence_length", dims["vocab_size"]])]
+    outputs = [tensor("logits", TensorProto.FLOAT, ["batch_size", "logits_positions", dims["vocab_size"]])]
     presents = []
     for i in range(layers):
         p = f"decoder.layers.{i}"
@@ -173,6 +179,8 @@ def decoder(weights: dict, dims: dict, with_past: bool, untied_projection=False,
         y = g.layer_norm(x, f"{p}.final_layer_norm")
         x = g.op("Add", [x, g.linear(g.gelu(g.linear(y, f"{p}.fc1")), f"{p}.fc2")])
     x = g.layer_norm(x, "decoder.layer_norm")
+    if not with_past:
+        x = g.op("Slice", [x, LOGITS_FROM, g.ints(np.iinfo(np.int64).max), g.ints(1)])
     # Tied output projection: one stored copy of the embedding, transposed by a node that ONNX Runtime folds at load.
     # Untied (a transposed copy of its own) when the graph is to be quantised: dynamic quantisation only takes MatMul
     # weights that are initialisers, and this product over the whole vocabulary is most of a decoding step.

@@ -1,7 +1,10 @@
 package io.sensorium.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sensorium.processors.speech.whisper.WhisperDecoder;
@@ -72,6 +75,41 @@ class ConvertedModelParityTest {
                     assertThat(tokens).as(c.toString()).containsExactly(expected);
                 }
             }
+            firstStepGivesTheScoresOfTheTranscriptOnly(model);
+        }
+        try (OrtSession firstStep = OrtEnvironment.getEnvironment().createSession(
+                converted.resolve("onnx/decoder_model.onnx").toString())) {
+            assertThat(firstStep.getInputNames()).contains("logits_from");
+        }
+        Path merged = dir.resolve("merged");
+        System.setOut(System.err);
+        try {
+            exit = Sensorium.run("models", "convert", "--merged", source.toString(), merged.toString());
+        } finally {
+            System.setOut(stdout);
+        }
+        assertThat(exit).isZero();
+        try (WhisperModel model = WhisperModel.load(merged, WhisperModel.Options.cpu(1))) {
+            assertThat(model.merged()).isTrue();
+            firstStepGivesTheScoresOfTheTranscriptOnly(model);
+        }
+    }
+
+    /**
+     * The converted decoder's first step, with the cache, gives scores from <|startoftranscript|> on only (not over
+     * the previous text: logits_from): the same tokens and no-speech probability as the decoding without the cache,
+     * whose runs give every position's scores.
+     */
+    private static void firstStepGivesTheScoresOfTheTranscriptOnly(WhisperModel model) throws Exception {
+        WhisperDecoder decoder = new WhisperDecoder(model);
+        int[] prompt = decoder.prompt(model.tokenizer().encode(" And so my fellow Americans, ask not"), true, null);
+        Path fixture = TestPipeline.fixture("whisper-tiny-random");
+        try (WhisperEncoder.EncoderOutput encoded = new WhisperEncoder(model).encode(
+                floats(fixture.resolve("reference/smooth.f32"), 3000, 80))) {
+            WhisperDecoder.Result cached = decoder.decode(encoded, prompt, true, 24, true);
+            WhisperDecoder.Result full = decoder.decode(encoded, prompt, true, 24, false);
+            assertThat(cached.tokens()).containsExactly(full.tokens());
+            assertThat(cached.noSpeechProb()).isCloseTo(full.noSpeechProb(), within(1e-6));
         }
     }
 

@@ -101,38 +101,56 @@ final class CrossAttentionAligner {
             Map<String, OnnxTensor> inputs = new HashMap<>();
             inputs.put("input_ids", input);
             inputs.put("encoder_hidden_states", window.hiddenStates());
-            try (OrtSession.Result result = model.decoderSession().run(inputs, Set.of(OUTPUT, "logits"))) {
-                textProbabilities((OnnxTensor) result.get("logits").orElseThrow(), tokens, promptLength, probabilities);
-                OnnxTensor output = (OnnxTensor) result.get(OUTPUT).orElseThrow();
-                long[] shape = output.getInfo().getShape();
-                int heads = (int) shape[1];
-                int length = (int) shape[2];
-                int audio = (int) shape[3];
-                int kept = Math.min(positions, audio);
-                FloatBuffer all = output.getFloatBuffer();
-                float[][][] weights = new float[heads][length - promptLength][kept];
-                for (int h = 0; h < heads; h++) {
-                    for (int r = promptLength; r < length; r++) {
-                        all.position((h * length + r) * audio);
-                        all.get(weights[h][r - promptLength], 0, kept);
-                    }
+            int logitsFrom = model.decoderSkipsLogits() ? promptLength : 0;
+            try (OnnxTensor from = DecoderSteps.logitsFromTensor(logitsFrom)) {
+                if (model.decoderSkipsLogits()) {
+                    inputs.put(WhisperModel.LOGITS_FROM, from);
                 }
-                return weights;
+                return run(inputs, tokens, promptLength, positions, logitsFrom, probabilities);
             }
         } catch (OrtException e) {
             throw new IllegalStateException("decoder of " + model.name() + " failed: " + e.getMessage(), e);
         }
     }
 
-    /** Each token's probability at the row before it, softmax over the tokens below end-of-text (the text's). */
-    private void textProbabilities(OnnxTensor logits, int[] tokens, int promptLength, double[] probabilities) {
+    /** The run itself: the alignment heads' attention, and the text's probabilities filled in. */
+    private float[][][] run(Map<String, OnnxTensor> inputs, int[] tokens, int promptLength, int positions,
+                            int logitsFrom, double[] probabilities) throws OrtException {
+        try (OrtSession.Result result = model.decoderSession().run(inputs, Set.of(OUTPUT, "logits"))) {
+            textProbabilities((OnnxTensor) result.get("logits").orElseThrow(), tokens, promptLength, logitsFrom,
+                    probabilities);
+            OnnxTensor output = (OnnxTensor) result.get(OUTPUT).orElseThrow();
+            long[] shape = output.getInfo().getShape();
+            int heads = (int) shape[1];
+            int length = (int) shape[2];
+            int audio = (int) shape[3];
+            int kept = Math.min(positions, audio);
+            FloatBuffer all = output.getFloatBuffer();
+            float[][][] weights = new float[heads][length - promptLength][kept];
+            for (int h = 0; h < heads; h++) {
+                for (int r = promptLength; r < length; r++) {
+                    all.position((h * length + r) * audio);
+                    all.get(weights[h][r - promptLength], 0, kept);
+                }
+            }
+            return weights;
+        }
+    }
+
+    /**
+     * Each token's probability at the row before it, softmax over the tokens below end-of-text (the text's).
+     *
+     * @param logitsFrom the position of the logits' first row
+     */
+    private void textProbabilities(OnnxTensor logits, int[] tokens, int promptLength, int logitsFrom,
+                                   double[] probabilities) {
         long[] shape = logits.getInfo().getShape();
         int vocab = (int) shape[2];
         int text = model.tokenizer().endOfText();
         FloatBuffer all = logits.getFloatBuffer();
         float[] row = new float[vocab];
         for (int p = promptLength; p < tokens.length - 1; p++) {
-            all.position(p * vocab);
+            all.position((p - logitsFrom) * vocab);
             all.get(row);
             double max = Double.NEGATIVE_INFINITY;
             for (int t = 0; t < text; t++) {

@@ -20,8 +20,13 @@ import java.util.Map;
  * step runs the decoder over the whole sequences (slower; kept to prove the cache changes nothing).
  */
 interface DecoderSteps extends AutoCloseable {
-    static DecoderSteps open(WhisperModel model, WhisperEncoder.EncoderOutput encoded, boolean useCache) {
-        return useCache ? new Cached(model, encoded) : new Full(model, encoded);
+    /**
+     * @param firstStepFrom the first prompt position whose scores {@link #firstStepRow} is asked for: where the graph
+     *                      allows, the first step gives no scores before it (with the cache; without, it gives all)
+     */
+    static DecoderSteps open(WhisperModel model, WhisperEncoder.EncoderOutput encoded, boolean useCache,
+                             int firstStepFrom) {
+        return useCache ? new Cached(model, encoded, firstStepFrom) : new Full(model, encoded);
     }
 
     /**
@@ -30,7 +35,7 @@ interface DecoderSteps extends AutoCloseable {
      */
     float[][] next(int[][] sequences, int length) throws OrtException;
 
-    /** The first step's scores of one sequence at a prompt position, as the decoder gave them. */
+    /** The first step's scores of one sequence at a prompt position (from the one opened with), as the decoder gave them. */
     float[] firstStepRow(int row, int position);
 
     /**
@@ -59,16 +64,22 @@ interface DecoderSteps extends AutoCloseable {
      * The logits of one run, copied out of ONNX Runtime once: each read of an output tensor copies all of it, and the
      * first step's logits of a batch are tens of megabytes (every prompt position over the whole vocabulary).
      */
-    record Logits(FloatBuffer all, int batch, int positions, int vocab) {
-        static Logits of(OrtSession.Result result) {
+    record Logits(FloatBuffer all, int from, int batch, int positions, int vocab) {
+        /** @param from the input position of the first logits the run gave */
+        static Logits of(OrtSession.Result result, int from) {
             OnnxTensor logits = (OnnxTensor) result.get("logits").orElseThrow();
             long[] shape = logits.getInfo().getShape();
-            return new Logits(logits.getFloatBuffer(), (int) shape[0], (int) shape[1], (int) shape[2]);
+            return new Logits(logits.getFloatBuffer(), from, (int) shape[0], (int) shape[1], (int) shape[2]);
         }
 
+        /** @param position an input position */
         float[] row(int item, int position) {
+            if (position < from || position >= from + positions) {
+                throw new IllegalArgumentException("scores of position " + position + " asked, the run gave "
+                        + from + " to " + (from + positions - 1));
+            }
             float[] row = new float[vocab];
-            all.get((item * positions + position) * vocab, row);
+            all.get((item * positions + position - from) * vocab, row);
             return row;
         }
 
@@ -76,7 +87,7 @@ interface DecoderSteps extends AutoCloseable {
         float[][] lastRows() {
             float[][] rows = new float[batch][];
             for (int item = 0; item < batch; item++) {
-                rows[item] = row(item, positions - 1);
+                rows[item] = row(item, from + positions - 1);
             }
             return rows;
         }
@@ -84,38 +95,45 @@ interface DecoderSteps extends AutoCloseable {
 
     /**
      * Inputs for a run over the whole sequence without cache. The merged decoder also takes use_cache_branch false
-     * and zero-length past tensors shaped as the graph declares them, made once per decoding and kept in
-     * {@code cache}.
+     * and zero-length past tensors shaped as the graph declares them; a graph of Sensorium's converter takes the first
+     * position whose logits are wanted. They are made once per decoding and kept in {@code cache}.
      */
     private static Map<String, OnnxTensor> wholeSequenceInputs(WhisperModel model, OnnxTensor ids,
                                                                WhisperEncoder.EncoderOutput encoded,
-                                                               Map<String, OnnxTensor> cache) throws OrtException {
-        Map<String, OnnxTensor> inputs = new HashMap<>();
+                                                               Map<String, OnnxTensor> cache,
+                                                               int logitsFrom) throws OrtException {
+        if (cache.isEmpty()) {
+            if (model.decoderSkipsLogits()) {
+                cache.put(WhisperModel.LOGITS_FROM, logitsFromTensor(logitsFrom));
+            }
+            if (model.merged()) {
+                for (var entry : model.decoderSession().getInputInfo().entrySet()) {
+                    if (entry.getKey().startsWith("past_key_values.")) {
+                        long[] shape = ((TensorInfo) entry.getValue().getInfo()).getShape();
+                        cache.put(entry.getKey(), OnnxTensor.createTensor(OrtEnvironment.getEnvironment(),
+                                FloatBuffer.allocate(0), new long[] {encoded.batch(), shape[1], 0, shape[3]}));
+                    }
+                }
+                cache.put("use_cache_branch", OnnxTensor.createTensor(OrtEnvironment.getEnvironment(),
+                        new boolean[] {false}));
+            }
+        }
+        Map<String, OnnxTensor> inputs = new HashMap<>(cache);
         inputs.put("input_ids", ids);
         inputs.put("encoder_hidden_states", encoded.hiddenStates());
-        if (!model.merged()) {
-            return inputs;
-        }
-        if (cache.isEmpty()) {
-            OrtSession session = model.decoderSession();
-            for (var entry : session.getInputInfo().entrySet()) {
-                if (entry.getKey().startsWith("past_key_values.")) {
-                    long[] shape = ((TensorInfo) entry.getValue().getInfo()).getShape();
-                    cache.put(entry.getKey(), OnnxTensor.createTensor(OrtEnvironment.getEnvironment(),
-                            FloatBuffer.allocate(0), new long[] {encoded.batch(), shape[1], 0, shape[3]}));
-                }
-            }
-            cache.put("use_cache_branch", OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), new boolean[] {false}));
-        }
-        inputs.putAll(cache);
         return inputs;
+    }
+
+    /** The {@code logits_from} input of a first-step decoder of Sensorium's converter. */
+    static OnnxTensor logitsFromTensor(int position) throws OrtException {
+        return OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), new long[] {position});
     }
 
     /** Re-runs the decoder over the whole sequence at every step: the sequences carry all there is to reorder. */
     final class Full implements DecoderSteps {
         private final WhisperModel model;
         private final WhisperEncoder.EncoderOutput encoded;
-        private final Map<String, OnnxTensor> emptyPast = new HashMap<>();
+        private final Map<String, OnnxTensor> extras = new HashMap<>();
         /** {@code [row][position][vocab]}: the results are closed after each step, the first step's rows are kept. */
         private float[][][] firstStep;
 
@@ -128,8 +146,8 @@ interface DecoderSteps extends AutoCloseable {
         public float[][] next(int[][] sequences, int length) throws OrtException {
             try (OnnxTensor ids = ids(sequences, 0, length);
                  OrtSession.Result result = model.decoderSession().run(
-                         wholeSequenceInputs(model, ids, encoded, emptyPast))) {
-                Logits logits = Logits.of(result);
+                         wholeSequenceInputs(model, ids, encoded, extras, 0))) {
+                Logits logits = Logits.of(result, 0);
                 if (firstStep == null) {
                     firstStep = new float[sequences.length][length][];
                     for (int item = 0; item < sequences.length; item++) {
@@ -154,7 +172,7 @@ interface DecoderSteps extends AutoCloseable {
 
         @Override
         public void close() {
-            emptyPast.values().forEach(OnnxTensor::close);
+            extras.values().forEach(OnnxTensor::close);
         }
     }
 
@@ -163,6 +181,7 @@ interface DecoderSteps extends AutoCloseable {
         private final WhisperModel model;
         private final WhisperEncoder.EncoderOutput encoded;
         private final Map<String, OnnxTensor> firstStepExtras = new HashMap<>();
+        private final int firstStepFrom;
         /** The first step's result: it holds the cross-attention keys/values every later step reuses. */
         private OrtSession.Result first;
         private Logits firstLogits;
@@ -174,20 +193,22 @@ interface DecoderSteps extends AutoCloseable {
         private OnnxTensor useCache;
         private int fed;
 
-        Cached(WhisperModel model, WhisperEncoder.EncoderOutput encoded) {
+        Cached(WhisperModel model, WhisperEncoder.EncoderOutput encoded, int firstStepFrom) {
             this.model = model;
             this.encoded = encoded;
+            this.firstStepFrom = model.decoderSkipsLogits() ? firstStepFrom : 0;
         }
 
         @Override
         public float[][] next(int[][] sequences, int length) throws OrtException {
             if (first == null) {
                 try (OnnxTensor ids = ids(sequences, 0, length)) {
-                    first = model.decoderSession().run(wholeSequenceInputs(model, ids, encoded, firstStepExtras));
+                    first = model.decoderSession().run(
+                            wholeSequenceInputs(model, ids, encoded, firstStepExtras, firstStepFrom));
                 }
                 fed = length;
                 took(first);
-                firstLogits = Logits.of(first);
+                firstLogits = Logits.of(first, firstStepFrom);
                 return firstLogits.lastRows();
             }
             Map<String, OnnxTensor> inputs = new HashMap<>(past);
@@ -206,15 +227,20 @@ interface DecoderSteps extends AutoCloseable {
                     }
                     inputs.put("use_cache_branch", useCache);
                     inputs.put("encoder_hidden_states", encoded.hiddenStates());
+                    if (model.decoderSkipsLogits()) {
+                        // Read by the first step's branch only, but an input of the graph.
+                        inputs.put(WhisperModel.LOGITS_FROM, firstStepExtras.get(WhisperModel.LOGITS_FROM));
+                    }
                 }
                 OrtSession.Result result = session.run(inputs);
                 if (previous != null) {
                     previous.close();
                 }
                 previous = result;
+                Logits logits = Logits.of(result, fed);
                 fed = length;
                 took(result);
-                return Logits.of(result).lastRows();
+                return logits.lastRows();
             }
         }
 

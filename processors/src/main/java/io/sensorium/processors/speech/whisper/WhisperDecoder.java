@@ -138,7 +138,7 @@ public final class WhisperDecoder {
         int[][] sequences = new int[encoded.batch()][];
         Arrays.fill(sequences, new int[] {config.decoderStartTokenId()});
         List<LanguageDetection> detections = new ArrayList<>(encoded.batch());
-        try (DecoderSteps steps = DecoderSteps.open(model, encoded, false)) {
+        try (DecoderSteps steps = DecoderSteps.open(model, encoded, false, 0)) {
             for (float[] scores : steps.next(sequences, 1)) {
                 double max = Double.NEGATIVE_INFINITY;
                 for (int token : tokens) {
@@ -256,7 +256,7 @@ public final class WhisperDecoder {
         long started = System.nanoTime();
         List<Result> results = new ArrayList<>(prompts.size());
         try (WhisperEncoder.EncoderOutput rows = encoded.repeatedEach(beams.size());
-             DecoderSteps steps = DecoderSteps.open(model, rows, true)) {
+             DecoderSteps steps = DecoderSteps.open(model, rows, true, startOfTranscript(prompts))) {
             List<BeamSearch.Hypothesis> best = new BeamSearch(filters(timestamps), config.eosTokenId(), limit, beams)
                     .search(steps, prompts);
             for (int w = 0; w < prompts.size(); w++) {
@@ -321,7 +321,7 @@ public final class WhisperDecoder {
         Arrays.fill(noSpeechProb, Double.NaN);
         int length = promptLength;
         int running = batch;
-        try (DecoderSteps steps = DecoderSteps.open(model, encoded, useCache)) {
+        try (DecoderSteps steps = DecoderSteps.open(model, encoded, useCache, startOfTranscript(prompts))) {
             while (length < limit && running > 0) {
                 float[][] scores = steps.next(sequences, length);
                 for (int item = 0; item < batch; item++) {
@@ -356,6 +356,11 @@ public final class WhisperDecoder {
                     sumLogprob[item], endOfText, noSpeechProb[item]));
         }
         return results;
+    }
+
+    /** The first position of the prompts' <|startoftranscript|>: the first step's scores from there on are needed. */
+    private int startOfTranscript(List<int[]> prompts) {
+        return prompts.stream().mapToInt(prompt -> indexOf(prompt, config.decoderStartTokenId())).min().orElseThrow();
     }
 
     private static int indexOf(int[] prompt, int token) {

@@ -24,6 +24,8 @@ public final class WhisperModel implements AutoCloseable {
     public static final int WINDOW_FRAMES = 3000;
     /** The encoder's metadata key, written by models/convert, that marks one taking fewer frames than a window. */
     static final String SHORT_INPUT_PROPERTY = "sensorium.encoder.short-input";
+    /** The first-step decoder's input in graphs of Sensorium's converter: the first position whose logits it gives. */
+    static final String LOGITS_FROM = "logits_from";
     private static final String ENCODER = "onnx/encoder_model.onnx";
     private static final String MERGED = "onnx/decoder_model_merged.onnx";
     private static final String DECODER = "onnx/decoder_model.onnx";
@@ -170,6 +172,9 @@ public final class WhisperModel implements AutoCloseable {
             inputs.add("use_cache_branch");
             inputs.addAll(cacheNames("past_key_values", true));
         }
+        if (decoderSkipsLogits()) {
+            inputs.add(LOGITS_FROM);
+        }
         Set<String> outputs = new TreeSet<>(Set.of("logits"));
         outputs.addAll(cacheNames("present", true));
         files.expect(decoder, decoderFile, inputs, outputs, decoderLayers + " decoder layers");
@@ -233,6 +238,14 @@ public final class WhisperModel implements AutoCloseable {
      */
     public boolean encodesShortInput() {
         return shortInput;
+    }
+
+    /**
+     * Whether the first-step decoder takes {@link #LOGITS_FROM}, and so gives the logits of the positions from there
+     * on only; exports of transformers give every position's.
+     */
+    boolean decoderSkipsLogits() {
+        return decoder.getInputNames().contains(LOGITS_FROM);
     }
 
     /** Whether the merged decoder graph was loaded (else the pair). */
