@@ -6,16 +6,17 @@
 # p95), throughput (audio seconds per second), CPU (cores busy), streaming WER (the finals) and offline WER.
 #
 # usage: src/bench/live-latency.sh [--quick] [--streams 1,4,8] [--minutes 10] [--systems sensorium,whisperlivekit]
-#                                  [--batch-sizes 1,8]
+#                                  [--batch-sizes 1,8] [--set KEY=VALUE,...]
 #   --quick        jfk.wav (11 s) instead of the 7.3 min corpus, no long stream
 #   --streams      concurrent streams per run (default 1,4,8)
 #   --minutes      also one stream of the corpus looped for this long, for latency minute by minute (0: none; default 10)
 #   --systems      which systems to run (default both)
 #   --batch-sizes  Sensorium's runs once per speech.batch-size, one after another (default: its configured one)
+#   --set          configuration for Sensorium's runs (e.g. speech.live-pause-ms=500), named in their label
 # Needs espeak-ng (Debian: apt-get install -y espeak-ng), python3, and PyPI once for the venvs under
 # ~/.cache/sensorium/bench (faster-whisper; whisperlivekit, which pulls torch: about 6 GB).
 set -euo pipefail
-quick=0 streams=1,4,8 minutes=10 systems=sensorium,whisperlivekit batch_sizes=""
+quick=0 streams=1,4,8 minutes=10 systems=sensorium,whisperlivekit batch_sizes="" settings=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1; minutes=0 ;;
@@ -23,7 +24,8 @@ while [ $# -gt 0 ]; do
     --minutes) minutes="$2"; shift ;;
     --systems) systems="$2"; shift ;;
     --batch-sizes) batch_sizes="$2"; shift ;;
-    *) sed -n '2,16p' "$0" >&2; exit 2 ;;
+    --set) settings="$2"; shift ;;
+    *) sed -n '2,17p' "$0" >&2; exit 2 ;;
   esac
   shift
 done
@@ -63,18 +65,17 @@ for system in ${systems//,/ }; do
         --model "$int8" "$corpus/corpus.wav" 2>/dev/null \
         | sed 's/^\[[^]]*\] //' > "$work/sensorium-offline.txt"
       for n in ${streams//,/ }; do
-        if [ -z "$batch_sizes" ]; then
-          run "Sensorium int8" --system sensorium --streams "$n" --sensorium "$sensorium" --model "$int8" \
-            --offline "$work/sensorium-offline.txt" --log "$work/sensorium-$n.log"
-        fi
-        for b in ${batch_sizes//,/ }; do
-          run "Sensorium int8, batch $b" --system sensorium --streams "$n" --sensorium "$sensorium" --model "$int8" \
-            --set "speech.batch-size=$b" --offline "$work/sensorium-offline.txt" --log "$work/sensorium-$n-$b.log"
+        sizes="${batch_sizes:-default}"
+        for b in ${sizes//,/ }; do
+          set_b="${settings}${settings:+,}speech.batch-size=$b"
+          [ "$b" = default ] && set_b="$settings"
+          run "Sensorium int8${set_b:+, ${set_b//speech./}}" --system sensorium --streams "$n" --sensorium "$sensorium" \
+            --model "$int8" ${set_b:+--set "$set_b"} --offline "$work/sensorium-offline.txt" --log "$work/sensorium-$n-$b.log"
         done
       done
       [ "$minutes" = 0 ] || run "Sensorium int8, long" --system sensorium --streams 1 --minutes "$minutes" \
         --minutes-out "$work/minutes-sensorium.md" --sensorium "$sensorium" --model "$int8" \
-        --log "$work/sensorium-long.log"
+        ${settings:+--set "$settings"} --log "$work/sensorium-long.log"
       ;;
     whisperlivekit)
       wlk="$cache/bench/whisperlivekit"

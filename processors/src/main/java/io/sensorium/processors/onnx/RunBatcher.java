@@ -15,8 +15,8 @@ import java.util.function.Function;
  * Gathers the inputs that several threads (a stage's stream threads) have ready at the same moment into one model
  * run, as Triton's dynamic batcher and DeepStream's stream muxer do: the speech stage's windows of several streams,
  * the vision stage's frames of several cameras. On an accelerator a batch of eight costs little more than one; on CPU
- * cores it depends on the graph (a Whisper decoder step of eight costs more than eight of one there: the output
- * projection over the vocabulary dominates and grows with the batch; see the bench's LiveBatching). Inputs batch with
+ * cores it depends on the graph (a cached Whisper decoder step of eight rows costs less than twice one; the encoder,
+ * eight times one: see the bench's LiveBatching and VisionBatching). Inputs batch with
  * others of their shape only. The first input of a batch waits up to {@code maxWait} for others, and no longer than
  * it takes every other thread to bring one; a full batch goes at once. The model runs one batch at a time — runs side
  * by side on the same cores only contend, ONNX Runtime's threads spinning — in the order the batches were opened, and

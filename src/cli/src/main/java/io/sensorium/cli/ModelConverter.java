@@ -59,7 +59,7 @@ final class ModelConverter {
 
     /**
      * Whether {@code dir} was converted by an earlier version of the converter, which gave less (word times need
-     * version 2): its mark says so, or it has none yet the layout conversions give (no merged decoder), as
+     * version 2, a first step without the previous text's logits 3): its mark says so, or it has none yet the layout conversions give (no merged decoder), as
      * conversions before the mark did. A model from the Hub is none of these.
      */
     static boolean outdated(Path dir) throws IOException {

@@ -39,8 +39,8 @@ final class ModelsCommand {
                     System.out.println(dir);
                     return 0;
                 }
-                System.err.println(dir + " was converted by an earlier Sensorium (without the decoder's alignment"
-                        + " heads, for word times): converting it again");
+                System.err.println(dir + " was converted by an earlier Sensorium, whose graphs give less (see"
+                        + " CONVERTER_VERSION in models/convert/convert_whisper.py): converting it again");
                 ModelCache.remove(dir);
             }
             HttpFetcher fetcher = new HttpFetcher();
