@@ -49,6 +49,9 @@ class LiveViewBrowserTest {
             "And so, my fellow Americans, ask not what your country can do for you, ask what you can do for your country.";
     private static final byte[] SCENE = scene();
     private static ChromeDriver browser;
+    /** Chromium's profile and the singleton-socket folder it makes under TMPDIR, removed after the class. */
+    @TempDir
+    static Path browserFiles;
 
     @BeforeAll
     static void browser() {
@@ -60,9 +63,10 @@ class LiveViewBrowserTest {
         assumeTrue(present, "no Chromium and chromedriver at " + CHROMIUM + ", " + DRIVER);
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000");
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000",
+                "--user-data-dir=" + browserFiles.resolve("profile"));
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
-                .usingAnyFreePort().build();
+                .usingAnyFreePort().withEnvironment(Map.of("TMPDIR", browserFiles.toString())).build();
         browser = new ChromeDriver(service, options);
     }
 

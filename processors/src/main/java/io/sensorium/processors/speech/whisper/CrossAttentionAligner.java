@@ -101,12 +101,12 @@ final class CrossAttentionAligner {
             Map<String, OnnxTensor> inputs = new HashMap<>();
             inputs.put("input_ids", input);
             inputs.put("encoder_hidden_states", window.hiddenStates());
-            int logitsFrom = model.decoderSkipsLogits() ? promptLength : 0;
-            try (OnnxTensor from = DecoderSteps.logitsFromTensor(logitsFrom)) {
-                if (model.decoderSkipsLogits()) {
-                    inputs.put(WhisperModel.LOGITS_FROM, from);
-                }
-                return run(inputs, tokens, promptLength, positions, logitsFrom, probabilities);
+            if (!model.decoderSkipsLogits()) {
+                return run(inputs, tokens, promptLength, positions, 0, probabilities);
+            }
+            try (OnnxTensor from = DecoderSteps.logitsFromTensor(promptLength)) {
+                inputs.put(WhisperModel.LOGITS_FROM, from);
+                return run(inputs, tokens, promptLength, positions, promptLength, probabilities);
             }
         } catch (OrtException e) {
             throw new IllegalStateException("decoder of " + model.name() + " failed: " + e.getMessage(), e);

@@ -81,6 +81,8 @@ public final class WhisperModel implements AutoCloseable {
     private final OrtSession decoderWithPast;
     private final boolean merged;
     private final boolean shortInput;
+    /** Whether the first-step decoder takes {@link #LOGITS_FROM}: read once, as every decoding step asks. */
+    private final boolean skipsLogits;
 
     public static WhisperModel load(Path dir, Options options) {
         return new WhisperModel(dir, options);
@@ -121,6 +123,7 @@ public final class WhisperModel implements AutoCloseable {
             this.decoder = files.session(merged ? MERGED : DECODER);
             this.decoderWithPast = merged ? null : files.session(DECODER_WITH_PAST);
             this.shortInput = declaresShortInput();
+            this.skipsLogits = decoder.getInputNames().contains(LOGITS_FROM);
             validate();
         } catch (RuntimeException e) {
             files.close();
@@ -245,7 +248,7 @@ public final class WhisperModel implements AutoCloseable {
      * on only; exports of transformers give every position's.
      */
     boolean decoderSkipsLogits() {
-        return decoder.getInputNames().contains(LOGITS_FROM);
+        return skipsLogits;
     }
 
     /** Whether the merged decoder graph was loaded (else the pair). */
