@@ -14,12 +14,14 @@ import io.sensorium.processors.speech.live.Commit;
 import io.sensorium.processors.speech.live.LocalAgreement;
 import io.sensorium.processors.speech.live.SegmentWords;
 import io.sensorium.processors.speech.live.TimedWord;
+import io.sensorium.processors.speech.whisper.ForcedPrefix;
 import io.sensorium.processors.speech.whisper.WhisperTranscriber;
 import io.sensorium.processors.speech.whisper.WordTimestamps;
 import io.sensorium.processors.vad.SpeechRegions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +49,7 @@ final class LiveSpeechProcessor extends FrameStoreProcessor {
     static final double MAX_BUFFER_SECONDS = (double) SpeechEngine.WINDOW_FRAMES / SpeechEngine.FRAMES_PER_SECOND;
     /** Frame positions computed from word times land a rounding error below a whole frame. */
     private static final double FRAME_EPSILON = 1e-6;
+    private static final Pattern TRAILING_PUNCTUATION = Pattern.compile("[.,?!;:\u2026]+$");
     private static final int FFT_LAG_FRAMES = -Math.floorDiv(-LogMelSpectrogram.N_FFT / 2, LogMelSpectrogram.HOP);
 
     private final long stepFrames;
@@ -56,6 +59,8 @@ final class LiveSpeechProcessor extends FrameStoreProcessor {
      * from a state an earlier version saved, whose times are estimates and which go without.
      */
     private final boolean wordTimestamps;
+    /** speech.live-prefix: the buffer's confirmed words are the decoder's forced start rather than decoded again. */
+    private final boolean prefix;
     private long lastLagWarning;
 
     LiveSpeechProcessor(SpeechEngine engine, int maxRecordBytes, SensoriumConfig.Speech speech) {
@@ -66,6 +71,7 @@ final class LiveSpeechProcessor extends FrameStoreProcessor {
         this.stepFrames = Math.max(1,
                 Math.round(speech.liveStepSeconds() * SpeechEngine.FRAMES_PER_SECOND) - FFT_LAG_FRAMES);
         this.wordTimestamps = speech.wordTimestamps();
+        this.prefix = speech.livePrefix();
         LocalAgreement.Options streaming = LocalAgreement.Options.DEFAULT;
         this.policy = new LocalAgreement.Options(streaming.depth(), speech.liveTrimSeconds(), MAX_BUFFER_SECONDS,
                 streaming.promptChars(), speech.liveMaxDelaySeconds());
@@ -199,9 +205,11 @@ final class LiveSpeechProcessor extends FrameStoreProcessor {
             return;
         }
         float[][] window = frames.window(stream, start, SpeechEngine.WINDOW_FRAMES);
+        double offset = seconds(start);
         long began = System.nanoTime();
         WhisperTranscriber.WindowTranscript transcript = engine.transcribeLive(window, (int) (end - start),
-                agreement.prompt(), state.languageFixed ? state.language : null);
+                agreement.prompt(), prefix ? confirmedPrefix(agreement, offset) : ForcedPrefix.NONE,
+                state.languageFixed ? state.language : null);
         if (!state.languageFixed) {
             state.language = transcript.language();
             state.languageProbability = transcript.detection() == null ? null : transcript.detection().probability();
@@ -217,7 +225,6 @@ final class LiveSpeechProcessor extends FrameStoreProcessor {
         }
         List<TimedWord> words = new ArrayList<>();
         List<Double> segmentEnds = new ArrayList<>();
-        double offset = seconds(start);
         for (WhisperTranscriber.Segment segment : transcript.segments()) {
             double segmentStart = offset + segment.start();
             double segmentEnd = offset + segment.end();
@@ -237,6 +244,30 @@ final class LiveSpeechProcessor extends FrameStoreProcessor {
         state.avgLogprob = transcript.avgLogprob();
         publish(record, stream, state, agreement.insert(words, seconds(end)));
         agreement.trim(seconds(end), segmentEnds);
+    }
+
+    /**
+     * The buffer's confirmed words as the start of its next transcript, a segment per sentence, in the time of the
+     * window that begins at {@code offset}. The transcript then holds them as before, so the commit policy finds
+     * them in it as it found them when they were decoded again.
+     */
+    private static ForcedPrefix confirmedPrefix(LocalAgreement agreement, double offset) {
+        List<ForcedPrefix.Segment> segments = new ArrayList<>();
+        for (List<TimedWord> sentence : SegmentWords.sentences(agreement.confirmedInBuffer())) {
+            segments.add(new ForcedPrefix.Segment(sentence.get(0).start() - offset,
+                    sentence.get(sentence.size() - 1).end() - offset, Commit.text(sentence)));
+        }
+        if (!segments.isEmpty()) {
+            // The punctuation after the last confirmed word is the decoder's to choose again with the audio after it:
+            // forced, a '!' that two transcriptions of too little audio agreed on ends the sentence where the speaker
+            // only paused (jfk live: "Ask not! Watch your country" where "Ask not what your country" was said).
+            ForcedPrefix.Segment last = segments.remove(segments.size() - 1);
+            String open = TRAILING_PUNCTUATION.matcher(last.text()).replaceFirst("");
+            if (!open.isBlank()) {
+                segments.add(new ForcedPrefix.Segment(last.start(), last.end(), open));
+            }
+        }
+        return new ForcedPrefix(segments);
     }
 
     /** The commit's confirmed words as one final segment, and its pending words as a partial if they changed. */

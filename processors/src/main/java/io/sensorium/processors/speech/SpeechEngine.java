@@ -8,6 +8,7 @@ import io.sensorium.processors.features.LogMelSpectrogram;
 import io.sensorium.processors.features.WhisperNormalization;
 import io.sensorium.processors.onnx.RunBatcher;
 import io.sensorium.processors.onnx.SharedModels;
+import io.sensorium.processors.speech.whisper.ForcedPrefix;
 import io.sensorium.processors.speech.whisper.LanguageChoice;
 import io.sensorium.processors.speech.whisper.TemperatureFallback;
 import io.sensorium.processors.speech.whisper.WhisperTask;
@@ -138,13 +139,16 @@ public final class SpeechEngine implements AutoCloseable {
 
     /**
      * Transcribes a live stream's buffer: as {@link #transcribe}, with the stream's confirmed text before it as the
-     * decoder's prompt, and, where the model allows, the encoder given the buffer and as much padding only.
+     * decoder's prompt, the confirmed words in it as the transcript's forced start, and, where the model allows, the
+     * encoder given the buffer and as much padding only.
      *
      * @param previousText the stream's confirmed text before the buffer; blank for none
+     * @param confirmed    the buffer's confirmed words, as the transcript is to begin; {@link ForcedPrefix#NONE} to
+     *                     decode the whole buffer
      * @param language     the stream's language once known; null to detect it (unless pinned)
      */
     public WhisperTranscriber.WindowTranscript transcribeLive(float[][] window, int contentFrames, String previousText,
-                                                              String language) {
+                                                              ForcedPrefix confirmed, String language) {
         WhisperNormalization.normalize(window);
         int[] said = previousText.isBlank() ? new int[0] : tokens(" " + previousText.strip());
         // The initial prompt goes before what the stream said: it counts while the stream has said little.
@@ -153,8 +157,9 @@ public final class SpeechEngine implements AutoCloseable {
         if (previous.length > LIVE_PROMPT_TOKENS) {
             previous = Arrays.copyOfRange(previous, previous.length - LIVE_PROMPT_TOKENS, previous.length);
         }
+        int[] prefix = confirmed.tokens(handle.model().tokenizer(), (double) contentFrames / FRAMES_PER_SECOND);
         return batcher.run(WhisperTranscriber.Window.live(window, contentFrames, liveEncoderFrames(contentFrames),
-                previous).in(language));
+                previous, prefix).in(language));
     }
 
     /** See {@link WhisperTranscriber#repetitive}. */

@@ -78,7 +78,7 @@ public final class LiveBatching {
             float[][] frames = Arrays.copyOf(mel.compute(samples), WhisperModel.WINDOW_FRAMES);
             WhisperNormalization.normalize(frames);
             int encoderFrames = model.encodesShortInput() ? 1000 : WhisperModel.WINDOW_FRAMES;
-            windows.add(WhisperTranscriber.Window.live(frames, seconds * 100, encoderFrames, prompt));
+            windows.add(WhisperTranscriber.Window.live(frames, seconds * 100, encoderFrames, prompt, new int[0]));
         }
         return windows;
     }

@@ -25,7 +25,8 @@ public record Commit(List<TimedWord> committed, List<TimedWord> pending, long re
         return text(pending);
     }
 
-    static String text(List<TimedWord> words) {
+    /** The words as one text: each keeps its leading space, as Whisper writes it. */
+    public static String text(List<TimedWord> words) {
         StringBuilder text = new StringBuilder();
         for (TimedWord word : words) {
             text.append(word.text());

@@ -114,6 +114,14 @@ public final class LocalAgreement {
         return heardUntil;
     }
 
+    /**
+     * The confirmed words whose audio is still in the buffer, which the next transcription hears again: the start it
+     * can be given instead of decoding them anew.
+     */
+    public List<TimedWord> confirmedInBuffer() {
+        return List.copyOf(committed.subList(firstInBuffer(), committed.size()));
+    }
+
     /** The unconfirmed words of the newest hypothesis. */
     public List<TimedWord> pending() {
         return hypotheses.isEmpty() ? List.of() : List.copyOf(newest());

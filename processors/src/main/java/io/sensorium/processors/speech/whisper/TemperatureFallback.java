@@ -83,7 +83,6 @@ public record TemperatureFallback(List<Double> temperatures, int bestOf, double 
 
     /** openai's MaximumLikelihoodRanker without a length penalty: the sum over the sampled tokens' count. */
     private static double score(WhisperDecoder.Result sample) {
-        int length = sample.tokens().length - sample.promptLength();
-        return sample.sumLogprob() / Math.max(1, length);
+        return sample.sumLogprob() / Math.max(1, sample.sampled());
     }
 }

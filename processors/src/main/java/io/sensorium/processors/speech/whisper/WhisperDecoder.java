@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Timer;
 import io.sensorium.processors.onnx.ModelException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,21 +50,33 @@ public final class WhisperDecoder {
     /**
      * @param tokens       all tokens, prompt first
      * @param promptLength how many of them are the prompt
-     * @param sumLogprob   sum of the log-probabilities of the generated tokens (end-of-text included)
+     * @param prefixLength how many after the prompt were a forced prefix, not chosen by the decoder
+     * @param sumLogprob   sum of the log-probabilities of the chosen tokens (end-of-text included)
      * @param endOfText    whether decoding stopped at end-of-text rather than at the length limit
      * @param noSpeechProb the probability of the no-speech token right after {@code <|startoftranscript|>}, before
-     *                     any rule shapes the scores (openai's no_speech_prob)
+     *                     any rule shapes the scores (openai's no_speech_prob); NaN after a forced prefix, which
+     *                     says there is speech
      */
-    public record Result(int[] tokens, int promptLength, double sumLogprob, boolean endOfText, double noSpeechProb) {
-        /** The generated tokens without the prompt and the end-of-text token. */
+    public record Result(int[] tokens, int promptLength, int prefixLength, double sumLogprob, boolean endOfText,
+                         double noSpeechProb) {
+        public Result(int[] tokens, int promptLength, double sumLogprob, boolean endOfText, double noSpeechProb) {
+            this(tokens, promptLength, 0, sumLogprob, endOfText, noSpeechProb);
+        }
+
+        /** The transcript's tokens, the forced prefix included: without the prompt and the end-of-text token. */
         public int[] generated() {
             int end = endOfText ? tokens.length - 1 : tokens.length;
             return Arrays.copyOfRange(tokens, promptLength, end);
         }
 
-        /** openai's avg_logprob: the sum over the generated tokens, divided by their count plus one. */
+        /** How many tokens the decoder chose, end-of-text included: the prefix's are not its choice. */
+        public int sampled() {
+            return tokens.length - promptLength - prefixLength;
+        }
+
+        /** openai's avg_logprob: the sum over the chosen tokens, divided by their count (end-of-text left out) plus one. */
         public double avgLogprob() {
-            return sumLogprob / (generated().length + 1);
+            return sumLogprob / (generated().length - prefixLength + 1);
         }
     }
 
@@ -215,11 +228,32 @@ public final class WhisperDecoder {
     /** As {@link #decodeBatch(WhisperEncoder.EncoderOutput, List, boolean, int, boolean)}, choosing by {@code sampling}. */
     public List<Result> decodeBatch(WhisperEncoder.EncoderOutput encoded, List<int[]> prompts, boolean timestamps,
                                     int maxNewTokens, boolean useCache, Sampling sampling) {
+        return decodeBatch(encoded, prompts, Collections.nCopies(prompts.size(), new int[0]), timestamps, maxNewTokens,
+                useCache, sampling);
+    }
+
+    /**
+     * As {@link #decodeBatch(WhisperEncoder.EncoderOutput, List, boolean, int, boolean, Sampling)}, each transcript
+     * forced to begin with its prefix (openai's {@code prefix}): the decoder takes the prefix in with the prompt, in
+     * the first step, and chooses only what follows; the timestamp rules hold the prefix's timestamps as chosen.
+     *
+     * @param prefixes one per window, all of one length; each its timestamps and text tokens, as Whisper writes them
+     */
+    public List<Result> decodeBatch(WhisperEncoder.EncoderOutput encoded, List<int[]> prompts, List<int[]> prefixes,
+                                    boolean timestamps, int maxNewTokens, boolean useCache, Sampling sampling) {
         int promptLength = checkPrompts(encoded, prompts);
+        int prefixLength = prefixes.get(0).length;
+        if (prefixes.size() != prompts.size() || prefixes.stream().anyMatch(prefix -> prefix.length != prefixLength)) {
+            throw new IllegalArgumentException("a batch takes one prefix per window, all of one length");
+        }
         int limit = Math.min(promptLength + maxNewTokens, config.maxLength());
+        if (promptLength + prefixLength >= limit) {
+            throw new IllegalArgumentException("a prefix of " + prefixLength + " tokens leaves no room to decode within "
+                    + limit + " tokens");
+        }
         long started = System.nanoTime();
-        List<Result> results = run(encoded, prompts, filters(timestamps), limit, useCache, sampling);
-        measured(started, results, promptLength);
+        List<Result> results = run(encoded, prompts, prefixes, filters(timestamps), limit, useCache, sampling);
+        measured(started, results, promptLength + prefixLength);
         return results;
     }
 
@@ -305,11 +339,12 @@ public final class WhisperDecoder {
                 noSpeechToken));
     }
 
-    private List<Result> run(WhisperEncoder.EncoderOutput encoded, List<int[]> prompts, List<LogitsFilter> filters,
-                             int limit, boolean useCache, Sampling sampling) {
+    private List<Result> run(WhisperEncoder.EncoderOutput encoded, List<int[]> prompts, List<int[]> prefixes,
+                             List<LogitsFilter> filters, int limit, boolean useCache, Sampling sampling) {
         Random random = new Random(sampling.seed());
         int batch = encoded.batch();
         int promptLength = prompts.get(0).length;
+        int prefixLength = prefixes.get(0).length;
         int[][] sequences = new int[batch][];
         double[] sumLogprob = new double[batch];
         double[] noSpeechProb = new double[batch];
@@ -317,11 +352,15 @@ public final class WhisperDecoder {
         int[] endedAt = new int[batch];
         for (int item = 0; item < batch; item++) {
             sequences[item] = Arrays.copyOf(prompts.get(item), limit);
+            System.arraycopy(prefixes.get(item), 0, sequences[item], promptLength, prefixLength);
         }
         Arrays.fill(noSpeechProb, Double.NaN);
-        int length = promptLength;
+        int start = promptLength + prefixLength;
+        int length = start;
         int running = batch;
-        try (DecoderSteps steps = DecoderSteps.open(model, encoded, useCache, startOfTranscript(prompts))) {
+        // After a prefix only the last position's scores are wanted: the no-speech probability is not.
+        int firstStepFrom = prefixLength == 0 ? startOfTranscript(prompts) : start - 1;
+        try (DecoderSteps steps = DecoderSteps.open(model, encoded, useCache, firstStepFrom)) {
             while (length < limit && running > 0) {
                 float[][] scores = steps.next(sequences, length);
                 for (int item = 0; item < batch; item++) {
@@ -353,7 +392,7 @@ public final class WhisperDecoder {
         for (int item = 0; item < batch; item++) {
             boolean endOfText = endedAt[item] > 0;
             results.add(new Result(Arrays.copyOf(sequences[item], endOfText ? endedAt[item] : length), promptLength,
-                    sumLogprob[item], endOfText, noSpeechProb[item]));
+                    prefixLength, sumLogprob[item], endOfText, noSpeechProb[item]));
         }
         return results;
     }

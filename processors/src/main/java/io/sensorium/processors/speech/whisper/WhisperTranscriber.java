@@ -25,7 +25,7 @@ public final class WhisperTranscriber {
     public static final WhisperDecoder.Beams GREEDY = new WhisperDecoder.Beams(1, 1.0, 1.0);
     /** Mel frames per timestamp step (0.02 s): the encoder halves the frame rate. */
     private static final int FRAMES_PER_TIMESTAMP = 2;
-    private static final double SECONDS_PER_TIMESTAMP = 0.02;
+    static final double SECONDS_PER_TIMESTAMP = 0.02;
 
     private final WhisperModel model;
     private final WhisperEncoder encoder;
@@ -137,13 +137,15 @@ public final class WhisperTranscriber {
      *                       {@link WhisperModel#encodesShortInput() encodes short input}, an even number from
      *                       {@code contentFrames} up, for a fraction of the cost
      * @param previousTokens text tokens that came before the window, for the decoder's prompt; empty for none
+     * @param prefix         tokens the window's transcript is known to begin with ({@link ForcedPrefix}), decoded as
+     *                       given; empty for none (always, offline)
      * @param offline        a whole window of a file or topic, decoded by beam search (where the transcriber has more
      *                       than one beam) with the temperature fallback; false for a live buffer, decoded greedily
      *                       without fallback
      * @param language       the window's language, as its stream's first window was detected to be; null for the
      *                       transcriber's pinned language, or detection when it has none
      */
-    public record Window(float[][] frames, int contentFrames, int encoderFrames, int[] previousTokens,
+    public record Window(float[][] frames, int contentFrames, int encoderFrames, int[] previousTokens, int[] prefix,
                          boolean offline, String language) {
         public Window {
             if (frames.length != WhisperModel.WINDOW_FRAMES) {
@@ -154,11 +156,14 @@ public final class WhisperTranscriber {
                 throw new IllegalArgumentException("content frames " + contentFrames + " must be 1 to the encoder's "
                         + encoderFrames + ", which is at most " + WhisperModel.WINDOW_FRAMES);
             }
+            if (offline && prefix.length > 0) {
+                throw new IllegalArgumentException("a whole window is decoded without a prefix");
+            }
         }
 
         /** A whole window, with no previous text: the offline case, by beam search with the temperature fallback. */
         public static Window whole(float[][] frames, int contentFrames) {
-            return new Window(frames, contentFrames, WhisperModel.WINDOW_FRAMES, new int[0], true, null);
+            return new Window(frames, contentFrames, WhisperModel.WINDOW_FRAMES, new int[0], new int[0], true, null);
         }
 
         /**
@@ -166,26 +171,27 @@ public final class WhisperTranscriber {
          * later anyway, and a text that repeats itself is left out, where five beams, or samples at five
          * temperatures, would hold up every stream behind it.
          */
-        public static Window live(float[][] frames, int contentFrames, int encoderFrames, int[] previousTokens) {
-            return new Window(frames, contentFrames, encoderFrames, previousTokens, false, null);
+        public static Window live(float[][] frames, int contentFrames, int encoderFrames, int[] previousTokens,
+                                  int[] prefix) {
+            return new Window(frames, contentFrames, encoderFrames, previousTokens, prefix, false, null);
         }
 
         /** The same window, after {@code tokens}: the stream's context, for its prompt. */
         public Window after(int[] tokens) {
-            return new Window(frames, contentFrames, encoderFrames, tokens, offline, language);
+            return new Window(frames, contentFrames, encoderFrames, tokens, prefix, offline, language);
         }
 
         /** The same window, in {@code language} (null: the transcriber's, pinned or detected). */
         public Window in(String language) {
-            return new Window(frames, contentFrames, encoderFrames, previousTokens, offline, language);
+            return new Window(frames, contentFrames, encoderFrames, previousTokens, prefix, offline, language);
         }
     }
 
     /** What windows must share to be transcribed in one batch: the graphs' input lengths, and how they are decoded. */
-    public record BatchShape(int encoderFrames, int promptLength, boolean beamSearch) {}
+    public record BatchShape(int encoderFrames, int promptLength, int prefixLength, boolean beamSearch) {}
 
     public BatchShape shape(Window window) {
-        return new BatchShape(window.encoderFrames(), prompt(window, ENGLISH).length,
+        return new BatchShape(window.encoderFrames(), prompt(window, ENGLISH).length, window.prefix().length,
                 window.offline() && beams.size() > 1);
     }
 
@@ -213,6 +219,7 @@ public final class WhisperTranscriber {
                     ? decoder.detectLanguage(encoded, candidates) : null;
             List<String> decodedIn = new ArrayList<>(windows.size());
             List<int[]> prompts = new ArrayList<>(windows.size());
+            List<int[]> prefixes = windows.stream().map(Window::prefix).toList();
             for (int i = 0; i < windows.size(); i++) {
                 String language = language(windows.get(i));
                 decodedIn.add(language != null ? language : detected.get(i).language());
@@ -220,17 +227,19 @@ public final class WhisperTranscriber {
             }
             double first = fallback.temperatures().get(0);
             List<WhisperDecoder.Result> decodings = new ArrayList<>(first > 0
-                    ? IntStream.range(0, windows.size()).mapToObj(i -> sample(encoded, i, prompts.get(i), first)).toList()
+                    ? IntStream.range(0, windows.size())
+                            .mapToObj(i -> sample(encoded, i, prompts.get(i), prefixes.get(i), first)).toList()
                     : shape.beamSearch() ? decoder.decodeBeams(encoded, prompts, timestamps, maxNewTokens, beams)
-                    : decoder.decodeBatch(encoded, prompts, timestamps, maxNewTokens, true));
+                    : decoder.decodeBatch(encoded, prompts, prefixes, timestamps, maxNewTokens, true,
+                            WhisperDecoder.Sampling.GREEDY));
             List<WindowTranscript> transcripts = new ArrayList<>(decodings.size());
             for (int i = 0; i < decodings.size(); i++) {
                 Window window = windows.get(i);
                 TemperatureFallback.Attempt attempt = attempt(decodings.get(i), first);
                 if (window.encoderFrames() < WhisperModel.WINDOW_FRAMES && looping(attempt.decoding())) {
                     try (WhisperEncoder.EncoderOutput whole = encoder.encode(window.frames())) {
-                        attempt = attempt(decoder.decodeBatch(whole, List.of(prompts.get(i)), timestamps, maxNewTokens,
-                                true).get(0), 0);
+                        attempt = attempt(decoder.decodeBatch(whole, List.of(prompts.get(i)), List.of(prefixes.get(i)),
+                                timestamps, maxNewTokens, true, WhisperDecoder.Sampling.GREEDY).get(0), 0);
                     }
                 } else if (window.offline()) {
                     attempt = withFallback(encoded, i, prompts.get(i), attempt);
@@ -275,7 +284,7 @@ public final class WhisperTranscriber {
             if (next == temperatures.size()) {
                 return fallback.whenAllFail(attempts);
             }
-            attempt = attempt(sample(encoded, item, prompt, temperatures.get(next)), temperatures.get(next));
+            attempt = attempt(sample(encoded, item, prompt, new int[0], temperatures.get(next)), temperatures.get(next));
         }
     }
 
@@ -287,12 +296,12 @@ public final class WhisperTranscriber {
      * The likeliest of the fallback's samples of one window of an encoder batch at a temperature, decoded together.
      * The generator is seeded by the temperature: the same window gives the same text in every run.
      */
-    private WhisperDecoder.Result sample(WhisperEncoder.EncoderOutput encoded, int item, int[] prompt,
+    private WhisperDecoder.Result sample(WhisperEncoder.EncoderOutput encoded, int item, int[] prompt, int[] prefix,
                                          double temperature) {
         int samples = fallback.bestOf();
         try (WhisperEncoder.EncoderOutput copies = encoded.repeated(item, samples)) {
             return TemperatureFallback.likeliest(decoder.decodeBatch(copies, Collections.nCopies(samples, prompt),
-                    timestamps, maxNewTokens, true,
+                    Collections.nCopies(samples, prefix), timestamps, maxNewTokens, true,
                     new WhisperDecoder.Sampling(temperature, Double.doubleToLongBits(temperature))));
         }
     }

@@ -232,6 +232,23 @@ class LocalAgreementTest {
     }
 
     @Test
+    void theConfirmedWordsInTheBufferAreThoseTheNextTranscriptionHearsAgainAndNoneOfThePrompts() {
+        LocalAgreement state = new LocalAgreement(DEFAULT);
+        List<TimedWord> hypothesis = words(0, "a b c d e f g h i j k l m n o p q r s t u v w x y z");
+        state.insert(hypothesis.subList(0, 20), HEARD);
+        state.insert(hypothesis, HEARD);
+        assertThat(texts(state.confirmedInBuffer())).isEqualTo(texts(hypothesis.subList(0, 20)));
+
+        state.trim(16, List.of(4.9, 11.9, 12.9));
+
+        assertThat(texts(state.confirmedInBuffer())).as("from k on: the trim cut at j's end, 4.9 s")
+                .isEqualTo(texts(hypothesis.subList(10, 20)));
+        assertThat(state.prompt()).isEqualTo(Commit.text(hypothesis.subList(0, 10)));
+        state.flush(HEARD);
+        assertThat(state.confirmedInBuffer()).isEmpty();
+    }
+
+    @Test
     void promptIsTheLastAtMost200CharactersOfConfirmedTextOutOfTheBuffer() {
         LocalAgreement state = new LocalAgreement(DEFAULT);
         StringBuilder sentence = new StringBuilder();

@@ -3,6 +3,7 @@ package io.sensorium.processors.speech.live;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -34,5 +35,20 @@ class SegmentWordsTest {
                 .containsExactly("Hello", " world");
         assertThat(SegmentWords.split(0, 1, " ")).isEmpty();
         assertThat(SegmentWords.split(0, 1, "")).isEmpty();
+    }
+
+    @Test
+    void wordsGoBackIntoSegmentsOnePerSentence() {
+        List<TimedWord> words = new ArrayList<>(SegmentWords.split(0, 3, " And so, my fellow Americans."));
+        words.addAll(SegmentWords.split(3, 5, " Ask not? \"Why!\" what"));
+        words.addAll(SegmentWords.split(5, 6, " your country"));
+
+        List<List<TimedWord>> sentences = SegmentWords.sentences(words);
+
+        assertThat(sentences).extracting(Commit::text)
+                .containsExactly(" And so, my fellow Americans.", " Ask not?", " \"Why!\"", " what your country");
+        assertThat(sentences.get(0).get(0).start()).isZero();
+        assertThat(sentences.get(3).get(2).end()).isEqualTo(6.0);
+        assertThat(SegmentWords.sentences(List.of())).isEmpty();
     }
 }

@@ -137,7 +137,7 @@ class MultilingualParityTest {
                 new WhisperDecoder.Beams(5, 1.0, 1.0), "", false);
         WhisperTranscriber.Window whole = WhisperTranscriber.Window.whole(window(reference), WhisperModel.WINDOW_FRAMES);
         WhisperTranscriber.Window live = WhisperTranscriber.Window.live(window(reference), WhisperModel.WINDOW_FRAMES,
-                WhisperModel.WINDOW_FRAMES, new int[0]);
+                WhisperModel.WINDOW_FRAMES, new int[0], new int[0]);
         assertThat(transcriber.shape(whole)).isNotEqualTo(transcriber.shape(live));
         assertThat(transcriber.transcribeWindow(whole).decoding().tokens())
                 .containsExactly(Fixtures.ints(reference.path("tokens").path("beams_5")));

@@ -121,4 +121,34 @@ class WhisperDecoderParityTest {
                     .isNotCloseTo(unprompted.noSpeechProb(), within(1e-9));
         }
     }
+
+    static Stream<Arguments> layoutsAndCache() {
+        return Stream.of(Arguments.of("pair", true), Arguments.of("pair", false), Arguments.of("merged", true),
+                Arguments.of("merged", false));
+    }
+
+    @ParameterizedTest(name = "decoder={0} cache={1}")
+    @MethodSource("layoutsAndCache")
+    void aPrefixThatIsTheStartOfTheDecodingGivesTheSameDecodingInFewerSteps(String layout, boolean cache)
+            throws Exception {
+        WhisperModel model = layout.equals("merged") ? merged : pair;
+        WhisperDecoder decoder = new WhisperDecoder(model);
+        int[] prompt = decoder.prompt(model.tokenizer().encode(" And so my fellow Americans"), true, null);
+        try (WhisperEncoder.EncoderOutput encoded = new WhisperEncoder(model).encode(Fixtures.referenceWindow("smooth.f32"))) {
+            WhisperDecoder.Result free = decoder.decode(encoded, prompt, true, 24, cache);
+            int[] generated = free.generated();
+            assertThat(generated.length).as("enough to cut a prefix from").isGreaterThan(8);
+            int[] prefix = Arrays.copyOf(generated, 6);
+
+            WhisperDecoder.Result forced = decoder.decodeBatch(encoded, List.of(prompt), List.of(prefix), true, 24,
+                    cache, WhisperDecoder.Sampling.GREEDY).get(0);
+
+            assertThat(forced.tokens()).containsExactly(free.tokens());
+            assertThat(forced.generated()).startsWith(prefix);
+            assertThat(forced.prefixLength()).isEqualTo(6);
+            assertThat(forced.sampled()).isEqualTo(free.sampled() - 6);
+            assertThat(forced.sumLogprob()).as("the prefix's tokens were not chosen").isGreaterThan(free.sumLogprob());
+            assertThat(forced.noSpeechProb()).as("a prefix says there is speech").isNaN();
+        }
+    }
 }

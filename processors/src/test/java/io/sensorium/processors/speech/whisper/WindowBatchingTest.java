@@ -87,7 +87,7 @@ class WindowBatchingTest {
         List<WhisperTranscriber.Window> mixed = new ArrayList<>(windows);
         WhisperTranscriber.Window first = windows.get(0);
         mixed.set(1, WhisperTranscriber.Window.live(windows.get(1).frames(), 2000, WhisperModel.WINDOW_FRAMES,
-                new int[] {440, 1263}));
+                new int[] {440, 1263}, new int[0]));
         assertThat(transcriber.shape(mixed.get(1))).isNotEqualTo(transcriber.shape(first));
 
         List<WhisperTranscriber.WindowTranscript> batched = submitAll(batcher, mixed);

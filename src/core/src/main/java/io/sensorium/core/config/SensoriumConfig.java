@@ -235,6 +235,9 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
      * @param liveTrimSeconds   in live mode, a stream's buffer longer than this loses its confirmed segments at the
      *                          front (whisper_streaming's buffer_trimming_sec); what it keeps is transcribed again
      *                          each step, so a longer one costs time, and gives Whisper more of the audio's context
+     * @param livePrefix        in live mode, the confirmed words still in a stream's buffer are given to the decoder
+     *                          as the start of its transcript (openai's prefix) instead of being decoded again each
+     *                          step: one decoder run for them rather than a step per token
      * @param batchSize         most windows of different streams transcribed in one model run
      * @param batchWaitMs       how long a window ready for the model waits for others to join its batch; it waits
      *                          only while other stream threads could still bring some
@@ -245,7 +248,7 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
                          boolean conditionOnPreviousText, double promptResetOnTemperature, String initialPrompt,
                          String hotwords, boolean wordTimestamps, boolean vad, VadOptions vadOptions,
                          boolean live, double liveStepSeconds, int livePauseMs, double liveMaxDelaySeconds,
-                         double liveTrimSeconds, int batchSize, int batchWaitMs) {
+                         double liveTrimSeconds, boolean livePrefix, int batchSize, int batchWaitMs) {
         public Speech {
             temperatures(temperature);
             if (bestOf < 1) {
@@ -298,7 +301,8 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
                     temperature, bestOf, compressionRatioThreshold, beamSize, patience, lengthPenalty,
                     conditionOnPreviousText, promptResetOnTemperature, initialPrompt, hotwords, wordTimestamps, vad,
                     vadOptions, live,
-                    liveStepSeconds, livePauseMs, liveMaxDelaySeconds, liveTrimSeconds, batchSize, batchWaitMs);
+                    liveStepSeconds, livePauseMs, liveMaxDelaySeconds, liveTrimSeconds, livePrefix, batchSize,
+                    batchWaitMs);
         }
 
         /** {@link #temperature} as numbers, in their order. */
