@@ -225,12 +225,14 @@ final class LiveSpeechProcessor extends FrameStoreProcessor {
         }
         List<TimedWord> words = new ArrayList<>();
         List<Double> segmentEnds = new ArrayList<>();
+        List<Integer> segmentLastWords = new ArrayList<>();
         for (WhisperTranscriber.Segment segment : transcript.segments()) {
             double segmentStart = offset + segment.start();
             double segmentEnd = offset + segment.end();
             if (!RegionStore.heard(regions, segmentStart, segmentEnd)) {
                 continue;
             }
+            int first = words.size();
             if (segment.words() == null) {
                 words.addAll(SegmentWords.split(segmentStart, segmentEnd, engine.text(segment.tokens())));
             } else {
@@ -239,7 +241,15 @@ final class LiveSpeechProcessor extends FrameStoreProcessor {
                             word.text(), word.probability()));
                 }
             }
+            if (words.size() > first) {
+                segmentLastWords.add(words.size() - 1);
+            }
             segmentEnds.add(segmentEnd);
+        }
+        // Not the last segment's: Whisper may have ended it only because the audio ran out.
+        for (int i = 0; i < segmentLastWords.size() - 1; i++) {
+            int last = segmentLastWords.get(i);
+            words.set(last, words.get(last).endingSegment());
         }
         state.avgLogprob = transcript.avgLogprob();
         publish(record, stream, state, agreement.insert(words, seconds(end)));
@@ -247,20 +257,20 @@ final class LiveSpeechProcessor extends FrameStoreProcessor {
     }
 
     /**
-     * The buffer's confirmed words as the start of its next transcript, a segment per sentence, in the time of the
+     * The buffer's confirmed words as the start of its next transcript, in Whisper's segments, in the time of the
      * window that begins at {@code offset}. The transcript then holds them as before, so the commit policy finds
      * them in it as it found them when they were decoded again.
      */
     private static ForcedPrefix confirmedPrefix(LocalAgreement agreement, double offset) {
         List<ForcedPrefix.Segment> segments = new ArrayList<>();
-        for (List<TimedWord> sentence : SegmentWords.sentences(agreement.confirmedInBuffer())) {
-            segments.add(new ForcedPrefix.Segment(sentence.get(0).start() - offset,
-                    sentence.get(sentence.size() - 1).end() - offset, Commit.text(sentence)));
+        for (List<TimedWord> segment : SegmentWords.segments(agreement.confirmedInBuffer())) {
+            segments.add(new ForcedPrefix.Segment(segment.get(0).start() - offset,
+                    segment.get(segment.size() - 1).end() - offset, Commit.text(segment)));
         }
         if (!segments.isEmpty()) {
-            // The punctuation after the last confirmed word is the decoder's to choose again with the audio after it:
-            // forced, a '!' that two transcriptions of too little audio agreed on ends the sentence where the speaker
-            // only paused (jfk live: "Ask not! Watch your country" where "Ask not what your country" was said).
+            // The last segment is left open, and the punctuation after its last word is the decoder's to choose again
+            // with the audio after it: forced, a '!' that two transcriptions of too little audio agreed on ends the
+            // sentence where the speaker only paused (jfk live: "Ask not! Watch your country" for "Ask not what").
             ForcedPrefix.Segment last = segments.remove(segments.size() - 1);
             String open = TRAILING_PUNCTUATION.matcher(last.text()).replaceFirst("");
             if (!open.isBlank()) {

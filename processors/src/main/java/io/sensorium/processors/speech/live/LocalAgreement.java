@@ -34,8 +34,12 @@ import java.util.List;
  * resumes exactly.
  */
 public final class LocalAgreement {
-    /** 3: each word's probability (NaN where its times are an estimate); 2 is read with NaN for all. */
-    private static final int VERSION = 3;
+    /**
+     * 4: whether each word ends a segment; 3 (each word's probability, NaN where its times are an estimate) is read
+     * with no segment ends, 2 with NaN for all probabilities too.
+     */
+    private static final int VERSION = 4;
+    private static final int WITHOUT_SEGMENT_ENDS = 3;
     private static final int WITHOUT_PROBABILITIES = 2;
     /**
      * Whisper's word times wander by tens of milliseconds between transcriptions of the same audio: a word that
@@ -356,7 +360,8 @@ public final class LocalAgreement {
         List<TimedWord> out = new ArrayList<>(confirmed.size());
         for (TimedWord word : confirmed) {
             double start = Math.max(word.start(), committedEnd);
-            TimedWord clamped = new TimedWord(start, Math.max(word.end(), start), word.text(), word.probability());
+            TimedWord clamped = new TimedWord(start, Math.max(word.end(), start), word.text(), word.probability(),
+                    word.endsSegment());
             committedEnd = clamped.end();
             committed.add(clamped);
             out.add(clamped);
@@ -395,7 +400,7 @@ public final class LocalAgreement {
         LocalAgreement state = new LocalAgreement(options);
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot))) {
             int version = in.readByte();
-            if (version != VERSION && version != WITHOUT_PROBABILITIES) {
+            if (version != VERSION && version != WITHOUT_SEGMENT_ENDS && version != WITHOUT_PROBABILITIES) {
                 throw new IllegalStateException("live commit state of version " + version
                         + " is not readable by this build");
             }
@@ -403,10 +408,9 @@ public final class LocalAgreement {
             state.committedEnd = in.readDouble();
             state.heardUntil = in.readDouble();
             state.revision = in.readLong();
-            boolean probabilities = version == VERSION;
-            state.committed.addAll(readWords(in, probabilities));
+            state.committed.addAll(readWords(in, version));
             for (int i = in.readInt(); i > 0; i--) {
-                state.hypotheses.add(readWords(in, probabilities));
+                state.hypotheses.add(readWords(in, version));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("corrupt live commit state", e);
@@ -424,15 +428,17 @@ public final class LocalAgreement {
             out.writeDouble(word.end());
             out.writeUTF(word.text());
             out.writeDouble(word.probability());
+            out.writeBoolean(word.endsSegment());
         }
     }
 
-    private static List<TimedWord> readWords(DataInputStream in, boolean probabilities) throws IOException {
+    private static List<TimedWord> readWords(DataInputStream in, int version) throws IOException {
         int count = in.readInt();
         List<TimedWord> words = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             words.add(new TimedWord(in.readDouble(), in.readDouble(), in.readUTF(),
-                    probabilities ? in.readDouble() : Double.NaN));
+                    version >= WITHOUT_SEGMENT_ENDS ? in.readDouble() : Double.NaN,
+                    version >= VERSION && in.readBoolean()));
         }
         return words;
     }

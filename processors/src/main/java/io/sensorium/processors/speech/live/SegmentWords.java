@@ -14,29 +14,26 @@ public final class SegmentWords {
     /** Words keep their leading space, as Whisper writes them, so that concatenated words give the text back. */
     private static final Pattern BEFORE_SPACE = Pattern.compile("(?= )");
 
-    /** Whisper mostly ends a segment where a sentence ends: at its mark, or at a quote closed after it. */
-    private static final Pattern SENTENCE_END = Pattern.compile("[.?!][\"'\\p{Pf}]?$");
-
     private SegmentWords() {}
 
     /**
-     * Words back into segments: a new one after each word that ends a sentence, where Whisper would most likely have
-     * ended its segment. The words' times are left as they are.
+     * Words back into segments as Whisper cut them: a new one after each word that {@link TimedWord#endsSegment()
+     * ended one}. The words' times are left as they are.
      */
-    public static List<List<TimedWord>> sentences(List<TimedWord> words) {
-        List<List<TimedWord>> sentences = new ArrayList<>();
+    public static List<List<TimedWord>> segments(List<TimedWord> words) {
+        List<List<TimedWord>> segments = new ArrayList<>();
         List<TimedWord> current = new ArrayList<>();
         for (TimedWord word : words) {
             current.add(word);
-            if (SENTENCE_END.matcher(word.text().strip()).find()) {
-                sentences.add(current);
+            if (word.endsSegment()) {
+                segments.add(current);
                 current = new ArrayList<>();
             }
         }
         if (!current.isEmpty()) {
-            sentences.add(current);
+            segments.add(current);
         }
-        return sentences;
+        return segments;
     }
 
     /**

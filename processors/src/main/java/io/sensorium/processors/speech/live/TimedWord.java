@@ -11,13 +11,20 @@ import java.util.regex.Pattern;
  * @param text        as Whisper gives it, leading space included, so that a stream's text is its words concatenated
  * @param probability how likely the decoder found its tokens, where its times are the model's own (alignment heads);
  *                    NaN where they are an estimate ({@link SegmentWords})
+ * @param endsSegment whether Whisper ended a segment after it, in the transcription that gave it: a later
+ *                    transcription given the word again is given it in segments as Whisper cut them
  */
-public record TimedWord(double start, double end, String text, double probability) {
+public record TimedWord(double start, double end, String text, double probability, boolean endsSegment) {
     private static final Pattern NOT_WORD = Pattern.compile("[^\\p{L}\\p{N}]+");
 
     /** A word whose times are an estimate. */
     public TimedWord(double start, double end, String text) {
-        this(start, end, text, Double.NaN);
+        this(start, end, text, Double.NaN, false);
+    }
+
+    /** A word inside a segment. */
+    public TimedWord(double start, double end, String text, double probability) {
+        this(start, end, text, probability, false);
     }
 
     public TimedWord {
@@ -31,7 +38,12 @@ public record TimedWord(double start, double end, String text, double probabilit
 
     /** This word with times relative to a buffer that begins at {@code offset} made stream times. */
     public TimedWord shifted(double offset) {
-        return new TimedWord(start + offset, end + offset, text, probability);
+        return new TimedWord(start + offset, end + offset, text, probability, endsSegment);
+    }
+
+    /** This word as the last of its segment. */
+    public TimedWord endingSegment() {
+        return new TimedWord(start, end, text, probability, true);
     }
 
     /** Whether its times and probability are the model's own rather than an estimate. */

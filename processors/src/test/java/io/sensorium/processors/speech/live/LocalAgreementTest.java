@@ -314,6 +314,22 @@ class LocalAgreementTest {
     }
 
     @Test
+    void aWordThatEndedASegmentStillDoesOnceConfirmedAndAfterASnapshot() {
+        LocalAgreement state = new LocalAgreement(DEFAULT);
+        List<TimedWord> hypothesis = new ArrayList<>(words(0, "ask not what your"));
+        hypothesis.set(1, hypothesis.get(1).endingSegment());
+        state.insert(hypothesis, HEARD);
+        state.insert(hypothesis, HEARD);
+
+        LocalAgreement restored = LocalAgreement.restore(DEFAULT, state.snapshot());
+
+        assertThat(restored.confirmedInBuffer()).extracting(TimedWord::endsSegment)
+                .containsExactly(false, true, false, false);
+        assertThat(SegmentWords.segments(restored.confirmedInBuffer())).extracting(Commit::text)
+                .containsExactly(" ask not", " what your");
+    }
+
+    @Test
     void aSnapshotOfVersionTwoIsReadWithItsWordsTimesTakenAsEstimates() throws Exception {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {

@@ -38,17 +38,19 @@ class SegmentWordsTest {
     }
 
     @Test
-    void wordsGoBackIntoSegmentsOnePerSentence() {
-        List<TimedWord> words = new ArrayList<>(SegmentWords.split(0, 3, " And so, my fellow Americans."));
-        words.addAll(SegmentWords.split(3, 5, " Ask not? \"Why!\" what"));
+    void wordsGoBackIntoTheSegmentsWhisperCutThemInto() {
+        List<TimedWord> words = new ArrayList<>(SegmentWords.split(0, 3, " And so, my fellow Americans,"));
+        words.set(4, words.get(4).endingSegment());
+        words.addAll(SegmentWords.split(3, 5, " ask not what"));
+        words.set(7, words.get(7).endingSegment());
         words.addAll(SegmentWords.split(5, 6, " your country"));
 
-        List<List<TimedWord>> sentences = SegmentWords.sentences(words);
+        List<List<TimedWord>> segments = SegmentWords.segments(words);
 
-        assertThat(sentences).extracting(Commit::text)
-                .containsExactly(" And so, my fellow Americans.", " Ask not?", " \"Why!\"", " what your country");
-        assertThat(sentences.get(0).get(0).start()).isZero();
-        assertThat(sentences.get(3).get(2).end()).isEqualTo(6.0);
-        assertThat(SegmentWords.sentences(List.of())).isEmpty();
+        assertThat(segments).extracting(Commit::text)
+                .containsExactly(" And so, my fellow Americans,", " ask not what", " your country");
+        assertThat(segments.get(0).get(0).start()).isZero();
+        assertThat(segments.get(2).get(1).end()).isEqualTo(6.0);
+        assertThat(SegmentWords.segments(List.of())).isEmpty();
     }
 }
