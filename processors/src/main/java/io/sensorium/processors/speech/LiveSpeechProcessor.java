@@ -225,7 +225,6 @@ final class LiveSpeechProcessor extends FrameStoreProcessor {
         }
         List<TimedWord> words = new ArrayList<>();
         List<Double> segmentEnds = new ArrayList<>();
-        List<Integer> segmentLastWords = new ArrayList<>();
         for (WhisperTranscriber.Segment segment : transcript.segments()) {
             double segmentStart = offset + segment.start();
             double segmentEnd = offset + segment.end();
@@ -241,15 +240,12 @@ final class LiveSpeechProcessor extends FrameStoreProcessor {
                             word.text(), word.probability()));
                 }
             }
-            if (words.size() > first) {
-                segmentLastWords.add(words.size() - 1);
+            if (words.size() > first && first > 0) {
+                // The segment before ended at the word before; the last segment's end is never marked: Whisper may
+                // have ended it only because the audio ran out.
+                words.set(first - 1, words.get(first - 1).endingSegment());
             }
             segmentEnds.add(segmentEnd);
-        }
-        // Not the last segment's: Whisper may have ended it only because the audio ran out.
-        for (int i = 0; i < segmentLastWords.size() - 1; i++) {
-            int last = segmentLastWords.get(i);
-            words.set(last, words.get(last).endingSegment());
         }
         state.avgLogprob = transcript.avgLogprob();
         publish(record, stream, state, agreement.insert(words, seconds(end)));
@@ -262,19 +258,20 @@ final class LiveSpeechProcessor extends FrameStoreProcessor {
      * them in it as it found them when they were decoded again.
      */
     private static ForcedPrefix confirmedPrefix(LocalAgreement agreement, double offset) {
+        List<List<TimedWord>> confirmed = SegmentWords.segments(agreement.confirmedInBuffer());
         List<ForcedPrefix.Segment> segments = new ArrayList<>();
-        for (List<TimedWord> segment : SegmentWords.segments(agreement.confirmedInBuffer())) {
-            segments.add(new ForcedPrefix.Segment(segment.get(0).start() - offset,
-                    segment.get(segment.size() - 1).end() - offset, Commit.text(segment)));
-        }
-        if (!segments.isEmpty()) {
-            // The last segment is left open, and the punctuation after its last word is the decoder's to choose again
-            // with the audio after it: forced, a '!' that two transcriptions of too little audio agreed on ends the
-            // sentence where the speaker only paused (jfk live: "Ask not! Watch your country" for "Ask not what").
-            ForcedPrefix.Segment last = segments.remove(segments.size() - 1);
-            String open = TRAILING_PUNCTUATION.matcher(last.text()).replaceFirst("");
-            if (!open.isBlank()) {
-                segments.add(new ForcedPrefix.Segment(last.start(), last.end(), open));
+        for (int i = 0; i < confirmed.size(); i++) {
+            List<TimedWord> words = confirmed.get(i);
+            String text = Commit.text(words);
+            if (i == confirmed.size() - 1) {
+                // The last segment is left open, and the punctuation after its last word is the decoder's to choose
+                // again with the audio after it: forced, a '!' that two transcriptions of too little audio agreed on
+                // ends the sentence where the speaker only paused (jfk live: "Ask not! Watch your country").
+                text = TRAILING_PUNCTUATION.matcher(text).replaceFirst("");
+            }
+            if (!text.isBlank()) {
+                segments.add(new ForcedPrefix.Segment(words.get(0).start() - offset,
+                        words.get(words.size() - 1).end() - offset, text));
             }
         }
         return new ForcedPrefix(segments);

@@ -141,12 +141,19 @@ class LocalAgreementTest {
         assertThat(state.prompt()).isEqualTo(" ask not what your");
     }
 
+    private static final List<TimedWord> ALPHABET = words(0, "a b c d e f g h i j k l m n o p q r s t u v w x y z");
+
+    /** A state that has confirmed a to t (to 9.9 s) of {@link #ALPHABET}, u to z pending (from 10 s). */
+    private static LocalAgreement confirmedToT() {
+        LocalAgreement state = new LocalAgreement(DEFAULT);
+        state.insert(ALPHABET.subList(0, 20), HEARD);
+        state.insert(ALPHABET, HEARD);
+        return state;
+    }
+
     @Test
     void aTrimCutsAtTheLastConfirmedSegmentEndOnceTheBufferIsLong() {
-        LocalAgreement state = new LocalAgreement(DEFAULT);
-        List<TimedWord> hypothesis = words(0, "a b c d e f g h i j k l m n o p q r s t u v w x y z");
-        state.insert(hypothesis.subList(0, 20), HEARD);
-        state.insert(hypothesis, HEARD);
+        LocalAgreement state = confirmedToT();
         // Confirmed to t's end, 9.9 s; pending from u at 10 s.
         List<Double> segmentEnds = List.of(4.9, 9.9, 11.9, 12.9);
 
@@ -233,10 +240,8 @@ class LocalAgreementTest {
 
     @Test
     void theConfirmedWordsInTheBufferAreThoseTheNextTranscriptionHearsAgainAndNoneOfThePrompts() {
-        LocalAgreement state = new LocalAgreement(DEFAULT);
-        List<TimedWord> hypothesis = words(0, "a b c d e f g h i j k l m n o p q r s t u v w x y z");
-        state.insert(hypothesis.subList(0, 20), HEARD);
-        state.insert(hypothesis, HEARD);
+        LocalAgreement state = confirmedToT();
+        List<TimedWord> hypothesis = ALPHABET;
         assertThat(texts(state.confirmedInBuffer())).isEqualTo(texts(hypothesis.subList(0, 20)));
 
         state.trim(16, List.of(4.9, 11.9, 12.9));
