@@ -77,7 +77,8 @@ public final class WhisperEncoder {
             long started = System.nanoTime();
             OrtSession.Result result = model.encoderSession().run(Map.of("input_features", features));
             ENCODER_TIME.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-            return new EncoderOutput(result, windows.size());
+            return new EncoderOutput(result, (OnnxTensor) result.get(0), windows.size(),
+                    model.decoderBroadcastsEncoderStates());
         } catch (OrtException e) {
             throw new IllegalStateException("encoder of " + model.name() + " failed: " + e.getMessage(), e);
         }
@@ -87,19 +88,18 @@ public final class WhisperEncoder {
     public static final class EncoderOutput implements AutoCloseable {
         private final AutoCloseable owner;
         private final OnnxTensor hiddenStates;
+        /** How many decoder rows these states are for: the tensor's batch, or more where one window's broadcast. */
         private final int batch;
+        private final boolean broadcasts;
 
-        EncoderOutput(OrtSession.Result result, int batch) {
-            this(result, (OnnxTensor) result.get(0), batch);
-        }
-
-        private EncoderOutput(AutoCloseable owner, OnnxTensor hiddenStates, int batch) {
+        private EncoderOutput(AutoCloseable owner, OnnxTensor hiddenStates, int batch, boolean broadcasts) {
             this.owner = owner;
             this.hiddenStates = hiddenStates;
             this.batch = batch;
+            this.broadcasts = broadcasts;
         }
 
-        /** How many windows were encoded together. */
+        /** How many windows were encoded together, or decoder rows (beams, samples) these states are for. */
         public int batch() {
             return batch;
         }
@@ -115,21 +115,41 @@ public final class WhisperEncoder {
 
         /**
          * One window's hidden states {@code times} over, as a batch of their own (closed apart from this one): for
-         * several samples of that window decoded together, without encoding it again.
+         * several samples of that window decoded together, without encoding it again. Stored once where the
+         * decoder broadcasts them.
          */
         public EncoderOutput repeated(int item, int times) {
+            if (broadcasts) {
+                if (storedRows() == 1) {
+                    return new EncoderOutput(() -> { }, hiddenStates, times, true);
+                }
+                EncoderOutput one = rows(new int[] {item});
+                return new EncoderOutput(one.owner, one.hiddenStates, times, true);
+            }
             int[] items = new int[times];
             Arrays.fill(items, item);
             return rows(items);
         }
 
-        /** Each window's hidden states {@code times} over, in order (closed apart from this one): beams of each. */
+        /**
+         * Each window's hidden states {@code times} over, in order (closed apart from this one): beams of each. One
+         * window's are stored once where the decoder broadcasts them: five beams' cross-attention keys and values
+         * are then computed and held once, not five times.
+         */
         public EncoderOutput repeatedEach(int times) {
+            if (broadcasts && storedRows() == 1) {
+                return new EncoderOutput(() -> { }, hiddenStates, times, true);
+            }
             int[] items = new int[batch * times];
             for (int i = 0; i < items.length; i++) {
                 items[i] = i / times;
             }
             return rows(items);
+        }
+
+        /** The windows the tensor holds: {@link #batch()}, or one that the decoder broadcasts over the batch. */
+        private int storedRows() {
+            return (int) hiddenStates.getInfo().getShape()[0];
         }
 
         /** The hidden states of windows {@code items}, as a batch of their own. */
@@ -138,14 +158,15 @@ public final class WhisperEncoder {
             int size = (int) (shape[1] * shape[2]);
             float[] all = values();
             FloatBuffer copies = FloatBuffer.allocate(items.length * size);
+            boolean one = storedRows() == 1;
             for (int item : items) {
-                copies.put(all, item * size, size);
+                copies.put(all, one ? 0 : item * size, size);
             }
             copies.flip();
             try {
                 OnnxTensor tensor = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), copies,
                         new long[] {items.length, shape[1], shape[2]});
-                return new EncoderOutput(tensor, tensor, items.length);
+                return new EncoderOutput(tensor, tensor, items.length, broadcasts);
             } catch (OrtException e) {
                 throw new IllegalStateException("cannot copy the encoder's output: " + e.getMessage(), e);
             }

@@ -251,6 +251,15 @@ public final class WhisperModel implements AutoCloseable {
         return skipsLogits;
     }
 
+    /**
+     * Whether the decoder takes one window's encoder states for several rows of tokens (beams, samples): the pair of
+     * graphs Sensorium's converter makes (the ones with {@link #LOGITS_FROM}) broadcast them in their products; other
+     * exports may reshape by the batch of their input, and are given a copy per row.
+     */
+    boolean decoderBroadcastsEncoderStates() {
+        return skipsLogits && !merged;
+    }
+
     /** Whether the merged decoder graph was loaded (else the pair). */
     public boolean merged() {
         return merged;

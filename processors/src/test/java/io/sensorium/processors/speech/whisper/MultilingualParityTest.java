@@ -109,6 +109,25 @@ class MultilingualParityTest {
         }
     }
 
+    /**
+     * The converter's decoder graphs broadcast one window's encoder states over its beams: they are stored once for
+     * the five, and the search gives what it gives with a copy per beam (the batch of two windows above).
+     */
+    @Test
+    void oneWindowsBeamsShareItsEncoderStates() throws Exception {
+        JsonNode reference = Fixtures.multilingualCases().get(1);
+        WhisperDecoder decoder = new WhisperDecoder(model);
+        int[] prompt = decoder.prompt(new int[0], new int[0], false, reference.path("detected").asText(), WhisperTask.TRANSCRIBE);
+        try (WhisperEncoder.EncoderOutput encoded = new WhisperEncoder(model).encode(window(reference));
+             WhisperEncoder.EncoderOutput beams = encoded.repeatedEach(5)) {
+            assertThat(beams.batch()).isEqualTo(5);
+            assertThat(beams.hiddenStates().getInfo().getShape()[0]).isEqualTo(1);
+            WhisperDecoder.Result result = decoder.decodeBeams(encoded, List.of(prompt), false, MAX_NEW_TOKENS,
+                    new WhisperDecoder.Beams(5, 1.0, 1.0)).get(0);
+            assertThat(result.tokens()).containsExactly(Fixtures.ints(reference.path("tokens").path("beams_5")));
+        }
+    }
+
     /** More patience keeps more finished hypotheses before stopping: the best of them can only score as well or better. */
     @Test
     void patienceSearchesOnForAHypothesisAsGoodOrBetter() throws Exception {
