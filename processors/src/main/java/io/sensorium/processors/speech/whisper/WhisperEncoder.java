@@ -121,7 +121,7 @@ public final class WhisperEncoder {
         public EncoderOutput repeated(int item, int times) {
             if (broadcasts) {
                 if (storedRows() == 1) {
-                    return new EncoderOutput(() -> { }, hiddenStates, times, true);
+                    return sharedBy(times);
                 }
                 EncoderOutput one = rows(new int[] {item});
                 return new EncoderOutput(one.owner, one.hiddenStates, times, true);
@@ -138,13 +138,18 @@ public final class WhisperEncoder {
          */
         public EncoderOutput repeatedEach(int times) {
             if (broadcasts && storedRows() == 1) {
-                return new EncoderOutput(() -> { }, hiddenStates, times, true);
+                return sharedBy(times);
             }
             int[] items = new int[batch * times];
             for (int i = 0; i < items.length; i++) {
                 items[i] = i / times;
             }
             return rows(items);
+        }
+
+        /** This one window's states, stored once, for {@code times} decoder rows; closing the view leaves them be. */
+        private EncoderOutput sharedBy(int times) {
+            return new EncoderOutput(() -> { }, hiddenStates, times, true);
         }
 
         /** The windows the tensor holds: {@link #batch()}, or one that the decoder broadcasts over the batch. */
