@@ -163,9 +163,8 @@ public final class WhisperEncoder {
             int size = (int) (shape[1] * shape[2]);
             float[] all = values();
             FloatBuffer copies = FloatBuffer.allocate(items.length * size);
-            boolean one = storedRows() == 1;
             for (int item : items) {
-                copies.put(all, one ? 0 : item * size, size);
+                copies.put(all, item * size, size);
             }
             copies.flip();
             try {
