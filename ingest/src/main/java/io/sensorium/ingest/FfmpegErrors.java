@@ -22,12 +22,17 @@ public final class FfmpegErrors {
         if (!call.find()) {
             return message;
         }
+        return call.group(1) + ": " + describe(Integer.parseInt(call.group(2)));
+    }
+
+    /** What an FFmpeg error number (a negative return code) means. */
+    public static String describe(int code) {
         byte[] text = new byte[avutil.AV_ERROR_MAX_STRING_SIZE];
-        avutil.av_strerror(Integer.parseInt(call.group(2)), text, text.length);
+        avutil.av_strerror(code, text, text.length);
         int end = 0;
         while (end < text.length && text[end] != 0) {
             end++;
         }
-        return call.group(1) + ": " + new String(text, 0, end, StandardCharsets.UTF_8);
+        return new String(text, 0, end, StandardCharsets.UTF_8);
     }
 }

@@ -3,6 +3,8 @@ package io.sensorium.ingest.video;
 import io.sensorium.ingest.FfmpegErrors;
 import io.sensorium.ingest.FfmpegLogging;
 import io.sensorium.ingest.FfmpegNetwork;
+import io.sensorium.ingest.InputPaths;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
@@ -10,8 +12,9 @@ import org.bytedeco.javacv.FrameGrabber;
 import org.bytedeco.javacv.OpenCVFrameConverter;
 
 /**
- * A video file, a GIF or a live URL (RTSP, HTTP, UDP...) read with FFmpeg through JavaCV; image frames only, as
- * 8-bit BGR.
+ * A video file, a GIF or a live URL (RTSP, HTTP, UDP...) read with FFmpeg through JavaCV; image frames only: the
+ * decoder's pictures as they are, for publishing ({@link FrameEncoder} converts each once, on its way to JPEG), or
+ * 8-bit BGR, for a still decoded for its pixels.
  */
 final class GrabberSource implements FrameSource {
     private static final int BGR_CHANNELS = 3;
@@ -22,14 +25,40 @@ final class GrabberSource implements FrameSource {
 
     private final String location;
     private final FFmpegFrameGrabber grabber;
-    private final OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
+    /** Null where the frames are the decoder's pictures. */
+    private final OpenCVFrameConverter.ToMat bgr;
 
-    /** @param maxPixels a source whose frames declare more pixels than this is refused before its first frame */
-    GrabberSource(String location, long maxPixels) {
+    /**
+     * The decoder's pictures, unconverted: a conversion to BGR here, and another from BGR to the JPEG's YUV at
+     * ingest, would cost more than decoding them.
+     *
+     * @param maxPixels a source whose frames declare more pixels than this is refused before its first frame
+     */
+    static GrabberSource pictures(String location, long maxPixels) {
+        return new GrabberSource(location, maxPixels, false);
+    }
+
+    /** 8-bit BGR images; see {@link #pictures}. */
+    static GrabberSource bgr(String location, long maxPixels) {
+        return new GrabberSource(location, maxPixels, true);
+    }
+
+    private GrabberSource(String location, long maxPixels, boolean toBgr) {
         this.location = location;
         this.grabber = new FFmpegFrameGrabber(location);
-        grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+        this.bgr = toBgr ? new OpenCVFrameConverter.ToMat() : null;
+        if (toBgr) {
+            grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+        } else {
+            grabber.setImageMode(FrameGrabber.ImageMode.RAW);
+        }
         FfmpegNetwork.configure(grabber, location);
+        if (InputPaths.isUrl(location)) {
+            // FFmpeg decodes on a thread per core by default, frame-parallel: each thread holds a frame back, which a
+            // live camera's results wait for (at 10 fps, 0.1 s a thread), and each camera would take as many threads.
+            // One thread decodes a camera's frames as they come (640x480: under a millisecond each).
+            grabber.setVideoOption("threads", "1");
+        }
         try {
             grabber.start();
             if (grabber.getImageWidth() <= 0 || grabber.getImageHeight() <= 0) {
@@ -56,10 +85,14 @@ final class GrabberSource implements FrameSource {
         if (frame == null) {
             return null;
         }
+        long timestamp = Math.max(0, grabber.getTimestamp());
+        if (bgr == null) {
+            return VideoFrame.picture((AVFrame) frame.opaque, timestamp);
+        }
         // JavaCV takes the channels to be the row stride over the width, which FFmpeg's row alignment inflates for
         // frames narrower than it (a 2x2 GIF came out with 96 channels); the frames are BGR24, as asked.
         frame.imageChannels = BGR_CHANNELS;
-        return new VideoFrame(converter.convert(frame), Math.max(0, grabber.getTimestamp()), null);
+        return new VideoFrame(null, bgr.convert(frame), timestamp, null);
     }
 
     @Override
@@ -73,7 +106,9 @@ final class GrabberSource implements FrameSource {
         } catch (FrameGrabber.Exception e) {
             throw new FrameSourceException("cannot close " + location + ": " + FfmpegErrors.describe(e), e);
         } finally {
-            converter.close();
+            if (bgr != null) {
+                bgr.close();
+            }
         }
     }
 }

@@ -57,7 +57,7 @@ final class ImageFolderSource implements FrameSource {
             throw new FrameSourceException("cannot read " + file + ": " + e.getMessage(), e);
         }
         current = decoder.decode(file, bytes);
-        return new VideoFrame(current, 0, ImageSize.isBaselineColourJpeg(bytes) ? bytes : null);
+        return VideoFrame.still(current, ImageSize.isBaselineColourJpeg(bytes) ? bytes : null);
     }
 
     @Override

@@ -49,7 +49,7 @@ final class StillImageDecoder {
     }
 
     private Mat firstFrame(Path file) {
-        try (GrabberSource gif = new GrabberSource(file.toString(), maxPixels)) {
+        try (GrabberSource gif = GrabberSource.bgr(file.toString(), maxPixels)) {
             VideoFrame frame = gif.next();
             if (frame == null) {
                 throw new FrameSourceException(file + " is not a decodable image: it holds no frame");

@@ -35,7 +35,6 @@ public final class VideoIngest {
     private final String topic;
     private final String deadLetterTopic;
     private final SensoriumConfig.Video video;
-    private final FrameEncoder encoder;
     private final ImageFrameSerde serde = new ImageFrameSerde(Integer.MAX_VALUE);
     private final SensoriumConfig.Live live;
     private final StopLatch stopped = new StopLatch();
@@ -54,7 +53,6 @@ public final class VideoIngest {
         this.deadLetterTopic = deadLetterTopic;
         this.video = video;
         this.live = live;
-        this.encoder = new FrameEncoder(video.maxSide(), video.jpegQuality());
         this.sleeper = sleeper != null ? sleeper : stopped;
     }
 
@@ -144,7 +142,7 @@ public final class VideoIngest {
             }
             boolean folder = Files.isDirectory(path);
             try (FrameSource frames = folder || ImageFolderSource.isImage(path)
-                    ? new ImageFolderSource(path, video.maxSourcePixels()) : new GrabberSource(source, video.maxSourcePixels())) {
+                    ? new ImageFolderSource(path, video.maxSourcePixels()) : GrabberSource.pictures(source, video.maxSourcePixels())) {
                 drain(frames);
                 if (sequence == 0 && skipped.isEmpty() && !stopping()) {
                     // Nothing came out and nothing was skipped: a file that opens but decodes to nothing (a video cut
@@ -163,7 +161,7 @@ public final class VideoIngest {
         String live() {
             Reconnector reconnector = new Reconnector(source, live, sleeper, VideoIngest.this::stopping);
             String gaveUp = reconnector.keepReading(connected -> {
-                try (GrabberSource frames = new GrabberSource(source, video.maxSourcePixels())) {
+                try (GrabberSource frames = GrabberSource.pictures(source, video.maxSourcePixels())) {
                     connected.run();
                     timeOffset = lastTimestamp + 1;
                     drain(frames);
@@ -179,6 +177,12 @@ public final class VideoIngest {
 
         /** Publishes the source's frames until it ends or ingest is stopped. */
         void drain(FrameSource frames) {
+            try (FrameEncoder encoder = new FrameEncoder(video.maxSide(), video.jpegQuality())) {
+                drain(frames, encoder);
+            }
+        }
+
+        private void drain(FrameSource frames, FrameEncoder encoder) {
             while (!stopping()) {
                 ImageFrame published;
                 try {
@@ -191,7 +195,7 @@ public final class VideoIngest {
                         continue;
                     }
                     byte[] jpeg = encoder.encode(frame);
-                    int[] size = encoder.publishedSize(frame.image().cols(), frame.image().rows());
+                    int[] size = encoder.publishedSize(frame.width(), frame.height());
                     published = new ImageFrame(streamId, sequence, timestamp, size[0], size[1], false, jpeg);
                 } catch (FrameSourceException e) {
                     if (!frames.skipsBrokenFrames()) {

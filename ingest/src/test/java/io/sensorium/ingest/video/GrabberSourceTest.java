@@ -14,7 +14,7 @@ class GrabberSourceTest {
     @Test
     void aVideoOverThePixelLimitIsRefusedWhenOpened(@TempDir Path dir) throws Exception {
         Path clip = VideoFiles.mp4(dir.resolve("clip.mp4"), 2, 10, 160, 120);
-        assertThatThrownBy(() -> new GrabberSource(clip.toString(), 160 * 120 - 1))
+        assertThatThrownBy(() -> GrabberSource.pictures(clip.toString(), 160 * 120 - 1))
                 .isInstanceOf(FrameSourceException.class)
                 .hasMessage(clip + " declares 160x120 = 19200 pixels, over the limit of 19199 (video.max-source-pixels);"
                         + " refused before decoding");
@@ -24,7 +24,7 @@ class GrabberSourceTest {
     void aTwoPixelWideGifIsThreeChannelBgr(@TempDir Path dir) {
         Path gif = dir.resolve("tiny.gif");
         TestImages.gif(gif, 2, 2);
-        try (GrabberSource source = new GrabberSource(gif.toString(), 100)) {
+        try (GrabberSource source = GrabberSource.bgr(gif.toString(), 100)) {
             VideoFrame frame = source.next();
             assertThat(frame.image().type()).isEqualTo(CV_8UC3);
             assertThat(frame.image().cols()).isEqualTo(2);

@@ -353,11 +353,17 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
      * @param fps                 frames per second ingest samples from a video or live source; 0 takes every frame
      * @param maxSide             frames larger than this on their long side are scaled down before publishing; 0
      *                            keeps them as they are
-     * @param jpegQuality         JPEG quality (1-100) of published frames
+     * @param jpegQuality         JPEG quality (1-100) of published frames, on libjpeg's scale
      * @param maxSourcePixels     images and videos declaring more pixels per frame than this are refused from their
      *                            header, before a decoder allocates for them
      */
-    public record Video(double fps, int maxSide, int jpegQuality, long maxSourcePixels) {}
+    public record Video(double fps, int maxSide, int jpegQuality, long maxSourcePixels) {
+        public Video {
+            if (jpegQuality < 1 || jpegQuality > 100) {
+                throw new ConfigException("video.jpeg-quality must be 1-100, not " + jpegQuality, "video.jpeg-quality");
+            }
+        }
+    }
 
     /**
      * @param model          vision model directory (Hugging Face ONNX layout: onnx/model.onnx, config.json,
