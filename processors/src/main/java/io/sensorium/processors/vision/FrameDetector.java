@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtSession;
 import io.sensorium.core.records.Detection;
 import io.sensorium.processors.onnx.RunBatcher;
 import io.sensorium.processors.vision.model.ModelOutputs;
+import io.sensorium.processors.vision.model.PixelBatch;
 import io.sensorium.processors.vision.model.PixelInput;
 import io.sensorium.processors.vision.model.VisionModel;
 import io.sensorium.processors.vision.model.VisionPostProcessor;
@@ -20,6 +21,8 @@ final class FrameDetector {
     private final VisionModel model;
     private final VisionPostProcessor postProcessor;
     private final RunBatcher<Frame, List<Detection>> batcher;
+    /** The batcher runs one batch at a time: one batch's memory serves them all. */
+    private final PixelBatch memory = new PixelBatch();
 
     /** A frame's model input, and the size its boxes are scaled to. */
     private record Frame(PixelInput input, int width, int height) {}
@@ -54,7 +57,7 @@ final class FrameDetector {
     private List<List<Detection>> detect(List<Frame> frames) {
         PixelInput first = frames.get(0).input();
         try (OrtSession.Result result = model.run(frames.stream().map(frame -> frame.input().chw()).toList(),
-                first.height(), first.width())) {
+                first.height(), first.width(), memory)) {
             List<List<Detection>> detections = new ArrayList<>(frames.size());
             for (int i = 0; i < frames.size(); i++) {
                 Frame frame = frames.get(i);

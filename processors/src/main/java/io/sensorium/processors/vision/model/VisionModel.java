@@ -154,13 +154,24 @@ public final class VisionModel implements AutoCloseable {
      */
     public OrtSession.Result run(List<float[]> images, int height, int width) {
         FloatBuffer pixels = FloatBuffer.allocate(images.size() * 3 * height * width);
+        long[] ones = new long[images.size() * height * width];
+        Arrays.fill(ones, 1);
+        return run(fill(pixels, images, height, width), LongBuffer.wrap(ones), images.size(), height, width);
+    }
+
+    /** As {@link #run(List, int, int)}, in memory the caller keeps for its next batch. */
+    public OrtSession.Result run(List<float[]> images, int height, int width, PixelBatch memory) {
+        FloatBuffer pixels = memory.pixels(images.size() * 3 * height * width);
+        return run(fill(pixels, images, height, width), memory.ones(images.size() * height * width), images.size(),
+                height, width);
+    }
+
+    private static FloatBuffer fill(FloatBuffer pixels, List<float[]> images, int height, int width) {
         for (float[] chw : images) {
             checkSize(chw.length, 3 * height * width, height, width);
             pixels.put(chw);
         }
-        long[] ones = new long[images.size() * height * width];
-        Arrays.fill(ones, 1);
-        return run(pixels.flip(), ones, images.size(), height, width);
+        return pixels.flip();
     }
 
     /**
@@ -170,7 +181,7 @@ public final class VisionModel implements AutoCloseable {
     OrtSession.Result run(float[] chw, long[] mask, int height, int width) {
         checkSize(chw.length, 3 * height * width, height, width);
         checkSize(mask.length, height * width, height, width);
-        return run(FloatBuffer.wrap(chw), mask, 1, height, width);
+        return run(FloatBuffer.wrap(chw), LongBuffer.wrap(mask), 1, height, width);
     }
 
     private static void checkSize(int values, int expected, int height, int width) {
@@ -180,13 +191,13 @@ public final class VisionModel implements AutoCloseable {
         }
     }
 
-    private OrtSession.Result run(FloatBuffer pixels, long[] mask, int batch, int height, int width) {
+    private OrtSession.Result run(FloatBuffer pixels, LongBuffer mask, int batch, int height, int width) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         Map<String, OnnxTensor> feeds = new HashMap<>();
         try {
             feeds.put(PIXEL_VALUES, OnnxTensor.createTensor(env, pixels, new long[] {batch, 3, height, width}));
             if (takesMask) {
-                feeds.put(PIXEL_MASK, OnnxTensor.createTensor(env, LongBuffer.wrap(mask), new long[] {batch, height, width}));
+                feeds.put(PIXEL_MASK, OnnxTensor.createTensor(env, mask, new long[] {batch, height, width}));
             }
             return session.run(feeds);
         } catch (OrtException e) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -98,6 +99,34 @@ class VisionModelTest {
                                 assertThat(together.get(d).score()).isCloseTo(single.get(d).score(), within(1e-4));
                             }
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void batchesInReusedMemoryGetTheOutputsOfBatchesInTheirOwn() throws Exception {
+        Random random = new Random(11);
+        for (String name : VisionFixtures.MODELS) {
+            try (VisionModel model = VisionFixtures.load(name)) {
+                int[] size = model.processorConfig().inputSize(300, 400);
+                PixelBatch memory = new PixelBatch();
+                // Larger, smaller, then larger again than the memory holds: grown, reused in part, grown.
+                for (int batch : new int[] {2, 1, 3}) {
+                    List<float[]> images = new ArrayList<>();
+                    for (int i = 0; i < batch; i++) {
+                        float[] chw = new float[3 * size[0] * size[1]];
+                        for (int v = 0; v < chw.length; v++) {
+                            chw[v] = (float) random.nextGaussian();
+                        }
+                        images.add(chw);
+                    }
+                    try (OrtSession.Result reused = model.run(images, size[0], size[1], memory);
+                         OrtSession.Result own = model.run(images, size[0], size[1])) {
+                        float[] expected = ((OnnxTensor) own.get("logits").orElseThrow()).getFloatBuffer().array();
+                        assertThat(((OnnxTensor) reused.get("logits").orElseThrow()).getFloatBuffer().array())
+                                .as(name + ", a batch of " + batch).containsExactly(expected);
                     }
                 }
             }
