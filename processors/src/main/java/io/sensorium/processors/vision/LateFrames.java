@@ -37,13 +37,18 @@ final class LateFrames {
                 ? Math.round(vision.liveMaxLagSeconds() * 1000) : Long.MAX_VALUE;
     }
 
+    /** Whether the frame is of the kind this policy may skip: a live camera's, under {@code latest}. */
+    boolean mayBeSkipped(Record<String, byte[]> frame) {
+        return maxLagMs != Long.MAX_VALUE && flag(frame.headers(), LIVE);
+    }
+
     /**
      * @param frame a camera's frame, stamped with when ingest read it
      * @return whether the frame is skipped (and so counted, and now and then warned of)
      */
     boolean skip(Record<String, byte[]> frame, long sequence) {
         long lagMs = System.currentTimeMillis() - frame.timestamp();
-        if (lagMs <= maxLagMs || !flag(frame.headers(), LIVE)) {
+        if (lagMs <= maxLagMs || !mayBeSkipped(frame)) {
             return false;
         }
         skipped.increment();

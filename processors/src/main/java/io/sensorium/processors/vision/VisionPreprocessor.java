@@ -15,8 +15,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * Frames topic -> pixels topic: one pixel record per frame (but live frames it reaches too late, {@link LateFrames}),
- * the end marker passed on. Stateless.
+ * Frames topic -> pixels topic: one pixel record per frame (but live frames it reaches too late, {@link LateFrames};
+ * those the vision stage may still skip keep their JPEG, {@link PixelPreparer}), the end marker passed on. Stateless.
  */
 final class VisionPreprocessor extends DeadLetteringProcessor {
     private final ImageFrameSerde frames;
@@ -37,7 +37,8 @@ final class VisionPreprocessor extends DeadLetteringProcessor {
         if (!frame.endOfStream() && lateFrames.skip(record, frame.sequence())) {
             return;
         }
-        emit(record, frame.endOfStream() ? PixelFrame.end(frame.streamId(), frame.sequence()) : preparer.prepare(frame));
+        emit(record, frame.endOfStream() ? PixelFrame.end(frame.streamId(), frame.sequence())
+                : preparer.prepare(frame, lateFrames.mayBeSkipped(record)));
     }
 
     /** The camera's end marker was dead-lettered: it is passed on all the same. */

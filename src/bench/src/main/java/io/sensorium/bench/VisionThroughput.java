@@ -48,13 +48,13 @@ public final class VisionThroughput {
             VisionPostProcessor post = model.postProcessor(0.5, 5);
             AtomicLong recordBytes = new AtomicLong();
             Step preprocess = jpeg -> {
-                PixelFrame record = preparer.prepare(frame(jpeg));
+                PixelFrame record = preparer.prepare(frame(jpeg), false);
                 recordBytes.accumulateAndGet(record.image().length, Math::max);
                 PixelInput.of(record, config.filter());
             };
             Step full = jpeg -> {
                 ImageFrame frame = frame(jpeg);
-                PixelInput input = PixelInput.of(preparer.prepare(frame), config.filter());
+                PixelInput input = PixelInput.of(preparer.prepare(frame, false), config.filter());
                 try (OrtSession.Result result = model.run(input.chw(), input.height(), input.width())) {
                     post.process(new ModelOutputs(result), frame.width(), frame.height());
                 }

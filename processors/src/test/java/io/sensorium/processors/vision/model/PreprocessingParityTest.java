@@ -37,11 +37,18 @@ class PreprocessingParityTest {
 
             if (name.endsWith(".jpg")) {
                 byte[] jpeg = Files.readAllBytes(VisionFixtures.path(name));
-                PixelFrame record = new PixelPreparer(config, model, 1_000_000)
-                        .prepare(new ImageFrame("cam", 0, 0, image.width(), image.height(), false, jpeg));
-                PixelInput input = PixelInput.of(record, config.filter());
-                assertThat(new int[] {input.height(), input.width()}).isEqualTo(size);
-                assertMatches(input.chw(), size[0], size[1], step, expected, model + " " + name + " through the record");
+                ImageFrame frame = new ImageFrame("cam", 0, 0, image.width(), image.height(), false, jpeg);
+                // A frame the vision stage may skip is resized there, from its JPEG: the same input all the same.
+                for (boolean mayBeSkipped : new boolean[] {false, true}) {
+                    PixelFrame record = new PixelPreparer(config, model, 1_000_000).prepare(frame, mayBeSkipped);
+                    if (mayBeSkipped) {
+                        assertThat(record.format()).isEqualTo(PixelFrame.Format.JPEG);
+                    }
+                    PixelInput input = PixelInput.of(record, config.filter());
+                    assertThat(new int[] {input.height(), input.width()}).isEqualTo(size);
+                    assertMatches(input.chw(), size[0], size[1], step, expected,
+                            model + " " + name + " through the record" + (mayBeSkipped ? ", resized at the stage" : ""));
+                }
             }
         }
     }

@@ -31,7 +31,7 @@ public record PixelFrame(String streamId, long sequence, long timestampMicros, i
         RGB8("rgb8"),
         /** PNG, lossless: inputs too large to carry as they are. */
         PNG("png"),
-        /** The frame's own JPEG, at the frame's size: inputs the model enlarges the frame to. */
+        /** The frame's own JPEG, at the frame's size: inputs the model enlarges the frame to, and frames the vision stage may skip. */
         JPEG("jpeg");
 
         private final String header;
