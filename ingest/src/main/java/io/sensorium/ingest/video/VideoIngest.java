@@ -39,15 +39,19 @@ public final class VideoIngest {
     private final SensoriumConfig.Live live;
     private final StopLatch stopped = new StopLatch();
     private final Backoff.Sleeper sleeper;
+    /** Null where live frames are not paced. */
+    private final LivePacing pacing;
 
+    /** @param pacing how fast the vision stage takes live cameras' frames, or null to publish every one */
     public VideoIngest(Producer<String, byte[]> producer, String topic, String deadLetterTopic, SensoriumConfig.Video video,
-                       SensoriumConfig.Live live) {
-        this(producer, topic, deadLetterTopic, video, live, null);
+                       SensoriumConfig.Live live, LivePacing pacing) {
+        this(producer, topic, deadLetterTopic, video, live, pacing, null);
     }
 
     /** @param sleeper how reconnect waits are spent; null waits on the clock, cut short by {@link #stop()} */
     VideoIngest(Producer<String, byte[]> producer, String topic, String deadLetterTopic, SensoriumConfig.Video video,
-                SensoriumConfig.Live live, Backoff.Sleeper sleeper) {
+                SensoriumConfig.Live live, LivePacing pacing, Backoff.Sleeper sleeper) {
+        this.pacing = pacing;
         this.producer = producer;
         this.topic = topic;
         this.deadLetterTopic = deadLetterTopic;
@@ -98,7 +102,7 @@ public final class VideoIngest {
         String error = isLive ? run.live() : run.file();
         boolean close = error == null || run.sequence > 0;
         if (close) {
-            run.last = send(ImageFrame.end(streamId, run.sequence), source, run.refused);
+            run.last = send(ImageFrame.end(streamId, run.sequence), source, run.refused, System.currentTimeMillis());
         }
         producer.flush();
         IngestRecords.await(run.last, streamId);
@@ -108,7 +112,8 @@ public final class VideoIngest {
             IngestRecords.deadLetter(producer, deadLetterTopic, STAGE, streamId, source, run.refused.get());
             producer.flush();
         }
-        LOG.info("{} as stream '{}': {} frames, {} skipped{}{}", source, streamId, run.sequence, run.skipped.size(),
+        LOG.info("{} as stream '{}': {} frames, {} skipped{}{}{}", source, streamId, run.sequence, run.skipped.size(),
+                run.paced ? ", " + run.held + " held back for the vision stage (vision.live-pacing)" : "",
                 isLive ? ", " + run.connections + " connections in " + run.attempts + " attempts" : "",
                 error == null ? "" : "; " + error);
         return new Result(streamId, source, run.sequence, List.copyOf(run.skipped), run.attempts, run.connections, close, error);
@@ -119,7 +124,10 @@ public final class VideoIngest {
         final String streamId;
         final String source;
         final FrameSampler sampler = new FrameSampler(video.fps());
+        final boolean paced;
         long sequence;
+        /** Frames read and not published: the vision stage had not yet answered enough of those before. */
+        long held;
         final List<String> skipped = new ArrayList<>();
         int attempts;
         int connections;
@@ -132,6 +140,7 @@ public final class VideoIngest {
         Publication(String streamId, String source) {
             this.streamId = streamId;
             this.source = source;
+            this.paced = pacing != null && InputPaths.isUrl(source);
         }
 
         /** @return the error that ended the file early, or null */
@@ -185,6 +194,7 @@ public final class VideoIngest {
         private void drain(FrameSource frames, FrameEncoder encoder) {
             while (!stopping()) {
                 ImageFrame published;
+                long readAt;
                 try {
                     VideoFrame frame = frames.next();
                     if (frame == null) {
@@ -192,6 +202,11 @@ public final class VideoIngest {
                     }
                     long timestamp = timeOffset + frame.timestampMicros();
                     if (frames.timed() && !sampler.keep(timestamp)) {
+                        continue;
+                    }
+                    readAt = System.currentTimeMillis();
+                    if (paced && !pacing.admit(streamId, readAt)) {
+                        held++;
                         continue;
                     }
                     byte[] jpeg = encoder.encode(frame);
@@ -205,7 +220,7 @@ public final class VideoIngest {
                     deadLetter(e);
                     continue;
                 }
-                last = send(published, source, refused);
+                last = send(published, source, refused, readAt);
                 sequence++;
                 lastTimestamp = published.timestampMicros();
             }
@@ -222,8 +237,9 @@ public final class VideoIngest {
         }
     }
 
-    private Future<RecordMetadata> send(ImageFrame frame, String source, AtomicReference<Exception> refused) {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, null, System.currentTimeMillis(),
+    /** @param readAt when ingest read the frame: its record's timestamp, from which the stages measure its lag */
+    private Future<RecordMetadata> send(ImageFrame frame, String source, AtomicReference<Exception> refused, long readAt) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, null, readAt,
                 frame.streamId(), frame.jpeg());
         serde.writeHeaders(frame, record.headers());
         RecordHeaders.put(record.headers(), RecordHeaders.SOURCE, source);

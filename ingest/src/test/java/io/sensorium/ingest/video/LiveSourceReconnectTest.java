@@ -77,7 +77,7 @@ class LiveSourceReconnectTest {
         SensoriumConfig.Video video = new SensoriumConfig.Video(0, 0, 90, 89_478_485);
         SensoriumConfig.Live live = new SensoriumConfig.Live(0.05, 0.2, 0);
         try (KafkaProducer<String, byte[]> producer = producer()) {
-            VideoIngest ingest = new VideoIngest(producer, topic, topic + ".dlq", video, live);
+            VideoIngest ingest = new VideoIngest(producer, topic, topic + ".dlq", video, live, null);
             String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/camera.ts";
             CompletableFuture<VideoIngest.Result> running = CompletableFuture.supplyAsync(() -> ingest.publish("cam", url));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -123,7 +123,7 @@ class LiveSourceReconnectTest {
         List<Long> waits = new ArrayList<>();
         MockProducer<String, byte[]> producer = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
 
-        VideoIngest.Result result = new VideoIngest(producer, "frames", "dead", video, live, waits::add).publish("cam", url);
+        VideoIngest.Result result = new VideoIngest(producer, "frames", "dead", video, live, null, waits::add).publish("cam", url);
 
         assertThat(result.attempts()).as("the first attempt and 5 reconnect attempts").isEqualTo(6);
         assertThat(result.connections()).isZero();

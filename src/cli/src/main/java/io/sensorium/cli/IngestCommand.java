@@ -1,9 +1,12 @@
 package io.sensorium.cli;
 
 import io.sensorium.core.config.SensoriumConfig;
+import io.sensorium.ingest.InputPaths;
 import io.sensorium.ingest.audio.AudioIngest;
+import io.sensorium.ingest.video.LivePacing;
 import io.sensorium.ingest.video.VideoIngest;
 import io.sensorium.processors.features.FeatureTopology;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -82,28 +85,47 @@ final class IngestCommand {
             }
             SensoriumConfig config = options.load("vision.model");
             Map<String, String> streams = StreamIds.chosen(streamId, sources, StreamIds::forSources);
-            AtomicInteger failures = new AtomicInteger();
             try (StopOnSignal signal = new StopOnSignal();
                  KafkaCluster cluster = KafkaCluster.connect(config, false);
                  KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.connection())) {
                 cluster.ensureTopics(config, KafkaCluster.visionTopics(config));
-                VideoIngest ingest = videoIngest(config, producer);
-                SourcePublishing.stopOnSignal(signal, ingest::stop, streams.values());
-                SourcePublishing.publishAll(ingest::publish, ingest::stop, streams, false, result -> {
-                    result.problems().forEach(problem -> System.err.println("sensorium: " + result.streamId() + ": "
-                            + problem));
-                    if (!result.ok()) {
-                        failures.incrementAndGet();
-                    }
-                });
+                try (LivePacing pacing = livePacing(config, cluster, streams.values())) {
+                    return publish(videoIngest(config, producer, pacing), signal, streams);
+                }
             }
+        }
+
+        private static int publish(VideoIngest ingest, StopOnSignal signal, Map<String, String> streams)
+                throws InterruptedException {
+            AtomicInteger failures = new AtomicInteger();
+            SourcePublishing.stopOnSignal(signal, ingest::stop, streams.values());
+            SourcePublishing.publishAll(ingest::publish, ingest::stop, streams, false, result -> {
+                result.problems().forEach(problem -> System.err.println("sensorium: " + result.streamId() + ": "
+                        + problem));
+                if (!result.ok()) {
+                    failures.incrementAndGet();
+                }
+            });
             return failures.get() == 0 ? 0 : UserFacingError.FAILED;
         }
     }
 
-    static VideoIngest videoIngest(SensoriumConfig config, KafkaProducer<String, byte[]> producer) {
+    /** @param pacing see {@link #livePacing}; may be null */
+    static VideoIngest videoIngest(SensoriumConfig config, KafkaProducer<String, byte[]> producer, LivePacing pacing) {
         return new VideoIngest(producer, config.topics().frames(), config.topics().deadLetters(), config.video(),
-                config.live());
+                config.live(), pacing);
+    }
+
+    /**
+     * The pacing of live cameras' frames by the vision stage's answers ({@code vision.live-pacing}), or null where
+     * it is off or no source is live; the caller closes it.
+     */
+    static LivePacing livePacing(SensoriumConfig config, KafkaCluster cluster, Collection<String> sources) {
+        if (!config.vision().pacesLiveFrames() || sources.stream().noneMatch(InputPaths::isUrl)) {
+            return null;
+        }
+        return new LivePacing(KafkaClients.reader(cluster.connection()), config.topics().detections(),
+                config.vision().liveMaxLagSeconds());
     }
 
     static AudioIngest audioIngest(SensoriumConfig config, KafkaProducer<String, byte[]> producer, AudioIngest.Reading reading) {

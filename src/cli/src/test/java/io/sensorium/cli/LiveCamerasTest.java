@@ -11,6 +11,7 @@ import io.sensorium.core.kafka.StreamsStage;
 import io.sensorium.core.records.DetectionsEnd;
 import io.sensorium.core.records.DetectionsJson;
 import io.sensorium.core.records.FrameDetections;
+import io.sensorium.ingest.video.LivePacing;
 import io.sensorium.ingest.video.VideoFiles;
 import io.sensorium.ingest.video.VideoIngest;
 import io.sensorium.processors.onnx.SharedModels;
@@ -42,7 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
  * broker, with stages slower than the cameras: the random DETR's preprocessing and model (800-pixel input) take tens
  * of milliseconds a frame. Under {@code vision.live-frames: latest} the frames the stage reaches too late are skipped
  * and counted, and the lag of those processed stays bounded; under {@code all} every frame is processed, however
- * late. The two cameras are on partitions of their own, run by two stream threads whose frames share model runs.
+ * late. With {@code vision.live-pacing} ingest publishes only the frames the stage takes: every frame read is
+ * published or held back, and of those published the stage skips few. The two cameras are on partitions of their own,
+ * run by two stream threads whose frames share model runs.
  */
 class LiveCamerasTest {
     private static final int FRAMES = 100;
@@ -51,14 +54,21 @@ class LiveCamerasTest {
     /** What a processed frame's lag may add to the bound: its wait for a batch, its model run, its post-processing. */
     private static final double PROCESSING_SECONDS = 1.5;
 
-    /** What one run of the two cameras gave. */
-    private record Outcome(Map<String, Integer> processed, long skipped, double maxLag, double maxBatch) {}
+    /**
+     * What one run of the two cameras gave.
+     *
+     * @param published frames ingest published, by camera
+     * @param held      frames ingest read and did not publish (vision.live-pacing)
+     * @param skipped   frames the stages skipped
+     */
+    private record Outcome(Map<String, Long> published, long held, Map<String, Integer> processed, long skipped,
+                           double maxLag, double maxBatch) {}
 
     @Test
     void latestSkipsWhatComesTooLateAndCountsItAllProcessesEveryFrame(@TempDir Path dir) throws Exception {
         byte[] stream = Files.readAllBytes(VideoFiles.mpegTs(dir.resolve("camera.ts"), FRAMES, FPS, 160, 120));
 
-        Outcome latest = run(stream, SensoriumConfig.Vision.LATEST);
+        Outcome latest = run(stream, SensoriumConfig.Vision.LATEST, false);
         int latestProcessed = latest.processed().values().stream().mapToInt(Integer::intValue).sum();
         assertThat(latest.processed()).hasSize(2).allSatisfy((camera, frames) -> assertThat(frames).isPositive());
         assertThat(latest.skipped()).as("frames skipped").isPositive();
@@ -66,11 +76,28 @@ class LiveCamerasTest {
         assertThat(latest.maxLag()).as("the most a processed frame lagged, s")
                 .isLessThanOrEqualTo(MAX_LAG_SECONDS + PROCESSING_SECONDS);
 
-        Outcome all = run(stream, SensoriumConfig.Vision.ALL);
+        Outcome all = run(stream, SensoriumConfig.Vision.ALL, false);
         assertThat(all.processed()).hasSize(2).allSatisfy((camera, frames) -> assertThat(frames).isEqualTo(FRAMES));
         assertThat(all.skipped()).isZero();
         assertThat(all.maxLag()).as("the backlog under all, s").isGreaterThan(MAX_LAG_SECONDS + PROCESSING_SECONDS);
         assertThat(all.maxBatch()).as("frames of both cameras in one model run").isEqualTo(2);
+    }
+
+    @Test
+    void pacedCamerasPublishOnlyTheFramesTheStageTakes(@TempDir Path dir) throws Exception {
+        byte[] stream = Files.readAllBytes(VideoFiles.mpegTs(dir.resolve("camera.ts"), FRAMES, FPS, 160, 120));
+
+        Outcome paced = run(stream, SensoriumConfig.Vision.LATEST, true);
+        long published = paced.published().values().stream().mapToLong(Long::longValue).sum();
+        assertThat(paced.published()).hasSize(2).allSatisfy((camera, frames) ->
+                assertThat(frames).as("frames of " + camera + " published").isPositive().isLessThan(FRAMES));
+        assertThat(published + paced.held()).as("published and held back: every frame read").isEqualTo(2L * FRAMES);
+        int processed = paced.processed().values().stream().mapToInt(Integer::intValue).sum();
+        assertThat(paced.processed()).hasSize(2).allSatisfy((camera, frames) -> assertThat(frames).isPositive());
+        assertThat(processed + paced.skipped()).as("published frames processed or skipped").isEqualTo(published);
+        assertThat(processed).as("published frames the stage took").isGreaterThanOrEqualTo((int) (published * 3 / 4));
+        assertThat(paced.maxLag()).as("the most a processed frame lagged, s")
+                .isLessThanOrEqualTo(MAX_LAG_SECONDS + PROCESSING_SECONDS);
     }
 
     @Test
@@ -103,7 +130,8 @@ class LiveCamerasTest {
         }
     }
 
-    private Outcome run(byte[] stream, String policy) throws Exception {
+    /** @param paced whether ingest paces the cameras by the stage's answers (vision.live-pacing) */
+    private Outcome run(byte[] stream, String policy, boolean paced) throws Exception {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         Metrics.addRegistry(meters);
         Map<String, String> settings = TestPipeline.isolatedVisionSettings("detr-tiny-random");
@@ -114,31 +142,45 @@ class LiveCamerasTest {
         settings.put("vision.batch-wait-ms", "50");
         settings.put("live.reconnect-min-seconds", "0.05");
         settings.put("live.reconnect-max-seconds", "0.2");
+        settings.put("vision.live-pacing", Boolean.toString(paced));
+        // A paced camera's frames are not all published: it ends when its server has no more of it.
+        settings.put("live.reconnect-attempts", paced ? "1" : "0");
         SensoriumConfig config = TestPipeline.config(settings);
         List<String> cameras = camerasOnPartitionsOfTheirOwn(2);
         HttpServer server = serve(stream, cameras);
         ExecutorService ingestThreads = Executors.newFixedThreadPool(2);
+        String base = "http://127.0.0.1:" + server.getAddress().getPort() + "/";
+        List<String> urls = cameras.stream().map(camera -> base + camera + ".ts").toList();
         try (KafkaCluster cluster = KafkaCluster.connect(config, false);
              SharedModels.Handle<VisionModel> model = DetectCommand.openModel(config);
              KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.connection())) {
             cluster.ensureTopics(config, KafkaCluster.visionTopics(config));
             try (StreamsStage preprocess = TestPipeline.visionPreprocess(config, model.model(), cluster);
                  StreamsStage vision = new StreamsStage(VisionTopology.STAGE, VisionTopology.build(config, model.model()),
-                         config.kafka(), cluster.connection())) {
+                         config.kafka(), cluster.connection());
+                 LivePacing pacing = IngestCommand.livePacing(config, cluster, urls)) {
+                assertThat(pacing != null).as("paced").isEqualTo(paced);
                 preprocess.start(Duration.ofMinutes(1));
                 vision.start(Duration.ofMinutes(1));
-                VideoIngest ingest = IngestCommand.videoIngest(config, producer);
+                VideoIngest ingest = IngestCommand.videoIngest(config, producer, pacing);
                 List<CompletableFuture<VideoIngest.Result>> publishing = new ArrayList<>();
-                String base = "http://127.0.0.1:" + server.getAddress().getPort() + "/";
-                for (String camera : cameras) {
-                    publishing.add(CompletableFuture.supplyAsync(() -> ingest.publish(camera, base + camera + ".ts"),
-                            ingestThreads));
+                for (int i = 0; i < cameras.size(); i++) {
+                    String camera = cameras.get(i);
+                    String url = urls.get(i);
+                    publishing.add(CompletableFuture.supplyAsync(() -> ingest.publish(camera, url), ingestThreads));
                 }
-                // Each camera's stream is read whole at once; then its server is gone and ingest keeps trying it.
-                TestPipeline.readAll(config.topics().frames(), 2 * FRAMES, Duration.ofSeconds(60));
-                ingest.stop();
+                if (!paced) {
+                    // Each camera's stream is read whole at once; then its server is gone and ingest keeps trying it.
+                    TestPipeline.readAll(config.topics().frames(), 2 * FRAMES, Duration.ofSeconds(60));
+                    ingest.stop();
+                }
+                Map<String, Long> published = new HashMap<>();
                 for (CompletableFuture<VideoIngest.Result> result : publishing) {
-                    assertThat(result.get(30, TimeUnit.SECONDS).frames()).isEqualTo(FRAMES);
+                    VideoIngest.Result done = result.get(60, TimeUnit.SECONDS);
+                    published.put(done.streamId(), done.frames());
+                    if (!paced) {
+                        assertThat(done.frames()).isEqualTo(FRAMES);
+                    }
                 }
                 List<ConsumerRecord<String, byte[]>> detections = TestPipeline.readUntil(config.topics().detections(),
                         records -> records.stream().filter(r -> DetectionsJson.read(r.value()) instanceof DetectionsEnd)
@@ -150,13 +192,12 @@ class LiveCamerasTest {
                         processed.merge(frame.stream(), 1, Integer::sum);
                     }
                 }
-                Outcome outcome = new Outcome(processed,
-                        (long) meters.find("sensorium.vision.frames.skipped").counters().stream()
-                                .mapToDouble(Counter::count).sum(),
+                Outcome outcome = new Outcome(published, skipped(meters, true), processed, skipped(meters, false),
                         meters.get("sensorium.vision.lag").summary().max(),
                         meters.get("sensorium.vision.batch.size").summary().max());
-                System.out.printf("live-frames %s: %s processed, %d skipped, lag at most %.2f s, batches of up to %.0f%n",
-                        policy, outcome.processed(), outcome.skipped(), outcome.maxLag(), outcome.maxBatch());
+                System.out.printf("live-frames %s%s: %s published, %d held back, %s processed, %d skipped, lag at most"
+                                + " %.2f s, batches of up to %.0f%n", policy, paced ? ", paced" : "", outcome.published(),
+                        outcome.held(), outcome.processed(), outcome.skipped(), outcome.maxLag(), outcome.maxBatch());
                 return outcome;
             }
         } finally {
@@ -164,6 +205,13 @@ class LiveCamerasTest {
             server.stop(0);
             ingestThreads.shutdownNow();
         }
+    }
+
+    /** Live frames left out at ingest (held back by pacing), or at the stages. */
+    private static long skipped(SimpleMeterRegistry meters, boolean atIngest) {
+        return (long) meters.find("sensorium.vision.frames.skipped").counters().stream()
+                .filter(counter -> "ingest-video".equals(counter.getId().getTag("stage")) == atIngest)
+                .mapToDouble(Counter::count).sum();
     }
 
     /** Camera ids whose records the default partitioner puts on partitions 0, 1, ... of {@code partitions}. */

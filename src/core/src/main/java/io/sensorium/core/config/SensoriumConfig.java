@@ -379,6 +379,8 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
      *                       stay about now when inference falls behind; {@code all}: every frame, however late (files
      *                       and reprocessing always get every frame)
      * @param liveMaxLagSeconds how late a live frame may be under {@code latest}
+     * @param livePacing     under {@code latest}, ingest publishes a live camera's frames only as fast as the vision
+     *                       stage answers them on the detections topic, and the others not at all
      * @param batchSize      most frames of different cameras run through the model in one call
      * @param batchWaitMs    how long a frame ready for the model waits for others to join its batch; it waits only
      *                       while other stream threads could still bring some
@@ -389,7 +391,7 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
      */
     public record Vision(Path model, int threads, String device, double scoreThreshold, int topK,
                          boolean annotate, int maxRecordBytes, String liveFrames, double liveMaxLagSeconds,
-                         int batchSize, int batchWaitMs, Tracking tracking, Events events,
+                         boolean livePacing, int batchSize, int batchWaitMs, Tracking tracking, Events events,
                          Map<String, Map<String, List<List<Double>>>> zones) {
         public static final String LATEST = "latest";
         public static final String ALL = "all";
@@ -416,6 +418,11 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
                 throw new ConfigException("vision.live-max-lag-seconds must be more than 0, not " + liveMaxLagSeconds,
                         "vision.live-max-lag-seconds");
             }
+        }
+
+        /** Whether ingest paces live cameras' frames by the vision stage's answers. */
+        public boolean pacesLiveFrames() {
+            return livePacing && liveFrames.equals(LATEST);
         }
     }
 
