@@ -3,10 +3,10 @@ package io.sensorium.ingest.video;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -30,7 +30,7 @@ public final class LivePacing implements AutoCloseable {
     private final Consumer<String, byte[]> answers;
     private final String topic;
     private final long maxLagMs;
-    private final Map<String, PacingWindow> cameras = new HashMap<>();
+    private final Map<String, PacingWindow> cameras = new ConcurrentHashMap<>();
     private final Counter held = Counter.builder("sensorium.vision.frames.skipped").tag("stage", VideoIngest.STAGE)
             .description("live frames left out because they reached the stage too late (vision.live-frames), or, at"
                     + " ingest, because the vision stage had not answered the camera's frames before (vision.live-pacing)")
@@ -53,10 +53,7 @@ public final class LivePacing implements AutoCloseable {
 
     /** @return whether the camera's frame read at {@code nowMs} is published, with {@code nowMs} as its timestamp */
     boolean admit(String camera, long nowMs) {
-        PacingWindow window;
-        synchronized (cameras) {
-            window = cameras.computeIfAbsent(camera, c -> new PacingWindow(maxLagMs));
-        }
+        PacingWindow window = cameras.computeIfAbsent(camera, c -> new PacingWindow(maxLagMs));
         boolean admitted;
         boolean firstLoss;
         synchronized (window) {
@@ -78,10 +75,7 @@ public final class LivePacing implements AutoCloseable {
     }
 
     private void answered(String camera, long publishedMs, long nowMs) {
-        PacingWindow window;
-        synchronized (cameras) {
-            window = cameras.get(camera);
-        }
+        PacingWindow window = cameras.get(camera);
         if (window != null) {
             synchronized (window) {
                 window.answered(publishedMs, nowMs);
