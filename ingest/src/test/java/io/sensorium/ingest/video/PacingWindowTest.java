@@ -39,11 +39,7 @@ class PacingWindowTest {
     @Test
     void anAnswerThatWaitedInAQueueHalvesTheWindow() {
         PacingWindow window = new PacingWindow(MAX_LAG_MS);
-        long now = 0;
-        for (int answers = 0; answers < 20; answers++, now += FRAME_MS) {
-            assertThat(window.admit(now)).isTrue();
-            window.answered(now, now + 50);
-        }
+        long now = answerEachFrame(window, 20, 50);
         int before = window.window();
         assertThat(window.admit(now)).isTrue();
         window.answered(now, now + 2 * 50);
@@ -72,11 +68,7 @@ class PacingWindowTest {
     @Test
     void anAnswerAnswersTheFramesPublishedBeforeIt() {
         PacingWindow window = new PacingWindow(MAX_LAG_MS);
-        long now = 0;
-        for (int answers = 0; answers < 10; answers++, now += FRAME_MS) {
-            assertThat(window.admit(now)).isTrue();
-            window.answered(now, now + 10);
-        }
+        long now = answerEachFrame(window, 10, 10);
         int before = window.window();
         assertThat(before).isGreaterThan(2);
         for (int i = 0; i < before; i++, now += FRAME_MS) {
@@ -92,6 +84,16 @@ class PacingWindowTest {
      * A stage under {@code vision.live-frames: latest}: every {@code everyMs} it takes the newest frame of the camera
      * published since it last looked, skips the older ones, and answers {@code answerMs} later.
      */
+    /** A stage that answers each of {@code frames} frames {@code answerMs} after it; returns the next frame's time. */
+    private static long answerEachFrame(PacingWindow window, int frames, long answerMs) {
+        long now = 0;
+        for (int i = 0; i < frames; i++, now += FRAME_MS) {
+            assertThat(window.admit(now)).isTrue();
+            window.answered(now, now + answerMs);
+        }
+        return now;
+    }
+
     private record Stage(long everyMs, long answerMs) {}
 
     /** @param end when the last answer is in */
