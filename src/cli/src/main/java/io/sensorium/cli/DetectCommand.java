@@ -119,10 +119,10 @@ final class DetectCommand implements Callable<Integer> {
                  SnapshotFiles files = snapshots == null ? null
                          : new SnapshotFiles(cluster.connection(), config.topics().snapshots(), snapshots);
                  KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.connection());
-                 LivePacing pacing = IngestCommand.livePacing(config, cluster, streams.values());
+                 LivePacing pacing = Ingests.livePacing(config, cluster, streams.values());
                  LiveView liveView = view.open(config, cluster)) {
                 watcher.expect(streams.keySet());
-                VideoIngest ingest = IngestCommand.videoIngest(config, producer, pacing);
+                VideoIngest ingest = Ingests.video(config, producer, pacing);
                 SourcePublishing.stopOnSignal(signal, ingest::stop, streams.values());
                 // Cameras are read at the same time, each on its thread: a live one has no end to wait for.
                 int exit = PipelineRun.run(watcher, List.of(preprocess, vision), failures -> SourcePublishing.publishAll(

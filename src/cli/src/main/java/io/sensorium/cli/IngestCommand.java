@@ -1,12 +1,10 @@
 package io.sensorium.cli;
 
 import io.sensorium.core.config.SensoriumConfig;
-import io.sensorium.ingest.InputPaths;
 import io.sensorium.ingest.audio.AudioIngest;
 import io.sensorium.ingest.video.LivePacing;
 import io.sensorium.ingest.video.VideoIngest;
 import io.sensorium.processors.features.FeatureTopology;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -50,7 +48,7 @@ final class IngestCommand {
                  KafkaCluster cluster = KafkaCluster.connect(config, false);
                  KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.connection())) {
                 cluster.ensureTopics(config, KafkaCluster.speechTopics(config));
-                AudioIngest ingest = audioIngest(config, producer, reading);
+                AudioIngest ingest = Ingests.audio(config, producer, reading);
                 SourcePublishing.stopOnSignal(signal, ingest::stop, streams.values());
                 SourcePublishing.publishAll(ingest::publish, ingest::stop, streams, reading.realtime(), result -> {
                     if (!result.ok()) {
@@ -89,8 +87,8 @@ final class IngestCommand {
                  KafkaCluster cluster = KafkaCluster.connect(config, false);
                  KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.connection())) {
                 cluster.ensureTopics(config, KafkaCluster.visionTopics(config));
-                try (LivePacing pacing = livePacing(config, cluster, streams.values())) {
-                    return publish(videoIngest(config, producer, pacing), signal, streams);
+                try (LivePacing pacing = Ingests.livePacing(config, cluster, streams.values())) {
+                    return publish(Ingests.video(config, producer, pacing), signal, streams);
                 }
             }
         }
@@ -108,28 +106,5 @@ final class IngestCommand {
             });
             return failures.get() == 0 ? 0 : UserFacingError.FAILED;
         }
-    }
-
-    /** @param pacing see {@link #livePacing}; may be null */
-    static VideoIngest videoIngest(SensoriumConfig config, KafkaProducer<String, byte[]> producer, LivePacing pacing) {
-        return new VideoIngest(producer, config.topics().frames(), config.topics().deadLetters(), config.video(),
-                config.live(), pacing);
-    }
-
-    /**
-     * The pacing of live cameras' frames by the vision stage's answers ({@code vision.live-pacing}), or null where
-     * it is off or no source is live; the caller closes it.
-     */
-    static LivePacing livePacing(SensoriumConfig config, KafkaCluster cluster, Collection<String> sources) {
-        if (!config.vision().pacesLiveFrames() || sources.stream().noneMatch(InputPaths::isUrl)) {
-            return null;
-        }
-        return new LivePacing(KafkaClients.reader(cluster.connection()), config.topics().detections(),
-                config.vision().liveMaxLagSeconds());
-    }
-
-    static AudioIngest audioIngest(SensoriumConfig config, KafkaProducer<String, byte[]> producer, AudioIngest.Reading reading) {
-        return new AudioIngest(producer, config.topics().audio(), config.topics().deadLetters(), config.audio(),
-                config.live(), reading);
     }
 }

@@ -150,7 +150,7 @@ final class TranscribeCommand implements Callable<Integer> {
                  KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.connection());
                  LiveView liveView = view.open(config, cluster)) {
                 watcher.expect(streams.keySet());
-                AudioIngest ingest = IngestCommand.audioIngest(withBins, producer, reading);
+                AudioIngest ingest = Ingests.audio(withBins, producer, reading);
                 SourcePublishing.stopOnSignal(signal, ingest::stop, streams.values());
                 int exit = PipelineRun.run(watcher, List.of(features, speech), failures -> SourcePublishing.publishAll(
                         ingest::publish, ingest::stop, streams, reading.realtime(), result -> {

@@ -63,7 +63,7 @@ class DeadLetterEndToEndTest {
             Consumer<ProducerRecord<String, byte[]>> send = record -> producer.send(record);
 
             // A good stream, published as ingest does.
-            AudioIngest ingest = IngestCommand.audioIngest(config, producer, AudioIngest.Reading.AS_IS);
+            AudioIngest ingest = Ingests.audio(config, producer, AudioIngest.Reading.AS_IS);
             assertThat(ingest.publish("good", TestPipeline.fixture("audio/jfk.wav").toString()).ok()).isTrue();
             // A stream whose middle chunk is truncated to an odd number of bytes.
             send.accept(chunk(audio, serde, new AudioChunk("holey", 0, 0, 16_000, false, Arrays.copyOfRange(jfk, 0, 16_000)), null));

@@ -158,11 +158,11 @@ class LiveCamerasTest {
             try (StreamsStage preprocess = TestPipeline.visionPreprocess(config, model.model(), cluster);
                  StreamsStage vision = new StreamsStage(VisionTopology.STAGE, VisionTopology.build(config, model.model()),
                          config.kafka(), cluster.connection());
-                 LivePacing pacing = IngestCommand.livePacing(config, cluster, urls)) {
+                 LivePacing pacing = Ingests.livePacing(config, cluster, urls)) {
                 assertThat(pacing != null).as("paced").isEqualTo(paced);
                 preprocess.start(Duration.ofMinutes(1));
                 vision.start(Duration.ofMinutes(1));
-                VideoIngest ingest = IngestCommand.videoIngest(config, producer, pacing);
+                VideoIngest ingest = Ingests.video(config, producer, pacing);
                 List<CompletableFuture<VideoIngest.Result>> publishing = new ArrayList<>();
                 for (int i = 0; i < cameras.size(); i++) {
                     String camera = cameras.get(i);

@@ -60,7 +60,7 @@ class LiveSpeechRestartTest {
                     config.kafka(), cluster.connection())) {
                 features.start(Duration.ofMinutes(2));
                 // Live: the stage is stopped while the speaker is still speaking.
-                AudioIngest ingest = IngestCommand.audioIngest(withBins, producer, new AudioIngest.Reading(null, true));
+                AudioIngest ingest = Ingests.audio(withBins, producer, new AudioIngest.Reading(null, true));
                 CompletableFuture<AudioIngest.Result> publishing =
                         CompletableFuture.supplyAsync(() -> ingest.publish(STREAM, audio.toString()), ingestThread);
 

@@ -64,7 +64,7 @@ class TrackEventsRestartTest {
             cluster.ensureTopics(config, KafkaCluster.visionTopics(config));
             try (StreamsStage preprocess = TestPipeline.visionPreprocess(config, model.model(), cluster)) {
                 preprocess.start(Duration.ofMinutes(1));
-                VideoIngest.Result ingested = IngestCommand.videoIngest(config, producer, null).publish(CAMERA, video.toString());
+                VideoIngest.Result ingested = Ingests.video(config, producer, null).publish(CAMERA, video.toString());
                 assertThat(ingested.frames()).isEqualTo(FRAMES);
 
                 long before = runVision(config, model.model(), cluster, dir.resolve("state"),

@@ -78,7 +78,7 @@ class VisionEndToEndTest {
             preprocess.begin();
             vision.start(Duration.ofMinutes(1));
             preprocess.awaitRunning(Duration.ofMinutes(1));
-            VideoIngest ingest = IngestCommand.videoIngest(config, producer, null);
+            VideoIngest ingest = Ingests.video(config, producer, null);
             long ingestBegan = System.currentTimeMillis();
             VideoIngest.Result clip = ingest.publish("cam-video", video.toString());
             long ingestEnded = System.currentTimeMillis();
