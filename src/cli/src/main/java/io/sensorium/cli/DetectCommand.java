@@ -14,7 +14,6 @@ import io.sensorium.processors.onnx.SharedModels;
 import io.sensorium.processors.vision.VisionPreprocessTopology;
 import io.sensorium.processors.vision.VisionTopology;
 import io.sensorium.processors.vision.model.VisionModel;
-import io.sensorium.processors.vision.model.VisionModels;
 import io.sensorium.view.LiveView;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,7 +78,7 @@ final class DetectCommand implements Callable<Integer> {
             options.settings.put("vision.events.snapshots", "true");
         }
         SensoriumConfig config = options.load("vision.model").withThreadsPerSource(sources.size());
-        Path modelDir = requireModel(config);
+        Path modelDir = ConfiguredModels.vision(config);
         if ((events || snapshots != null)
                 && !(config.vision().tracking().enabled() && config.vision().events().enabled())) {
             throw new UserFacingError((events ? "--events" : "--snapshots")
@@ -91,7 +90,8 @@ final class DetectCommand implements Callable<Integer> {
             }
         }
         Map<String, String> streams = StreamIds.forSources(sources);
-        CompletableFuture<SharedModels.Handle<VisionModel>> loading = CompletableFuture.supplyAsync(() -> openModel(config));
+        CompletableFuture<SharedModels.Handle<VisionModel>> loading =
+                CompletableFuture.supplyAsync(() -> ConfiguredModels.openVision(config));
         KafkaCluster connected;
         try {
             connected = KafkaCluster.forRun(config, KafkaCluster.visionTopics(config));
@@ -137,22 +137,5 @@ final class DetectCommand implements Callable<Integer> {
                 return ViewOption.holdAfterRun(exit, liveView, signal);
             }
         }
-    }
-
-    /** The configured vision model directory, or a usage error saying how to get one. */
-    static Path requireModel(SensoriumConfig config) {
-        Path model = config.vision().model();
-        if (!Files.isDirectory(model)) {
-            throw new UserFacingError("no vision model at " + model + ": get one with `./sensorium models pull detr-resnet-50`"
-                    + " or give --model DIR (Hugging Face ONNX layout: onnx/model.onnx, config.json, preprocessor_config.json)",
-                    UserFacingError.USAGE);
-        }
-        return model;
-    }
-
-    static SharedModels.Handle<VisionModel> openModel(SensoriumConfig config) {
-        SensoriumConfig.Vision vision = config.vision();
-        return VisionModels.acquire(requireModel(config),
-                VisionModel.Options.forDevice(vision.device(), Math.max(1, vision.threads())));
     }
 }

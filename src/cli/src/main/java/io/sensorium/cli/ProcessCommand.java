@@ -79,7 +79,7 @@ final class ProcessCommand {
         @Override
         public Integer call() throws Exception {
             SensoriumConfig config = longRunning(options.load("vision.model"), metrics);
-            Path model = DetectCommand.requireModel(config);
+            Path model = ConfiguredModels.vision(config);
             return runUntilStopped(config, VisionPreprocessTopology.STAGE,
                     VisionPreprocessTopology.build(config, VisionModel.processorConfig(model), model.getFileName().toString()),
                     KafkaCluster.visionTopics(config));
@@ -97,7 +97,7 @@ final class ProcessCommand {
         @Override
         public Integer call() throws Exception {
             SensoriumConfig config = longRunning(options.load("vision.model"), metrics);
-            try (SharedModels.Handle<VisionModel> model = DetectCommand.openModel(config)) {
+            try (SharedModels.Handle<VisionModel> model = ConfiguredModels.openVision(config)) {
                 return runUntilStopped(config, VisionTopology.STAGE, VisionTopology.build(config, model.model()),
                         KafkaCluster.visionTopics(config));
             }

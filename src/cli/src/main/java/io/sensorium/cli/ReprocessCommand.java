@@ -53,7 +53,7 @@ final class ReprocessCommand {
         public Integer call() throws Exception {
             return ReprocessCommand.run(ReprocessKind.SPEECH, options, reprocess, "speech.model", config -> {
                 FeatureTopology.requireSupported(config.audio());
-                return TranscribeCommand.requireModel(config);
+                return ConfiguredModels.whisper(config);
             }, (run, stages, signal) -> {
                 SensoriumConfig decoded = decoding.apply(stages);
                 try (SpeechEngine engine = SpeechEngine.open(decoded)) {
@@ -73,10 +73,10 @@ final class ReprocessCommand {
     static final class Vision extends Subcommand {
         @Override
         public Integer call() throws Exception {
-            return ReprocessCommand.run(ReprocessKind.VISION, options, reprocess, "vision.model", DetectCommand::requireModel,
+            return ReprocessCommand.run(ReprocessKind.VISION, options, reprocess, "vision.model", ConfiguredModels::vision,
                     (run, stages, signal) -> {
                         String modelName = stages.vision().model().getFileName().toString();
-                        try (SharedModels.Handle<VisionModel> model = DetectCommand.openModel(stages)) {
+                        try (SharedModels.Handle<VisionModel> model = ConfiguredModels.openVision(stages)) {
                             return run.run(connection -> List.of(
                                     new StreamsStage(VisionPreprocessTopology.STAGE, VisionPreprocessTopology.build(stages,
                                             model.model().processorConfig(), modelName), stages.kafka(), connection),

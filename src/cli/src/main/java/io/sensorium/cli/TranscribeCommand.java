@@ -16,7 +16,6 @@ import io.sensorium.processors.speech.SpeechEngine;
 import io.sensorium.processors.speech.SpeechTopology;
 import io.sensorium.view.LiveView;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -127,7 +126,7 @@ final class TranscribeCommand implements Callable<Integer> {
         SensoriumConfig gated = vad == null ? loaded : loaded.withVad(vad);
         SensoriumConfig config = live ? gated.withLiveSpeech(true) : gated;
         FeatureTopology.requireSupported(config.audio());
-        requireModel(config);
+        ConfiguredModels.whisper(config);
         AudioFiles.requireReadable(sources);
         Map<String, String> streams = StreamIds.forSources(sources);
         // The model loads while the broker starts and the topics are made: each takes about a second.
@@ -161,16 +160,6 @@ final class TranscribeCommand implements Callable<Integer> {
                 return ViewOption.holdAfterRun(exit, liveView, signal);
             }
         }
-    }
-
-    /** The configured Whisper model directory, or a usage error saying how to get one. */
-    static Path requireModel(SensoriumConfig config) {
-        Path model = config.speech().model();
-        if (!Files.isDirectory(model)) {
-            throw new UserFacingError("no Whisper model at " + model + ": get one with `./sensorium models pull tiny.en`"
-                    + " or give --model DIR", UserFacingError.USAGE);
-        }
-        return model;
     }
 
     private void print(Object value, TranscriptFiles files) {

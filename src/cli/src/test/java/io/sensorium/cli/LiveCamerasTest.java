@@ -152,7 +152,7 @@ class LiveCamerasTest {
         String base = "http://127.0.0.1:" + server.getAddress().getPort() + "/";
         List<String> urls = cameras.stream().map(camera -> base + camera + ".ts").toList();
         try (KafkaCluster cluster = KafkaCluster.connect(config, false);
-             SharedModels.Handle<VisionModel> model = DetectCommand.openModel(config);
+             SharedModels.Handle<VisionModel> model = ConfiguredModels.openVision(config);
              KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.connection())) {
             cluster.ensureTopics(config, KafkaCluster.visionTopics(config));
             try (StreamsStage preprocess = TestPipeline.visionPreprocess(config, model.model(), cluster);

@@ -59,7 +59,7 @@ class TrackEventsRestartTest {
         settings.put("vision.events.snapshots", "true");
         SensoriumConfig config = ConfigLoader.load(zones, Map.of(), settings).withThreadsPerSource(1);
         try (KafkaCluster cluster = KafkaCluster.connect(config, false);
-             SharedModels.Handle<VisionModel> model = DetectCommand.openModel(config);
+             SharedModels.Handle<VisionModel> model = ConfiguredModels.openVision(config);
              KafkaProducer<String, byte[]> producer = KafkaClients.producer(cluster.connection())) {
             cluster.ensureTopics(config, KafkaCluster.visionTopics(config));
             try (StreamsStage preprocess = TestPipeline.visionPreprocess(config, model.model(), cluster)) {

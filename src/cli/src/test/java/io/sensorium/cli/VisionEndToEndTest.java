@@ -68,7 +68,7 @@ class VisionEndToEndTest {
         Files.write(photos.resolve("b-garbage.jpg"), new byte[] {1, 2, 3, 4, 5});
         Files.write(photos.resolve("c-truncated.jpg"), Arrays.copyOf(jpeg, jpeg.length / 2));
 
-        try (SharedModels.Handle<VisionModel> model = DetectCommand.openModel(config);
+        try (SharedModels.Handle<VisionModel> model = ConfiguredModels.openVision(config);
              StreamsStage preprocess = new StreamsStage(VisionPreprocessTopology.STAGE,
                      VisionPreprocessTopology.build(config, model.model().processorConfig(), "detr-tiny-random"),
                      config.kafka(), connection);
