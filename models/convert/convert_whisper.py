@@ -166,8 +166,8 @@ def convert(src: pathlib.Path, dest: pathlib.Path, quantize: str | None = None, 
                 # Per-channel scales: per-tensor ones cost tiny.en about 2 WER points on the benchmark set, these none.
                 # Weights in 7 bits (reduce_range): on x86-64 without VNNI (AVX2: AMD EPYC, older Xeons) ONNX Runtime
                 # multiplies uint8 activations by int8 weights in pairs summed to 16 bits, which saturate with 8-bit
-                # weights: base, converted without it, heard "ask what" as "as what" and nothing at all in the
-                # Spanish clip there (faster-whisper base int8 on those cores: WER 0-49%).
+                # weights: base, converted without it, heard "ask what" as "as what" there, and nothing at all in
+                # the Spanish clip.
                 quantize_dynamic(str(work / name), str(quantized), weight_type=QuantType.QInt8,
                                  op_types_to_quantize=["MatMul"], per_channel=True, reduce_range=True)
                 quantized.replace(work / name)
