@@ -17,21 +17,19 @@ final class ConfiguredModels {
 
     /** The configured Whisper model directory, or a usage error saying how to get one. */
     static Path whisper(SensoriumConfig config) {
-        Path model = config.speech().model();
-        if (!Files.isDirectory(model)) {
-            throw new UserFacingError("no Whisper model at " + model + ": get one with `./sensorium models pull tiny.en`"
-                    + " or give --model DIR", UserFacingError.USAGE);
-        }
-        return model;
+        return existing(config.speech().model(), "Whisper", "tiny.en", "");
     }
 
     /** The configured vision model directory, or a usage error saying how to get one. */
     static Path vision(SensoriumConfig config) {
-        Path model = config.vision().model();
+        return existing(config.vision().model(), "vision", "detr-resnet-50",
+                " (Hugging Face ONNX layout: onnx/model.onnx, config.json, preprocessor_config.json)");
+    }
+
+    private static Path existing(Path model, String kind, String example, String layout) {
         if (!Files.isDirectory(model)) {
-            throw new UserFacingError("no vision model at " + model + ": get one with `./sensorium models pull detr-resnet-50`"
-                    + " or give --model DIR (Hugging Face ONNX layout: onnx/model.onnx, config.json, preprocessor_config.json)",
-                    UserFacingError.USAGE);
+            throw new UserFacingError("no " + kind + " model at " + model + ": get one with `./sensorium models pull "
+                    + example + "` or give --model DIR" + layout, UserFacingError.USAGE);
         }
         return model;
     }

@@ -57,8 +57,8 @@ final class HubDownloader {
             throws IOException, InterruptedException {
         for (String file : files) {
             Path target = dir.resolve(file);
-            String source = quantised && file.startsWith("onnx/") ? file.replace(".onnx", "_quantized.onnx") : file;
             if (!Files.isRegularFile(target)) {
+                String source = quantised && file.startsWith("onnx/") ? file.replace(".onnx", "_quantized.onnx") : file;
                 fetcher.download(URI.create(endpoint + "/" + repo + "/resolve/main/" + source), target,
                         repo + "/" + source, token, null);
             }
