@@ -5,10 +5,11 @@ usage: python convert_whisper.py SRC DEST [--quantize int8]
   SRC: a CTranslate2 Whisper directory (model.bin, config.json, tokenizer.json — as faster-whisper keeps them), or a
        transformers checkpoint directory (model.safetensors, config.json [, generation_config.json, tokenizer.json])
   DEST: gets config.json, generation_config.json, preprocessor_config.json, tokenizer.json, onnx/encoder_model.onnx
-        and the decoder: onnx/decoder_model.onnx + onnx/decoder_with_past_model.onnx (the default: ONNX Runtime
-        runs a cached step about a third faster without the If node), or onnx/decoder_model_merged.onnx
-        (--merged: the weights stored once, as onnx-community ships it); each graph's weights of 1 MiB or more in
-        its data file beside it (GRAPH.onnx_data), aligned for ONNX Runtime to map
+        and the decoder: onnx/decoder_cross_kv_model.onnx + onnx/decoder_step_model.onnx (the default: the
+        cross-attention keys and values, then one graph for every step, the first included, so that ONNX Runtime
+        packs the decoder's weights once; and without the If node, which slows a cached step by about a third), or
+        onnx/decoder_model_merged.onnx (--merged: the layout onnx-community ships); each graph's weights of 1 MiB
+        or more in its data file beside it (GRAPH.onnx_data), aligned for ONNX Runtime to map
   --quantize int8: dynamic int8 quantisation of the MatMul weights (onnxruntime.quantization; 7 bits, a scale per
                    channel), and the token embedding stored in float16
 """
@@ -26,8 +27,9 @@ from onnx import numpy_helper
 # converts again a model an earlier version converted. 2: the decoder's alignment heads' attention (word times);
 # 3: the first step's logits_from (logits of the positions wanted only); 4: an int8 conversion's token embedding in
 # float16 (tiny.en: 110 -> 70 MB a decoder graph); 5: weights of EXTERNAL_FROM bytes or more in each graph's data file,
-# aligned for ONNX Runtime to map it, and int8 weights in 7 bits (see convert()).
-CONVERTER_VERSION = 5
+# aligned for ONNX Runtime to map it, and int8 weights in 7 bits (see convert()); 6: the encoder's attention a head at a
+# time (onnx_graphs.attention_by_head), the decoder as cross-attention keys/values + one step graph (onnx_graphs.step).
+CONVERTER_VERSION = 6
 EXTERNAL_FROM = 1 << 20
 DATA_ALIGNMENT = 64 * 1024
 
@@ -146,19 +148,21 @@ def convert(src: pathlib.Path, dest: pathlib.Path, quantize: str | None = None, 
     onnx_dir = dest / "onnx"
     onnx_dir.mkdir(parents=True, exist_ok=True)
     int8 = quantize == "int8"
-    # The merged graph's branches must give the same outputs: only the pair gives the alignment heads' attention.
-    heads = None if merged else alignment_heads(src, ct2_config)
     graphs = ["encoder_model.onnx", *(["decoder_model_merged.onnx"] if merged
-                                      else ["decoder_model.onnx", "decoder_with_past_model.onnx"])]
+                                      else ["decoder_cross_kv_model.onnx", "decoder_step_model.onnx"])]
     with tempfile.TemporaryDirectory() as tmp:
         work = pathlib.Path(tmp)
         save_inline(onnx_graphs.encoder(weights, dims), work / "encoder_model.onnx")
-        save_inline(onnx_graphs.decoder(weights, dims, with_past=False, int8=int8, alignment_heads=heads),
-                    work / "decoder_model.onnx")
-        save_inline(onnx_graphs.decoder(weights, dims, with_past=True, int8=int8),
-                    work / "decoder_with_past_model.onnx")
         if merged:
+            # The merged graph's branches must give the same outputs: no alignment heads' attention.
+            save_inline(onnx_graphs.decoder(weights, dims, with_past=False, int8=int8), work / "decoder_model.onnx")
+            save_inline(onnx_graphs.decoder(weights, dims, with_past=True, int8=int8),
+                        work / "decoder_with_past_model.onnx")
             merge_decoders.main(str(work), str(work / "decoder_model_merged.onnx"))
+        else:
+            save_inline(onnx_graphs.cross_kv(weights, dims), work / "decoder_cross_kv_model.onnx")
+            save_inline(onnx_graphs.step(weights, dims, int8=int8, alignment_heads=alignment_heads(src, ct2_config)),
+                        work / "decoder_step_model.onnx")
         if int8:
             from onnxruntime.quantization import QuantType, quantize_dynamic
             for name in graphs:
@@ -192,7 +196,7 @@ def main() -> None:
     parser.add_argument("src", type=pathlib.Path)
     parser.add_argument("dest", type=pathlib.Path)
     parser.add_argument("--quantize", choices=["int8"])
-    parser.add_argument("--merged", action="store_true", help="one merged decoder graph instead of the pair")
+    parser.add_argument("--merged", action="store_true", help="one merged decoder graph (onnx-community's layout) instead of two")
     args = parser.parse_args()
     convert(args.src, args.dest, args.quantize, args.merged)
     print(args.dest)

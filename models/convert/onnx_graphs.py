@@ -1,6 +1,7 @@
 """Builds Whisper's encoder and decoder ONNX graphs from numpy weights with onnx.helper, with the inputs and
 outputs of optimum's exports (the Hugging Face ONNX layout): the encoder; the decoder's first step (no cache) and
-its cached step. Pre-LN transformer layers, exact (erf) GELU, LayerNormalization eps 1e-5, the query scaled by
+its cached step; and Sensorium's own pair: the cross-attention keys and values, and one decoder step for every step
+(the first with no past). Pre-LN transformer layers, exact (erf) GELU, LayerNormalization eps 1e-5, the query scaled by
 head_dim^-0.5 before the product as transformers does, logits from the tied token embedding."""
 import numpy as np
 from onnx import TensorProto, helper, numpy_helper
@@ -9,7 +10,7 @@ OPSET = 17
 NEG = float(np.finfo(np.float32).min)
 # Tells the runtime that the encoder takes any even number of frames up to 3000, not only 3000.
 SHORT_INPUT_PROPERTY = "sensorium.encoder.short-input"
-# The first-step decoder's input: the first position whose logits it gives (0: all).
+# The first-step (and step) decoder's input: the first of its input positions whose logits it gives (0: all).
 LOGITS_FROM = "logits_from"
 
 
@@ -68,13 +69,27 @@ class Graph:
         """q, k, v: [batch, heads, len, head_dim]; returns [batch, len, heads * head_dim]."""
         return self.attention_with_weights(q, k, v, h, hd, mask)[0]
 
-    def attention_with_weights(self, q, k, v, h, hd, mask=None):
-        """As attention(), and the attention probabilities [batch, heads, len, keys]."""
+    def attention_by_head(self, q, k, v, h, hd):
+        """As attention(), one head after another: the encoder's scores over its 1500 positions are 1500 x 1500 floats a
+        head (9 MB), which ONNX Runtime would hold for all heads at once, and their softmax beside them (tiny.en: 108
+        MB, base 144 MB for each window of a batch); a head at a time, the runtime reuses one head's buffers for the
+        next. The same products, the same result."""
+        split = self.ints(*([1] * h))
+        qs, ks, vs = (self.op("Split", [x, split], axis=1, outputs=h) for x in (q, k, v))
+        out = self.op("Concat", [self.attention_with_weights(qs[i], ks[i], vs[i], 1, hd, heads_out=True)[0]
+                                 for i in range(h)], axis=1)
+        return self.op("Reshape", [self.op("Transpose", [out], perm=[0, 2, 1, 3]), self.ints(0, -1, h * hd)])
+
+    def attention_with_weights(self, q, k, v, h, hd, mask=None, heads_out=False):
+        """As attention(), and the attention probabilities [batch, heads, len, keys]; heads_out: the output as
+        [batch, heads, len, head_dim]."""
         scores = self.op("MatMul", [q, self.op("Transpose", [k], perm=[0, 1, 3, 2])])
         if mask is not None:
             scores = self.op("Add", [scores, mask])
         weights = self.op("Softmax", [scores], axis=-1)
         out = self.op("MatMul", [weights, v])
+        if heads_out:
+            return out, weights
         return self.op("Reshape", [self.op("Transpose", [out], perm=[0, 2, 1, 3]), self.ints(0, -1, h * hd)]), weights
 
     def query(self, x, prefix, h, hd):
@@ -109,7 +124,8 @@ def encoder(weights: dict, dims: dict):
         y = g.layer_norm(x, f"{p}.self_attn_layer_norm")
         k = g.heads(g.linear(y, f"{p}.self_attn.k_proj", bias=False), h, hd)
         v = g.heads(g.linear(y, f"{p}.self_attn.v_proj"), h, hd)
-        x = g.op("Add", [x, g.linear(g.attention(g.query(y, f"{p}.self_attn", h, hd), k, v, h, hd), f"{p}.self_attn.out_proj")])
+        x = g.op("Add", [x, g.linear(g.attention_by_head(g.query(y, f"{p}.self_attn", h, hd), k, v, h, hd),
+                                     f"{p}.self_attn.out_proj")])
         y = g.layer_norm(x, f"{p}.final_layer_norm")
         x = g.op("Add", [x, g.linear(g.gelu(g.linear(y, f"{p}.fc1")), f"{p}.fc2")])
     out = g.op("Identity", [g.layer_norm(x, "encoder.layer_norm")])
@@ -121,15 +137,45 @@ def encoder(weights: dict, dims: dict):
     return model
 
 
-def decoder(weights: dict, dims: dict, with_past: bool, int8=False, alignment_heads=None):
-    """The decoder; without past and with alignment_heads ([layer, head] pairs) it also gives cross_attentions
-    [batch, alignment heads, tokens, audio positions]: those heads' attention probabilities over the audio, from which
-    word times are found (openai's and transformers' alignment by dynamic time warping). int8: the graph is to be
-    quantised (its MatMul weights, afterwards, by onnxruntime.quantization): the token embedding is stored in float16
-    here, and the output projection is a MatMul of its own."""
+def cross_kv(weights: dict, dims: dict):
+    """Every decoder layer's cross-attention keys and values (present.N.encoder.*), from the encoder's states: what
+    the first-step decoder computes before its tokens, as a graph of its own, so that one decoder graph (step(), the
+    cached step's) serves the first step too. Each ONNX Runtime session packs its own copy of a graph's weights for its
+    products, and the first-step and cached-step graphs have all the decoder's weights but these: with the pair, every
+    decoder weight and the output projection were packed twice (tiny.en float32: 118 MB more)."""
     g = Graph(weights)
+    d, h = dims["d_model"], dims["decoder_attention_heads"]
+    hd = d // h
+    outputs = []
+    for i in range(dims["decoder_layers"]):
+        p = f"decoder.layers.{i}.encoder_attn"
+        for kind, bias in (("key", False), ("value", True)):
+            name = f"present.{i}.encoder.{kind}"
+            value = g.heads(g.linear("encoder_hidden_states", f"{p}.{kind[0]}_proj", bias=bias), h, hd)
+            g.nodes.append(helper.make_node("Identity", [value], [name], name=name))
+            outputs.append(tensor(name, TensorProto.FLOAT, ["batch_size", h, "encoder_sequence_length", hd]))
+    return g.model("whisper_decoder_cross_kv", [tensor("encoder_hidden_states", TensorProto.FLOAT,
+                                                       ["batch_size", "encoder_sequence_length", d])], outputs)
+
+
+def step(weights: dict, dims: dict, int8=False, alignment_heads=None):
+    """The decoder step that cross_kv()'s keys and values go with: the cached step's graph, which also takes
+    logits_from and gives the alignment heads' attention, so that a first step (its past of length 0) and the run over
+    a decoding's tokens for word times take it too."""
+    return decoder(weights, dims, with_past=True, int8=int8, alignment_heads=alignment_heads, logits_from=True)
+
+
+def decoder(weights: dict, dims: dict, with_past: bool, int8=False, alignment_heads=None, logits_from=None):
+    """The decoder; with alignment_heads ([layer, head] pairs) it also gives cross_attentions [batch, alignment heads,
+    tokens, audio positions]: those heads' attention probabilities over the audio, from which word times are found
+    (openai's and transformers' alignment by dynamic time warping). logits_from (by default: without past) adds the
+    input LOGITS_FROM. int8: the graph is to be quantised (its MatMul weights, afterwards, by
+    onnxruntime.quantization): the token embedding is stored in float16 here, and the output projection is a MatMul
+    of its own."""
+    g = Graph(weights)
+    logits_from = not with_past if logits_from is None else logits_from
     heads_by_layer = {}
-    for layer, head in (alignment_heads or []) if not with_past else []:
+    for layer, head in alignment_heads or []:
         heads_by_layer.setdefault(layer, []).append(head)
     alignment = []
     d, h, layers = dims["d_model"], dims["decoder_attention_heads"], dims["decoder_layers"]
@@ -138,14 +184,15 @@ def decoder(weights: dict, dims: dict, with_past: bool, int8=False, alignment_he
     inputs = [tensor("input_ids", TensorProto.INT64, ["batch_size", "decoder_sequence_length"])]
     if not with_past:
         inputs.append(tensor("encoder_hidden_states", TensorProto.FLOAT, ["batch_size", "encoder_sequence_length", d]))
-        # A first step needs the scores of its last position (and of <|startoftranscript|>, for no_speech_prob), not
-        # those of the previous text before them: up to 224 positions over the whole vocabulary, each as much work as
-        # a cached step. (Not an optional input with a default: ONNX Runtime's Java API does not take those.)
-        inputs.append(tensor(LOGITS_FROM, TensorProto.INT64, [1]))
     else:
         for i in range(layers):
             for part in ("decoder.key", "decoder.value", "encoder.key", "encoder.value"):
                 inputs.append(tensor(f"past_key_values.{i}.{part}", TensorProto.FLOAT, kv_shape))
+    if logits_from:
+        # A first step needs the scores of its last position (and of <|startoftranscript|>, for no_speech_prob), not
+        # those of the previous text before them: up to 224 positions over the whole vocabulary, each as much work as
+        # a cached step. (Not an optional input with a default: ONNX Runtime's Java API does not take those.)
+        inputs.append(tensor(LOGITS_FROM, TensorProto.INT64, [1]))
 
     length = g.op("Gather", [g.op("Shape", ["input_ids"]), g.ints(1)], axis=0)
     if with_past:
@@ -189,7 +236,7 @@ def decoder(weights: dict, dims: dict, with_past: bool, int8=False, alignment_he
         y = g.layer_norm(x, f"{p}.final_layer_norm")
         x = g.op("Add", [x, g.linear(g.gelu(g.linear(y, f"{p}.fc1")), f"{p}.fc2")])
     x = g.layer_norm(x, "decoder.layer_norm")
-    if not with_past:
+    if logits_from:
         x = g.op("Slice", [x, LOGITS_FROM, g.ints(np.iinfo(np.int64).max), g.ints(1)])
     # Tied output projection: one stored copy of the embedding, transposed by a node that ONNX Runtime folds at load.
     # Untied (a transposed copy of its own) when the graph is to be quantised: dynamic quantisation only takes MatMul

@@ -24,9 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * `sensorium models convert` on the random-weight transformers checkpoint (models/fixtures/whisper-tiny-random/
  * checkpoint) builds graphs — without PyTorch — that give the PyTorch encoder output to 1e-4 and, decoded in Java,
- * exactly the token ids transformers' generate() gives.
+ * exactly the token ids transformers' generate() gives: by default its own layout (the cross-attention keys and
+ * values, then one graph for every decoder step), with --merged onnx-community's.
  */
 class ConvertedModelParityTest {
+    private static final String STEP = "onnx/decoder_step_model.onnx";
 
     @Test
     void convertedCheckpointMatchesPyTorch(@TempDir Path dir) throws Exception {
@@ -48,6 +50,7 @@ class ConvertedModelParityTest {
         assertThat(exit).isZero();
 
         try (WhisperModel model = WhisperModel.load(converted, WhisperModel.Options.cpu(1))) {
+            assertThat(model.decoderGraphs()).isEqualTo(WhisperModel.DecoderGraphs.STEP);
             // The live stage encodes a short buffer: positions sliced to the input, the hidden states as long.
             assertThat(model.encodesShortInput()).isTrue();
             try (WhisperEncoder.EncoderOutput shortInput = new WhisperEncoder(model).encode(new float[1000][80])) {
@@ -80,10 +83,11 @@ class ConvertedModelParityTest {
             }
             firstStepGivesTheScoresOfTheTranscriptOnly(model);
         }
-        try (OrtSession firstStep = OrtEnvironment.getEnvironment().createSession(
-                converted.resolve("onnx/decoder_model.onnx").toString())) {
-            assertThat(firstStep.getInputNames()).contains("logits_from");
+        try (OrtSession step = OrtEnvironment.getEnvironment().createSession(
+                converted.resolve(STEP).toString())) {
+            assertThat(step.getInputNames()).contains("logits_from");
         }
+        assertThat(converted.resolve("onnx/decoder_model.onnx")).doesNotExist();
         weightsOfAMebibyteAreInTheDataFile(converted, dir);
         Path merged = convert(dir, "merged", "--merged", source);
         try (WhisperModel model = WhisperModel.load(merged, WhisperModel.Options.cpu(1))) {
@@ -95,9 +99,7 @@ class ConvertedModelParityTest {
         // float32 embedding kept they would be about 40% larger than these (this fixture's width of 6 makes the
         // scales weigh; tiny.en's int8 decoder graphs went from 110 to 70 MB).
         Path int8 = convert(dir, "int8", "--int8", source);
-        for (String graph : new String[] {"onnx/decoder_model.onnx", "onnx/decoder_with_past_model.onnx"}) {
-            assertThat(stored(int8, graph)).as(graph).isLessThan(stored(converted, graph));
-        }
+        assertThat(stored(int8, STEP)).isLessThan(stored(converted, STEP));
         try (WhisperModel model = WhisperModel.load(int8, WhisperModel.Options.cpu(1))) {
             firstStepGivesTheScoresOfTheTranscriptOnly(model);
         }
@@ -105,24 +107,27 @@ class ConvertedModelParityTest {
 
     /**
      * The fixture's token embedding (51,864 x 6 float32, 1.2 MB) is in the decoder's data file, which ONNX Runtime
-     * maps rather than reads; the graph file keeps the smaller weights. Without its data file the model does not load,
-     * and the error names the file.
+     * maps rather than reads; the graph file keeps the smaller weights. Without its data file, or without the
+     * cross-attention graph, the model does not load, and the error names the file.
      */
     private static void weightsOfAMebibyteAreInTheDataFile(Path converted, Path dir) throws Exception {
-        for (String graph : new String[] {"onnx/decoder_model.onnx", "onnx/decoder_with_past_model.onnx"}) {
-            assertThat(converted.resolve(graph + "_data")).isRegularFile();
-            assertThat(Files.size(converted.resolve(graph + "_data"))).as(graph).isGreaterThanOrEqualTo(51_864 * 6 * 4);
-            assertThat(Files.size(converted.resolve(graph))).as(graph).isLessThan(1 << 20);
-        }
+        assertThat(converted.resolve(STEP + "_data")).isRegularFile();
+        assertThat(Files.size(converted.resolve(STEP + "_data"))).isGreaterThanOrEqualTo(51_864 * 6 * 4);
+        assertThat(Files.size(converted.resolve(STEP))).isLessThan(1 << 20);
         Path incomplete = dir.resolve("incomplete");
         try (Stream<Path> files = Files.walk(converted)) {
             for (Path file : files.toList()) {
                 Files.copy(file, incomplete.resolve(converted.relativize(file).toString()));
             }
         }
-        Files.delete(incomplete.resolve("onnx/decoder_model.onnx_data"));
+        Files.delete(incomplete.resolve(STEP + "_data"));
         assertThatThrownBy(() -> WhisperModel.load(incomplete, WhisperModel.Options.cpu(1)))
-                .isInstanceOf(ModelException.class).hasMessageContaining("decoder_model.onnx_data");
+                .isInstanceOf(ModelException.class).hasMessageContaining("decoder_step_model.onnx_data");
+        // The step graph without the cross-attention graph it goes with: the missing file is named.
+        Files.delete(incomplete.resolve("onnx/decoder_cross_kv_model.onnx"));
+        Files.copy(converted.resolve(STEP + "_data"), incomplete.resolve(STEP + "_data"));
+        assertThatThrownBy(() -> WhisperModel.load(incomplete, WhisperModel.Options.cpu(1)))
+                .isInstanceOf(ModelException.class).hasMessageContaining("decoder_cross_kv_model.onnx");
     }
 
     /** The bytes a graph takes on disk, its data file's included. */

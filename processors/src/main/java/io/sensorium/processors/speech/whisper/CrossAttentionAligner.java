@@ -8,7 +8,6 @@ import io.sensorium.processors.onnx.ModelException;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -95,19 +94,12 @@ final class CrossAttentionAligner {
     private float[][][] run(WhisperEncoder.EncoderOutput encoded, int item, int[] tokens, int promptLength,
                             int positions, double[] probabilities) {
         long[] ids = Arrays.stream(tokens, 0, tokens.length - 1).asLongStream().toArray();
+        int logitsFrom = model.decoderSkipsLogits() ? promptLength : 0;
         try (WhisperEncoder.EncoderOutput window = encoded.repeated(item, 1);
              OnnxTensor input = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), LongBuffer.wrap(ids),
-                     new long[] {1, ids.length})) {
-            Map<String, OnnxTensor> inputs = new HashMap<>();
-            inputs.put("input_ids", input);
-            inputs.put("encoder_hidden_states", window.hiddenStates());
-            if (!model.decoderSkipsLogits()) {
-                return run(inputs, tokens, promptLength, positions, 0, probabilities);
-            }
-            try (OnnxTensor from = DecoderSteps.logitsFromTensor(promptLength)) {
-                inputs.put(WhisperModel.LOGITS_FROM, from);
-                return run(inputs, tokens, promptLength, positions, promptLength, probabilities);
-            }
+                     new long[] {1, ids.length});
+             WholeSequenceInputs whole = new WholeSequenceInputs(model, window, logitsFrom)) {
+            return run(whole.with(input), tokens, promptLength, positions, logitsFrom, probabilities);
         } catch (OrtException e) {
             throw new IllegalStateException("decoder of " + model.name() + " failed: " + e.getMessage(), e);
         }

@@ -1,12 +1,9 @@
 package io.sensorium.processors.speech.whisper;
 
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
-import io.sensorium.processors.onnx.ModelException;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
@@ -93,47 +90,11 @@ interface DecoderSteps extends AutoCloseable {
         }
     }
 
-    /**
-     * Inputs for a run over the whole sequence without cache. The merged decoder also takes use_cache_branch false
-     * and zero-length past tensors shaped as the graph declares them; a graph of Sensorium's converter takes the first
-     * position whose logits are wanted. They are made once per decoding and kept in {@code cache}.
-     */
-    private static Map<String, OnnxTensor> wholeSequenceInputs(WhisperModel model, OnnxTensor ids,
-                                                               WhisperEncoder.EncoderOutput encoded,
-                                                               Map<String, OnnxTensor> cache,
-                                                               int logitsFrom) throws OrtException {
-        if (cache.isEmpty()) {
-            if (model.decoderSkipsLogits()) {
-                cache.put(WhisperModel.LOGITS_FROM, logitsFromTensor(logitsFrom));
-            }
-            if (model.merged()) {
-                for (var entry : model.decoderSession().getInputInfo().entrySet()) {
-                    if (entry.getKey().startsWith("past_key_values.")) {
-                        long[] shape = ((TensorInfo) entry.getValue().getInfo()).getShape();
-                        cache.put(entry.getKey(), OnnxTensor.createTensor(OrtEnvironment.getEnvironment(),
-                                FloatBuffer.allocate(0), new long[] {encoded.batch(), shape[1], 0, shape[3]}));
-                    }
-                }
-                cache.put("use_cache_branch", OnnxTensor.createTensor(OrtEnvironment.getEnvironment(),
-                        new boolean[] {false}));
-            }
-        }
-        Map<String, OnnxTensor> inputs = new HashMap<>(cache);
-        inputs.put("input_ids", ids);
-        inputs.put("encoder_hidden_states", encoded.hiddenStates());
-        return inputs;
-    }
-
-    /** The {@code logits_from} input of a first-step decoder of Sensorium's converter. */
-    static OnnxTensor logitsFromTensor(int position) throws OrtException {
-        return OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), new long[] {position});
-    }
-
     /** Re-runs the decoder over the whole sequence at every step: the sequences carry all there is to reorder. */
     final class Full implements DecoderSteps {
         private final WhisperModel model;
         private final WhisperEncoder.EncoderOutput encoded;
-        private final Map<String, OnnxTensor> extras = new HashMap<>();
+        private WholeSequenceInputs whole;
         /** {@code [row][position][vocab]}: the results are closed after each step, the first step's rows are kept. */
         private float[][][] firstStep;
 
@@ -144,9 +105,11 @@ interface DecoderSteps extends AutoCloseable {
 
         @Override
         public float[][] next(int[][] sequences, int length) throws OrtException {
+            if (whole == null) {
+                whole = new WholeSequenceInputs(model, encoded, 0);
+            }
             try (OnnxTensor ids = ids(sequences, 0, length);
-                 OrtSession.Result result = model.decoderSession().run(
-                         wholeSequenceInputs(model, ids, encoded, extras, 0))) {
+                 OrtSession.Result result = model.decoderSession().run(whole.with(ids))) {
                 Logits logits = Logits.of(result, 0);
                 if (firstStep == null) {
                     firstStep = new float[sequences.length][length][];
@@ -172,7 +135,9 @@ interface DecoderSteps extends AutoCloseable {
 
         @Override
         public void close() {
-            extras.values().forEach(OnnxTensor::close);
+            if (whole != null) {
+                whole.close();
+            }
         }
     }
 
@@ -180,9 +145,9 @@ interface DecoderSteps extends AutoCloseable {
     final class Cached implements DecoderSteps {
         private final WhisperModel model;
         private final WhisperEncoder.EncoderOutput encoded;
-        private final Map<String, OnnxTensor> firstStepExtras = new HashMap<>();
+        private WholeSequenceInputs whole;
         private final int firstStepFrom;
-        /** The first step's result: it holds the cross-attention keys/values every later step reuses. */
+        /** The first step's result: except in the step layout, it holds the cross-attention keys/values. */
         private OrtSession.Result first;
         private Logits firstLogits;
         private OrtSession.Result previous;
@@ -190,7 +155,8 @@ interface DecoderSteps extends AutoCloseable {
         private final Map<String, OnnxTensor> past = new HashMap<>();
         /** Reordered copies of the last result's keys/values, closed once the next step replaces them. */
         private final List<OnnxTensor> reordered = new ArrayList<>();
-        private OnnxTensor useCache;
+        /** What a cached step takes beside the past: the merged graph's use_cache_branch true, a step's logits_from 0. */
+        private final Map<String, OnnxTensor> stepInputs = new HashMap<>();
         private int fed;
 
         Cached(WhisperModel model, WhisperEncoder.EncoderOutput encoded, int firstStepFrom) {
@@ -202,9 +168,9 @@ interface DecoderSteps extends AutoCloseable {
         @Override
         public float[][] next(int[][] sequences, int length) throws OrtException {
             if (first == null) {
+                whole = new WholeSequenceInputs(model, encoded, firstStepFrom);
                 try (OnnxTensor ids = ids(sequences, 0, length)) {
-                    first = model.decoderSession().run(
-                            wholeSequenceInputs(model, ids, encoded, firstStepExtras, firstStepFrom));
+                    first = model.decoderSession().run(whole.with(ids));
                 }
                 fed = length;
                 took(first);
@@ -217,21 +183,14 @@ interface DecoderSteps extends AutoCloseable {
                 for (int layer = 0; layer < model.decoderLayers(); layer++) {
                     for (String kind : new String[] {"key", "value"}) {
                         inputs.put("past_key_values." + layer + ".encoder." + kind,
-                                tensor(first, "present." + layer + ".encoder." + kind));
+                                whole.crossAttention("present." + layer + ".encoder." + kind, first));
                     }
                 }
                 OrtSession session = model.merged() ? model.decoderSession() : model.decoderWithPastSession();
                 if (model.merged()) {
-                    if (useCache == null) {
-                        useCache = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), new boolean[] {true});
-                    }
-                    inputs.put("use_cache_branch", useCache);
                     inputs.put("encoder_hidden_states", encoded.hiddenStates());
-                    if (model.decoderSkipsLogits()) {
-                        // Read by the first step's branch only, but an input of the graph.
-                        inputs.put(WhisperModel.LOGITS_FROM, firstStepExtras.get(WhisperModel.LOGITS_FROM));
-                    }
                 }
+                inputs.putAll(stepInputs());
                 OrtSession.Result result = session.run(inputs);
                 if (previous != null) {
                     previous.close();
@@ -244,6 +203,22 @@ interface DecoderSteps extends AutoCloseable {
             }
         }
 
+        private Map<String, OnnxTensor> stepInputs() throws OrtException {
+            if (stepInputs.isEmpty()) {
+                if (model.merged()) {
+                    stepInputs.put("use_cache_branch",
+                            OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), new boolean[] {true}));
+                }
+                if (model.decoderGraphs() == WhisperModel.DecoderGraphs.STEP
+                        || model.merged() && model.decoderSkipsLogits()) {
+                    // The step graph gives the logits of the new token(s): positions from 0 of its input. The merged
+                    // graph's first-step branch only reads it, but it is an input of the graph.
+                    stepInputs.put(WhisperModel.LOGITS_FROM, WholeSequenceInputs.logitsFromTensor(0));
+                }
+            }
+            return stepInputs;
+        }
+
         /** The self-attention keys/values of {@code result} are the next step's past. */
         private void took(OrtSession.Result result) {
             reordered.forEach(OnnxTensor::close);
@@ -251,7 +226,7 @@ interface DecoderSteps extends AutoCloseable {
             for (int layer = 0; layer < model.decoderLayers(); layer++) {
                 for (String kind : new String[] {"key", "value"}) {
                     past.put("past_key_values." + layer + ".decoder." + kind,
-                            tensor(result, "present." + layer + ".decoder." + kind));
+                            WholeSequenceInputs.output(model, result, "present." + layer + ".decoder." + kind));
                 }
             }
         }
@@ -290,16 +265,10 @@ interface DecoderSteps extends AutoCloseable {
             return firstLogits.row(row, position);
         }
 
-        private OnnxTensor tensor(OrtSession.Result result, String name) {
-            OnnxValue value = result.get(name).orElseThrow(() -> new ModelException(
-                    "decoder of " + model.name() + " gives no output " + name));
-            return (OnnxTensor) value;
-        }
-
         @Override
         public void close() {
             reordered.forEach(OnnxTensor::close);
-            for (AutoCloseable resource : new AutoCloseable[] {previous, first, useCache}) {
+            for (AutoCloseable resource : new AutoCloseable[] {previous, first, whole}) {
                 if (resource != null) {
                     try {
                         resource.close();
@@ -308,7 +277,7 @@ interface DecoderSteps extends AutoCloseable {
                     }
                 }
             }
-            firstStepExtras.values().forEach(OnnxTensor::close);
+            stepInputs.values().forEach(OnnxTensor::close);
         }
     }
 }

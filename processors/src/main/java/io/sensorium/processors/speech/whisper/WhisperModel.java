@@ -15,7 +15,8 @@ import java.util.TreeSet;
 /**
  * A Whisper model directory in the Hugging Face ONNX layout (the Hub's onnx-community/whisper-* repositories):
  * config.json, generation_config.json, preprocessor_config.json, tokenizer.json, onnx/encoder_model.onnx and
- * onnx/decoder_model_merged.onnx and/or the onnx/decoder_model.onnx + onnx/decoder_with_past_model.onnx pair.
+ * onnx/decoder_model_merged.onnx and/or the onnx/decoder_model.onnx + onnx/decoder_with_past_model.onnx pair; or, as
+ * Sensorium's converter makes them, onnx/decoder_cross_kv_model.onnx + onnx/decoder_step_model.onnx (models/README.md).
  * Loading checks that the files agree with each other — every graph's inputs and outputs against config.json — so
  * a wrong or half-copied model fails here with its file named, not in the middle of a stream. The ONNX Runtime
  * sessions are safe to run from several threads at once.
@@ -30,15 +31,26 @@ public final class WhisperModel implements AutoCloseable {
     private static final String MERGED = "onnx/decoder_model_merged.onnx";
     private static final String DECODER = "onnx/decoder_model.onnx";
     private static final String DECODER_WITH_PAST = "onnx/decoder_with_past_model.onnx";
+    private static final String CROSS_KV = "onnx/decoder_cross_kv_model.onnx";
+    private static final String STEP = "onnx/decoder_step_model.onnx";
 
     /** Which decoder graphs to load when a directory has both layouts, as the Hub's repositories do. */
     public enum DecoderGraphs {
-        /** The pair when present (a cached step runs faster without the merged graph's If), else the merged graph. */
+        /**
+         * The converter's cross-attention and step graphs when present, else the pair (a cached step runs faster without
+         * the merged graph's If), else the merged graph.
+         */
         AUTO,
         /** onnx/decoder_model_merged.onnx. */
         MERGED,
         /** onnx/decoder_model.onnx + onnx/decoder_with_past_model.onnx. */
-        PAIR
+        PAIR,
+        /**
+         * onnx/decoder_cross_kv_model.onnx (the cross-attention keys and values of an encoder output) +
+         * onnx/decoder_step_model.onnx (every step, the first with no past): one session holds the decoder's weights,
+         * where each graph of a pair holds (and ONNX Runtime packs for its products) a copy of them all.
+         */
+        STEP
     }
 
     /**
@@ -79,7 +91,9 @@ public final class WhisperModel implements AutoCloseable {
     private final OrtSession encoder;
     private final OrtSession decoder;
     private final OrtSession decoderWithPast;
-    private final boolean merged;
+    private final OrtSession crossKv;
+    /** The decoder graphs loaded: never AUTO. */
+    private final DecoderGraphs layout;
     private final boolean shortInput;
     /** Whether the first-step decoder takes {@link #LOGITS_FROM}: read once, as every decoding step asks. */
     private final boolean skipsLogits;
@@ -118,10 +132,19 @@ public final class WhisperModel implements AutoCloseable {
                         + generation.noTimestampsTokenId() + ", beyond config.json's vocab_size " + vocabSize);
             }
             this.tokenizer = WhisperTokenizer.load(files.file("tokenizer.json"));
-            this.merged = useMerged(options.decoderGraphs());
+            this.layout = layout(options.decoderGraphs());
             this.encoder = files.session(ENCODER);
-            this.decoder = files.session(merged ? MERGED : DECODER);
-            this.decoderWithPast = merged ? null : files.session(DECODER_WITH_PAST);
+            this.decoder = files.session(switch (layout) {
+                case MERGED -> MERGED;
+                case STEP -> STEP;
+                default -> DECODER;
+            });
+            this.decoderWithPast = switch (layout) {
+                case MERGED -> null;
+                case STEP -> decoder;
+                default -> files.session(DECODER_WITH_PAST);
+            };
+            this.crossKv = layout == DecoderGraphs.STEP ? files.session(CROSS_KV) : null;
             this.shortInput = declaresShortInput();
             this.skipsLogits = decoder.getInputNames().contains(LOGITS_FROM);
             validate();
@@ -152,14 +175,16 @@ public final class WhisperModel implements AutoCloseable {
         }
     }
 
-    private boolean useMerged(DecoderGraphs graphs) {
+    private DecoderGraphs layout(DecoderGraphs graphs) {
+        if (graphs != DecoderGraphs.AUTO) {
+            return graphs;
+        }
+        if (files.exists(STEP)) {
+            return DecoderGraphs.STEP;
+        }
+        // Without either layout complete, loading the pair names the file that is missing.
         boolean hasPair = files.exists(DECODER) && files.exists(DECODER_WITH_PAST);
-        return switch (graphs) {
-            case MERGED -> true;
-            case PAIR -> false;
-            // Without either layout complete, loading the pair names the file that is missing.
-            case AUTO -> !hasPair && files.exists(MERGED);
-        };
+        return !hasPair && files.exists(MERGED) ? DecoderGraphs.MERGED : DecoderGraphs.PAIR;
     }
 
     /** Every graph's inputs and outputs, by name and, where the graph fixes them, by size. */
@@ -169,6 +194,11 @@ public final class WhisperModel implements AutoCloseable {
         files.expect(encoder, ENCODER, Set.of("input_features"), Set.of("last_hidden_state"), "a Whisper encoder");
         files.expectShape(encoder, ENCODER, "input_features", true, new long[] {-1, melBins, WINDOW_FRAMES}, "num_mel_bins");
         files.expectShape(encoder, ENCODER, "last_hidden_state", false, new long[] {-1, -1, dModel}, "d_model");
+        if (layout == DecoderGraphs.STEP) {
+            validateSteps(heads, headSize);
+            return;
+        }
+        boolean merged = merged();
         String decoderFile = merged ? MERGED : DECODER;
         Set<String> inputs = new TreeSet<>(Set.of("input_ids", "encoder_hidden_states"));
         if (merged) {
@@ -194,6 +224,24 @@ public final class WhisperModel implements AutoCloseable {
             files.expectShape(decoderWithPast, DECODER_WITH_PAST, "past_key_values.0.decoder.key", true,
                     new long[] {-1, heads, -1, headSize}, "decoder_attention_heads and d_model");
         }
+    }
+
+    private void validateSteps(long heads, long headSize) {
+        String layers = decoderLayers + " decoder layers";
+        Set<String> crossOutputs = new TreeSet<>(cacheNames("present", true));
+        crossOutputs.removeAll(cacheNames("present", false));
+        files.expect(crossKv, CROSS_KV, Set.of("encoder_hidden_states"), crossOutputs, layers);
+        files.expectShape(crossKv, CROSS_KV, "encoder_hidden_states", true, new long[] {-1, -1, dModel}, "d_model");
+        files.expectShape(crossKv, CROSS_KV, "present.0.encoder.key", false, new long[] {-1, heads, -1, headSize},
+                "decoder_attention_heads and d_model");
+        Set<String> inputs = new TreeSet<>(Set.of("input_ids", LOGITS_FROM));
+        inputs.addAll(cacheNames("past_key_values", true));
+        Set<String> outputs = new TreeSet<>(Set.of("logits"));
+        outputs.addAll(cacheNames("present", false));
+        files.expect(decoder, STEP, inputs, outputs, layers);
+        files.expectShape(decoder, STEP, "logits", false, new long[] {-1, -1, vocabSize}, "vocab_size");
+        files.expectShape(decoder, STEP, "past_key_values.0.decoder.key", true, new long[] {-1, heads, -1, headSize},
+                "decoder_attention_heads and d_model");
     }
 
     private List<String> cacheNames(String prefix, boolean withEncoder) {
@@ -257,25 +305,39 @@ public final class WhisperModel implements AutoCloseable {
      * exports may reshape by the batch of their input, and are given a copy per row.
      */
     boolean decoderBroadcastsEncoderStates() {
-        return skipsLogits && !merged;
+        return skipsLogits && !merged();
     }
 
-    /** Whether the merged decoder graph was loaded (else the pair). */
+    /** Whether the merged decoder graph was loaded. */
     public boolean merged() {
-        return merged;
+        return layout == DecoderGraphs.MERGED;
+    }
+
+    /** The decoder graphs loaded (never AUTO). */
+    public DecoderGraphs decoderGraphs() {
+        return layout;
     }
 
     OrtSession encoderSession() {
         return encoder;
     }
 
+    /**
+     * The graph of a first step: onnx/decoder_model.onnx, the merged graph, or the step graph (which then takes the
+     * {@link #crossKvSession()}'s keys and values and a past of length 0 instead of the encoder's states).
+     */
     OrtSession decoderSession() {
         return decoder;
     }
 
-    /** The decoder-with-past graph of the pair layout; null for a merged decoder. */
+    /** The graph of a cached step: the pair's decoder-with-past, or the step graph; null for a merged decoder. */
     OrtSession decoderWithPastSession() {
         return decoderWithPast;
+    }
+
+    /** The cross-attention keys and values of an encoder output, in the {@link DecoderGraphs#STEP} layout; else null. */
+    OrtSession crossKvSession() {
+        return crossKv;
     }
 
     @Override
