@@ -196,7 +196,8 @@ def main() -> None:
     parser.add_argument("src", type=pathlib.Path)
     parser.add_argument("dest", type=pathlib.Path)
     parser.add_argument("--quantize", choices=["int8"])
-    parser.add_argument("--merged", action="store_true", help="one merged decoder graph (onnx-community's layout) instead of two")
+    parser.add_argument("--merged", action="store_true",
+                        help="one merged decoder graph (onnx-community's layout) instead of the cross-attention and step graphs")
     args = parser.parse_args()
     convert(args.src, args.dest, args.quantize, args.merged)
     print(args.dest)

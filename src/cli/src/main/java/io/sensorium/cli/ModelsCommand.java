@@ -101,8 +101,8 @@ final class ModelsCommand {
         @Option(names = "--int8", description = "Quantise the weights to int8 (dynamic quantisation).")
         boolean int8;
 
-        @Option(names = "--merged", description = "Write one merged decoder graph (onnx-community's layout, weights "
-                + "stored once) instead of the decoder pair, which runs faster.")
+        @Option(names = "--merged", description = "Write one merged decoder graph (onnx-community's layout) instead of "
+                + "the cross-attention and step graphs, which run faster and whose weights ONNX Runtime packs once.")
         boolean merged;
 
         @Override

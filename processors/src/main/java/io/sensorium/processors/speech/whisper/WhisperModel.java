@@ -37,8 +37,8 @@ public final class WhisperModel implements AutoCloseable {
     /** Which decoder graphs to load when a directory has both layouts, as the Hub's repositories do. */
     public enum DecoderGraphs {
         /**
-         * The converter's cross-attention and step graphs when present, else the pair (a cached step runs faster without
-         * the merged graph's If), else the merged graph.
+         * The converter's cross-attention and step graphs when present, else the pair (a cached step runs faster
+         * without the merged graph's If), else the merged graph.
          */
         AUTO,
         /** onnx/decoder_model_merged.onnx. */
@@ -335,7 +335,7 @@ public final class WhisperModel implements AutoCloseable {
         return decoderWithPast;
     }
 
-    /** The cross-attention keys and values of an encoder output, in the {@link DecoderGraphs#STEP} layout; else null. */
+    /** The cross-attention keys and values of an encoder output in the {@link DecoderGraphs#STEP} layout, else null. */
     OrtSession crossKvSession() {
         return crossKv;
     }
