@@ -155,8 +155,13 @@ interface DecoderSteps extends AutoCloseable {
         private final Map<String, OnnxTensor> past = new HashMap<>();
         /** Reordered copies of the last result's keys/values, closed once the next step replaces them. */
         private final List<OnnxTensor> reordered = new ArrayList<>();
-        /** What a cached step takes beside the past: the merged graph's use_cache_branch true, a step's logits_from 0. */
+        /**
+         * What every cached step takes beside its tokens and the past, the same from the first step on: the
+         * cross-attention keys/values; the merged graph's encoder states and use_cache_branch true; logits_from 0.
+         */
         private final Map<String, OnnxTensor> stepInputs = new HashMap<>();
+        /** The tensors of {@link #stepInputs} made here (the others belong to results and to the encoder). */
+        private final List<OnnxTensor> stepTensors = new ArrayList<>();
         private int fed;
 
         Cached(WhisperModel model, WhisperEncoder.EncoderOutput encoded, int firstStepFrom) {
@@ -175,22 +180,14 @@ interface DecoderSteps extends AutoCloseable {
                 fed = length;
                 took(first);
                 firstLogits = Logits.of(first, firstStepFrom);
+                prepareSteps();
                 return firstLogits.lastRows();
             }
             Map<String, OnnxTensor> inputs = new HashMap<>(past);
+            inputs.putAll(stepInputs);
             try (OnnxTensor ids = ids(sequences, fed, length)) {
                 inputs.put("input_ids", ids);
-                for (int layer = 0; layer < model.decoderLayers(); layer++) {
-                    for (String kind : new String[] {"key", "value"}) {
-                        inputs.put("past_key_values." + layer + ".encoder." + kind,
-                                whole.crossAttention("present." + layer + ".encoder." + kind, first));
-                    }
-                }
                 OrtSession session = model.merged() ? model.decoderSession() : model.decoderWithPastSession();
-                if (model.merged()) {
-                    inputs.put("encoder_hidden_states", encoded.hiddenStates());
-                }
-                inputs.putAll(stepInputs());
                 OrtSession.Result result = session.run(inputs);
                 if (previous != null) {
                     previous.close();
@@ -203,20 +200,29 @@ interface DecoderSteps extends AutoCloseable {
             }
         }
 
-        private Map<String, OnnxTensor> stepInputs() throws OrtException {
-            if (stepInputs.isEmpty()) {
-                if (model.merged()) {
-                    stepInputs.put("use_cache_branch",
-                            OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), new boolean[] {true}));
-                }
-                if (model.decoderGraphs() == WhisperModel.DecoderGraphs.STEP
-                        || model.merged() && model.decoderSkipsLogits()) {
-                    // The step graph gives the logits of the new token(s): positions from 0 of its input. The merged
-                    // graph's first-step branch only reads it, but it is an input of the graph.
-                    stepInputs.put(WhisperModel.LOGITS_FROM, WholeSequenceInputs.logitsFromTensor(0));
+        private void prepareSteps() throws OrtException {
+            for (int layer = 0; layer < model.decoderLayers(); layer++) {
+                for (String kind : new String[] {"key", "value"}) {
+                    stepInputs.put("past_key_values." + layer + ".encoder." + kind,
+                            whole.crossAttention("present." + layer + ".encoder." + kind, first));
                 }
             }
-            return stepInputs;
+            if (model.merged()) {
+                stepInputs.put("encoder_hidden_states", encoded.hiddenStates());
+                stepInputs.put("use_cache_branch", made(
+                        OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), new boolean[] {true})));
+            }
+            if (model.decoderGraphs() == WhisperModel.DecoderGraphs.STEP
+                    || model.merged() && model.decoderSkipsLogits()) {
+                // The step graph gives the logits of the new token(s): positions from 0 of its input. The merged
+                // graph's first-step branch only reads it, but it is an input of the graph.
+                stepInputs.put(WhisperModel.LOGITS_FROM, made(WholeSequenceInputs.logitsFromTensor(0)));
+            }
+        }
+
+        private OnnxTensor made(OnnxTensor tensor) {
+            stepTensors.add(tensor);
+            return tensor;
         }
 
         /** The self-attention keys/values of {@code result} are the next step's past. */
@@ -277,7 +283,7 @@ interface DecoderSteps extends AutoCloseable {
                     }
                 }
             }
-            stepInputs.values().forEach(OnnxTensor::close);
+            stepTensors.forEach(OnnxTensor::close);
         }
     }
 }

@@ -38,7 +38,7 @@ final class WholeSequenceInputs implements AutoCloseable {
                 for (int layer = 0; layer < model.decoderLayers(); layer++) {
                     for (String kind : new String[] {"key", "value"}) {
                         inputs.put("past_key_values." + layer + ".encoder." + kind,
-                                crossAttention("present." + layer + ".encoder." + kind, null));
+                                output(model, crossKv, "present." + layer + ".encoder." + kind));
                     }
                 }
             } else {
