@@ -18,9 +18,12 @@ import java.util.function.Function;
  * cores it depends on the graph (a cached Whisper decoder step of eight rows costs less than twice one; the encoder,
  * eight times one: see the bench's LiveBatching and VisionBatching). Inputs batch with
  * others of their shape only. The first input of a batch waits up to {@code maxWait} for others, and no longer than
- * it takes every other thread to bring one; a full batch goes at once. The model runs one batch at a time — runs side
- * by side on the same cores only contend, ONNX Runtime's threads spinning — in the order the batches were opened, and
- * a batch waiting for it goes on taking inputs. The threads block until their own input's output is done.
+ * it takes every other thread to bring one; a full batch goes at once. The model runs up to {@code maxRunning}
+ * batches at a time, in the order they were opened, and a batch waiting for its turn goes on taking inputs. On CPU
+ * cores two runs side by side pay about as a batch does, and for inputs of any shape: a run of one live window or one
+ * decoder row is too small to keep ONNX Runtime's threads busy, and with spinning off (as {@code ModelFiles} sets it)
+ * the idle ones leave their core to the other run (tiny.en int8, 8 live windows on 2 cores: 1.21x the windows per
+ * second of one run at a time; the bench's LiveBatching). The threads block until their own input's output is done.
  *
  * @param <I> a model input
  * @param <O> its output
@@ -31,16 +34,19 @@ public final class RunBatcher<I, O> {
     private final DistributionSummary batchSizes;
     private final int maxBatch;
     private final long maxWaitNanos;
+    private final int maxRunning;
     /** Of the threads that submit, how many could join a batch besides its first: a batch never waits for more. */
     private final int others;
     private final Map<Object, Batch<I, O>> open = new HashMap<>();
     /**
      * Batches take the model by ticket, in the order they were opened: woken all at once, threads would otherwise take
      * it in no order at all, and with eight streams on two cores one was seen waiting 76 s while the others took
-     * turns, until Kafka fenced its transaction. Guarded by this batcher's lock, like {@link #open}.
+     * turns, until Kafka fenced its transaction. A ticket may run once fewer than {@code maxRunning} tickets before
+     * it are unfinished: while {@code ticket < finished + maxRunning}. Guarded by this batcher's lock, like
+     * {@link #open}.
      */
     private long ticketsIssued;
-    private long serving;
+    private long finished;
 
     /**
      * @param shape      what inputs must share to run in one batch (equal shapes batch)
@@ -48,16 +54,18 @@ public final class RunBatcher<I, O> {
      * @param meter      the name of the distribution of batch sizes, e.g. {@code sensorium.vision.batch.size}
      * @param maxBatch   most inputs in one run
      * @param maxWaitMs  how long the first input of a batch waits for others
+     * @param maxRunning most batches run through the model at once
      * @param submitters how many threads submit inputs: with one, nothing ever waits
      */
     public RunBatcher(Function<I, ?> shape, Function<List<I>, List<O>> model, String meter, int maxBatch,
-                      long maxWaitMs, int submitters) {
+                      long maxWaitMs, int maxRunning, int submitters) {
         this.shape = shape;
         this.model = model;
         this.batchSizes = DistributionSummary.builder(meter).description("inputs run through the model in one call")
                 .register(Metrics.globalRegistry);
         this.maxBatch = maxBatch;
         this.maxWaitNanos = TimeUnit.MILLISECONDS.toNanos(maxWaitMs);
+        this.maxRunning = maxRunning;
         this.others = submitters - 1;
     }
 
@@ -95,7 +103,7 @@ public final class RunBatcher<I, O> {
                 run(batch);
             } finally {
                 synchronized (this) {
-                    serving++;
+                    finished++;
                     notifyAll();
                 }
             }
@@ -108,16 +116,16 @@ public final class RunBatcher<I, O> {
     }
 
     /**
-     * Called holding the lock, by the batch's first thread, which returns holding the model: the batch takes inputs
+     * Called holding the lock, by the batch's first thread, which returns when the batch may run: it takes inputs
      * until it is full, or the wait is over and its turn has come. The lock is released while waiting.
      */
     private void awaitOthers(Object key, Batch<I, O> batch) {
         long deadline = System.nanoTime() + maxWaitNanos;
         boolean interrupted = false;
-        while (serving != batch.ticket || !batch.closed && System.nanoTime() < deadline) {
+        while (!turnCame(batch) || !batch.closed && System.nanoTime() < deadline) {
             try {
                 long left = deadline - System.nanoTime();
-                if (serving != batch.ticket || left <= 0) {
+                if (!turnCame(batch) || left <= 0) {
                     wait();
                 } else {
                     TimeUnit.NANOSECONDS.timedWait(this, left);
@@ -132,6 +140,10 @@ public final class RunBatcher<I, O> {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private boolean turnCame(Batch<I, O> batch) {
+        return batch.ticket < finished + maxRunning;
     }
 
     private void close(Object key, Batch<I, O> batch) {

@@ -61,7 +61,8 @@ public final class SpeechEngine implements AutoCloseable {
                 new WhisperDecoder.Beams(speech.beamSize(), speech.patience(), speech.lengthPenalty()), speech.hotwords(),
                 speech.wordTimestamps());
         this.batcher = new RunBatcher<>(transcriber::shape, transcriber::transcribeWindows,
-                "sensorium.speech.batch.size", speech.batchSize(), speech.batchWaitMs(), streamThreads);
+                "sensorium.speech.batch.size", speech.batchSize(), speech.batchWaitMs(), speech.modelRunsAtOnce(),
+                streamThreads);
     }
 
     /**

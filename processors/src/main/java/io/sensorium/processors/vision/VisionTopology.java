@@ -67,7 +67,7 @@ public final class VisionTopology {
                 stores.add(store(SNAPSHOT_STORE));
             }
         }
-        FrameDetector detector = new FrameDetector(model, postProcessor, vision.batchSize(), vision.batchWaitMs(),
+        FrameDetector detector = new FrameDetector(model, postProcessor, vision,
                 Math.max(1, config.kafka().streamThreads()));
         Function<ProcessorContext<String, byte[]>, CameraTrackers> tracking = trackers;
         Topology topology = StageTopology.build(STAGE, config.topics().pixels(), config.topics().detections(),

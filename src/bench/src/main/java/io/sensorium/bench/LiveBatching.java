@@ -18,10 +18,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * What batching the windows of concurrent live streams buys: {@code STREAMS} threads, as the speech stage's stream
- * threads, each transcribing live windows (a 4-5 s buffer of jfk.wav, short encoder input where the model allows,
- * a 32-token previous-text prompt) through one {@link RunBatcher}, with batches of one and of {@code STREAMS},
- * alternately, in one run. Prints windows per second of each and their ratio.
+ * What batching the windows of concurrent live streams buys, and running them side by side: {@code STREAMS} threads,
+ * as the speech stage's stream threads, each transcribing live windows (a 4-5 s buffer of jfk.wav, short encoder
+ * input where the model allows, a 32-token previous-text prompt) through one {@link RunBatcher}: batches of one, one
+ * run at a time; batches of one, two runs at a time ({@code speech.parallel-runs}); batches of {@code STREAMS}, one
+ * run at a time; batches of half as many, two at a time; alternately, in one run. Prints windows per second of each
+ * and their ratio to the first.
  *
  * <p>{@code java -cp src/bench/target/benchmarks.jar io.sensorium.bench.LiveBatching MODEL_DIR [STREAMS] [ROUNDS]}
  */
@@ -40,23 +42,27 @@ public final class LiveBatching {
                     WhisperTask.TRANSCRIBE, WhisperTranscriber.DEFAULT_MAX_NEW_TOKENS, TemperatureFallback.greedyOnly(-1.0, 0.6),
                     WhisperTranscriber.GREEDY, "", false);
             List<WhisperTranscriber.Window> windows = windows(model, streams);
-            double[][] rates = new double[2][rounds];
+            int[][] ways = {{1, 1}, {1, 2}, {streams, 1}, {Math.max(1, streams / 2), 2}};
+            double[][] rates = new double[ways.length][rounds];
             ExecutorService threads = Executors.newFixedThreadPool(streams);
             try {
-                run(transcriber, windows, threads, 1);
+                run(transcriber, windows, threads, 1, 1);
                 for (int round = 0; round < rounds; round++) {
-                    rates[0][round] = run(transcriber, windows, threads, 1);
-                    rates[1][round] = run(transcriber, windows, threads, streams);
+                    for (int way = 0; way < ways.length; way++) {
+                        rates[way][round] = run(transcriber, windows, threads, ways[way][0], ways[way][1]);
+                    }
                 }
             } finally {
                 threads.shutdownNow();
             }
-            double alone = median(rates[0]);
-            double batched = median(rates[1]);
             System.out.printf("%s, %d streams, %d intra-op threads, %d rounds (median):%n", model.name(), streams,
                     INTRA_OP_THREADS, rounds);
-            System.out.printf("  batches of 1:  %.2f windows/s%n", alone);
-            System.out.printf("  batches of %d: %.2f windows/s  (%.2fx)%n", streams, batched, batched / alone);
+            double alone = median(rates[0]);
+            for (int way = 0; way < ways.length; way++) {
+                double rate = median(rates[way]);
+                System.out.printf("  batches of %d, %d run(s) at a time: %.2f windows/s  (%.2fx)%n", ways[way][0],
+                        ways[way][1], rate, rate / alone);
+            }
         }
     }
 
@@ -85,10 +91,10 @@ public final class LiveBatching {
 
     /** Every stream's window once, all threads at once: windows per second. */
     private static double run(WhisperTranscriber transcriber, List<WhisperTranscriber.Window> windows,
-                              ExecutorService threads, int batchSize) throws Exception {
+                              ExecutorService threads, int batchSize, int runsAtOnce) throws Exception {
         RunBatcher<WhisperTranscriber.Window, WhisperTranscriber.WindowTranscript> batcher = new RunBatcher<>(
                 transcriber::shape, transcriber::transcribeWindows, "sensorium.speech.batch.size", batchSize, WAIT_MS,
-                windows.size());
+                runsAtOnce, windows.size());
         long started = System.nanoTime();
         List<Future<?>> done = new ArrayList<>();
         for (WhisperTranscriber.Window window : windows) {

@@ -8,11 +8,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * What batching the frames of several cameras buys the model itself, without Kafka: the graph run on {@code BATCH}
- * frames one at a time and on the same frames in one call, alternately, in one run, at the input size a 640x480
- * camera frame gets. Prints frames per second of each and their ratio.
+ * What batching the frames of several cameras buys the model itself, without Kafka, and running them side by side:
+ * the graph run on {@code BATCH} frames one at a time, two at a time from two threads ({@code vision.parallel-runs}),
+ * and in one call, alternately, in one run, at the input size a 640x480 camera frame gets. Prints frames per second
+ * of each and their ratio to the first.
  *
  * <p>{@code java -cp src/bench/target/benchmarks.jar io.sensorium.bench.VisionBatching MODEL_DIR [BATCH] [ROUNDS]}
  */
@@ -39,14 +41,18 @@ public final class VisionBatching {
             oneByOne(model, frames, size);
             batched(model, frames, size);
             double[] alone = new double[rounds];
+            double[] sideBySide = new double[rounds];
             double[] together = new double[rounds];
             for (int r = 0; r < rounds; r++) {
                 alone[r] = oneByOne(model, frames, size);
+                sideBySide[r] = twoAtATime(model, frames, size);
                 together[r] = batched(model, frames, size);
             }
             System.out.printf(Locale.ROOT, "%s, input %dx%d, %d ONNX Runtime threads, median of %d rounds:%n",
                     model.name(), size[1], size[0], INTRA_OP_THREADS, rounds);
             System.out.printf(Locale.ROOT, "  %d frames one at a time: %.1f frames/s%n", batch, median(alone));
+            System.out.printf(Locale.ROOT, "  %d frames two at a time: %.1f frames/s (%.2fx)%n", batch,
+                    median(sideBySide), median(sideBySide) / median(alone));
             System.out.printf(Locale.ROOT, "  %d frames in one run:    %.1f frames/s (%.2fx)%n", batch,
                     median(together), median(together) / median(alone));
         }
@@ -54,12 +60,26 @@ public final class VisionBatching {
 
     private static double oneByOne(VisionModel model, List<float[]> frames, int[] size) {
         long started = System.nanoTime();
+        runEach(model, frames, size);
+        return frames.size() / ((System.nanoTime() - started) / 1e9);
+    }
+
+    /** Half the frames one by one on another thread, the other half on this one. */
+    private static double twoAtATime(VisionModel model, List<float[]> frames, int[] size) {
+        long started = System.nanoTime();
+        int half = frames.size() / 2;
+        CompletableFuture<Void> other = CompletableFuture.runAsync(() -> runEach(model, frames.subList(0, half), size));
+        runEach(model, frames.subList(half, frames.size()), size);
+        other.join();
+        return frames.size() / ((System.nanoTime() - started) / 1e9);
+    }
+
+    private static void runEach(VisionModel model, List<float[]> frames, int[] size) {
         for (float[] frame : frames) {
             try (OrtSession.Result ignored = model.run(frame, size[0], size[1])) {
                 // Outputs are not read: what is timed is the graph run.
             }
         }
-        return frames.size() / ((System.nanoTime() - started) / 1e9);
     }
 
     private static double batched(VisionModel model, List<float[]> frames, int[] size) {

@@ -6,10 +6,10 @@ import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 
 /**
- * Input memory that one caller reuses for its batches of a model (a RunBatcher runs one batch at a time): the pixel
- * values and an all-ones pixel mask, in direct buffers that ONNX Runtime reads where they are, grown to the largest
- * batch seen. Made for each run, they were 17 MB of a DETR frame (3 x 800 x 1066 floats, and an int64 mask value per
- * pixel) allocated, copied into ONNX Runtime's own buffers and collected. Not thread-safe.
+ * Input memory that runs of a model reuse, one run at a time: the pixel values and an all-ones pixel mask, in direct
+ * buffers that ONNX Runtime reads where they are, grown to the largest batch seen. Made for each run, they were 17 MB
+ * of a DETR frame (3 x 800 x 1066 floats, and an int64 mask value per pixel) allocated, copied into ONNX Runtime's
+ * own buffers and collected. Not thread-safe.
  */
 public final class PixelBatch {
     private FloatBuffer pixels;

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Windows that stream threads submit at the same moment go through the model together and each thread gets what its
- * window gives alone; windows of different prompt lengths, or one the model rejects, do not spoil the others.
+ * Windows that stream threads submit at the same moment go through the model together, or side by side, and each
+ * thread gets what its window gives alone; windows of different prompt lengths, or one the model rejects, do not
+ * spoil the others.
  */
 class WindowBatchingTest {
     private static final int THREADS = 4;
@@ -64,6 +65,18 @@ class WindowBatchingTest {
         assertThat(meters.get("sensorium.speech.batch.size").summary().max()).isEqualTo(THREADS);
         for (int i = 0; i < windows.size(); i++) {
             assertThat(batched.get(i).decoding().tokens()).as("window " + i)
+                    .containsExactly(transcriber.transcribeWindow(windows.get(i)).decoding().tokens());
+        }
+    }
+
+    @Test
+    void windowsTranscribedSideBySideEachGetTheirOwnTranscript() {
+        var sideBySide = batcher(1, 0, 2, THREADS);
+
+        List<WhisperTranscriber.WindowTranscript> transcripts = submitAll(sideBySide, windows);
+
+        for (int i = 0; i < windows.size(); i++) {
+            assertThat(transcripts.get(i).decoding().tokens()).as("window " + i)
                     .containsExactly(transcriber.transcribeWindow(windows.get(i)).decoding().tokens());
         }
     }
@@ -145,8 +158,13 @@ class WindowBatchingTest {
     /** The speech stage's batcher: over the transcriber, windows of one shape together. */
     private static RunBatcher<WhisperTranscriber.Window, WhisperTranscriber.WindowTranscript> batcher(int maxBatch,
             long maxWaitMs, int submitters) {
+        return batcher(maxBatch, maxWaitMs, 1, submitters);
+    }
+
+    private static RunBatcher<WhisperTranscriber.Window, WhisperTranscriber.WindowTranscript> batcher(int maxBatch,
+            long maxWaitMs, int maxRunning, int submitters) {
         return new RunBatcher<>(transcriber::shape, transcriber::transcribeWindows, "sensorium.speech.batch.size",
-                maxBatch, maxWaitMs, submitters);
+                maxBatch, maxWaitMs, maxRunning, submitters);
     }
 
     private List<WhisperTranscriber.WindowTranscript> submitAll(RunBatcher<WhisperTranscriber.Window, WhisperTranscriber.WindowTranscript> batcher,

@@ -26,6 +26,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void speechModelRunsAtOnceAreTwoForLiveStreamsOneForWholeWindowsUnlessSet() {
+        SensoriumConfig.Speech speech = ConfigLoader.defaults().speech();
+        assertThat(speech.parallelRuns()).isZero();
+        assertThat(speech.modelRunsAtOnce()).isEqualTo(1);
+        assertThat(speech.withLive(true).modelRunsAtOnce()).isEqualTo(2);
+        SensoriumConfig.Speech three = ConfigLoader.load(null, Map.of(), Map.of("speech.parallel-runs", "3")).speech();
+        assertThat(three.modelRunsAtOnce()).isEqualTo(3);
+        assertThat(three.withLive(true).modelRunsAtOnce()).isEqualTo(3);
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("speech.parallel-runs", "-1")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("speech.parallel-runs");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("vision.parallel-runs", "0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("vision.parallel-runs");
+    }
+
+    @Test
     void fileThenEnvironmentThenFlagsEachOverrideTheLayerBelow(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("sensorium.yaml");
         Files.writeString(file, "kafka:\n  bootstrap-servers: file:9092\n  partitions: 8\naudio:\n  chunk-seconds: 2.0\n");
