@@ -11,6 +11,7 @@ import io.sensorium.processors.vision.model.VisionModel;
 import io.sensorium.processors.vision.model.VisionPostProcessor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -63,8 +64,7 @@ final class FrameDetector {
 
     private List<List<Detection>> detect(List<Frame> frames) {
         PixelInput first = frames.get(0).input();
-        PixelBatch idle = idleMemory.poll();
-        PixelBatch memory = idle != null ? idle : new PixelBatch();
+        PixelBatch memory = Objects.requireNonNullElseGet(idleMemory.poll(), PixelBatch::new);
         try (OrtSession.Result result = model.run(frames.stream().map(frame -> frame.input().chw()).toList(),
                 first.height(), first.width(), memory)) {
             List<List<Detection>> detections = new ArrayList<>(frames.size());

@@ -286,6 +286,9 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
             }
         }
 
+        /** The model runs at once that pay in live mode, where {@code parallelRuns} is 0. */
+        static final int LIVE_PARALLEL_RUNS = 2;
+
         /**
          * {@code parallelRuns}, or where it is 0, what pays in the mode: a live buffer's run (a short encoder input,
          * decoder steps of one row) leaves CPU cores idle that a second run beside it takes up (8 live streams on 2
@@ -293,7 +296,7 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
          * side by side would only hold two runs' memory (four files at once, tiny.en int8: +50-85 MB).
          */
         public int modelRunsAtOnce() {
-            return parallelRuns > 0 ? parallelRuns : live ? 2 : 1;
+            return parallelRuns > 0 ? parallelRuns : live ? LIVE_PARALLEL_RUNS : 1;
         }
 
         public Speech withVad(boolean on) {
