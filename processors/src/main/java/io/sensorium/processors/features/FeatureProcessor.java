@@ -37,6 +37,8 @@ final class FeatureProcessor extends DeadLetteringProcessor {
     private final AudioChunkSerde audioSerde;
     private final FeatureChunkSerde featureSerde;
     private final int melBins;
+    /** Every stream's frames: a processor runs on one thread. */
+    private final LogMelSpectrogram spectrogram;
     private final int sampleRate;
     private final long maxGapSamples;
     /** Null when the stage runs without VAD. */
@@ -49,6 +51,7 @@ final class FeatureProcessor extends DeadLetteringProcessor {
         this.audioSerde = new AudioChunkSerde(maxRecordBytes);
         this.featureSerde = new FeatureChunkSerde(maxRecordBytes);
         this.melBins = melBins;
+        this.spectrogram = new LogMelSpectrogram(melBins);
         this.sampleRate = sampleRate;
         this.maxGapSamples = maxGapSamples;
         this.vad = vad;
@@ -83,7 +86,7 @@ final class FeatureProcessor extends DeadLetteringProcessor {
 
     private StreamingLogMel restore(String stream) {
         byte[] saved = streams.get(stream);
-        return saved == null ? new StreamingLogMel(melBins) : StreamingLogMel.restore(melBins, saved);
+        return saved == null ? new StreamingLogMel(spectrogram) : StreamingLogMel.restore(spectrogram, saved);
     }
 
     /** Emits the frames (and speech probabilities) {@code samples} complete; at the end, the stream's last ones. */

@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Whisper's own mel filter banks (80 or 128 filters over the 201 bins of a 400-point FFT), as trained with.
@@ -23,10 +25,17 @@ public final class MelFilterBank {
         this.weights = weights;
     }
 
+    /** Read from the resource once per size: the banks are never changed. */
+    private static final Map<Integer, MelFilterBank> WHISPER = new ConcurrentHashMap<>();
+
     public static MelFilterBank whisper(int melBins) {
         if (melBins != 80 && melBins != 128) {
             throw new IllegalArgumentException("Whisper has mel filter banks of 80 and 128 filters, not " + melBins);
         }
+        return WHISPER.computeIfAbsent(melBins, MelFilterBank::read);
+    }
+
+    private static MelFilterBank read(int melBins) {
         float[] dense = new float[melBins * FFT_BINS];
         try (InputStream in = MelFilterBank.class.getResourceAsStream("mel_" + melBins + ".f32")) {
             ByteBuffer.wrap(in.readAllBytes()).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(dense);

@@ -26,8 +26,12 @@ public final class StreamingLogMel {
     private long samplesSeen;
     private long framesEmitted;
 
-    public StreamingLogMel(int melBins) {
-        this(new LogMelSpectrogram(melBins), new float[0], 0, 0, 0);
+    /**
+     * @param spectrogram the frame maker, which a thread's streams share (it keeps only scratch arrays): a stream is
+     *                    restored for every chunk, and making one per chunk cost more than the chunk's frames
+     */
+    public StreamingLogMel(LogMelSpectrogram spectrogram) {
+        this(spectrogram, new float[0], 0, 0, 0);
     }
 
     private StreamingLogMel(LogMelSpectrogram spectrogram, float[] buffer, long bufferStart, long samplesSeen,
@@ -118,7 +122,7 @@ public final class StreamingLogMel {
         return bytes.toByteArray();
     }
 
-    public static StreamingLogMel restore(int melBins, byte[] snapshot) {
+    public static StreamingLogMel restore(LogMelSpectrogram spectrogram, byte[] snapshot) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot))) {
             int version = in.readByte();
             if (version != VERSION) {
@@ -131,7 +135,7 @@ public final class StreamingLogMel {
             for (int i = 0; i < buffer.length; i++) {
                 buffer[i] = in.readShort() * SCALE;
             }
-            return new StreamingLogMel(new LogMelSpectrogram(melBins), buffer, bufferStart, samplesSeen, framesEmitted);
+            return new StreamingLogMel(spectrogram, buffer, bufferStart, samplesSeen, framesEmitted);
         } catch (IOException e) {
             throw new UncheckedIOException("corrupt log-mel state", e);
         }

@@ -54,16 +54,42 @@ class LogMelSpectrogramParityTest {
     @Test
     void resumesFromSnapshotMidStream() throws Exception {
         short[] pcm = AudioDecoder.decodeAll(fixture("audio/jfk.wav"), 16_000);
-        StreamingLogMel first = new StreamingLogMel(80);
+        LogMelSpectrogram spectrogram = new LogMelSpectrogram(80);
+        StreamingLogMel first = new StreamingLogMel(spectrogram);
         List<float[]> frames = new ArrayList<>(Arrays.asList(first.accept(Arrays.copyOfRange(pcm, 0, 50_001))));
-        StreamingLogMel resumed = StreamingLogMel.restore(80, first.snapshot());
+        StreamingLogMel resumed = StreamingLogMel.restore(spectrogram, first.snapshot());
         frames.addAll(Arrays.asList(resumed.accept(Arrays.copyOfRange(pcm, 50_001, pcm.length))));
         frames.addAll(Arrays.asList(resumed.finish()));
         assertThat(frames.toArray(float[][]::new)).isDeepEqualTo(streamed(pcm, 16_000));
     }
 
+    @Test
+    void streamsSharingOneSpectrogramKeepTheirOwnFrames() throws Exception {
+        short[] jfk = AudioDecoder.decodeAll(fixture("audio/jfk.wav"), 16_000);
+        short[] other = new short[jfk.length];
+        for (int i = 0; i < jfk.length; i++) {
+            other[i] = jfk[jfk.length - 1 - i];
+        }
+        LogMelSpectrogram shared = new LogMelSpectrogram(80);
+        StreamingLogMel first = new StreamingLogMel(shared);
+        StreamingLogMel second = new StreamingLogMel(shared);
+        List<float[]> firstFrames = new ArrayList<>();
+        List<float[]> secondFrames = new ArrayList<>();
+        for (int start = 0; start < jfk.length; start += 4_001) {
+            int end = Math.min(jfk.length, start + 4_001);
+            firstFrames.addAll(Arrays.asList(first.accept(Arrays.copyOfRange(jfk, start, end))));
+            // As the feature processor does: the state saved after each chunk, restored for the next.
+            second = StreamingLogMel.restore(shared, second.snapshot());
+            secondFrames.addAll(Arrays.asList(second.accept(Arrays.copyOfRange(other, start, end))));
+        }
+        firstFrames.addAll(Arrays.asList(first.finish()));
+        secondFrames.addAll(Arrays.asList(second.finish()));
+        assertThat(firstFrames.toArray(float[][]::new)).isDeepEqualTo(streamed(jfk, 16_000));
+        assertThat(secondFrames.toArray(float[][]::new)).isDeepEqualTo(streamed(other, 16_000));
+    }
+
     static float[][] streamed(short[] pcm, int chunk) {
-        StreamingLogMel logMel = new StreamingLogMel(80);
+        StreamingLogMel logMel = new StreamingLogMel(new LogMelSpectrogram(80));
         List<float[]> frames = new ArrayList<>();
         for (int start = 0; start < pcm.length; start += chunk) {
             frames.addAll(Arrays.asList(logMel.accept(Arrays.copyOfRange(pcm, start, Math.min(pcm.length, start + chunk)))));

@@ -1,5 +1,6 @@
 package io.sensorium.bench;
 
+import io.sensorium.processors.features.LogMelSpectrogram;
 import io.sensorium.processors.features.StreamingLogMel;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -51,7 +52,7 @@ public class LogMelBenchmark {
 
     @Benchmark
     public int thirtySecondsOfAudio() {
-        StreamingLogMel logMel = new StreamingLogMel(80);
+        StreamingLogMel logMel = new StreamingLogMel(new LogMelSpectrogram(80));
         int frames = 0;
         for (short[] chunk : chunks) {
             frames += logMel.accept(chunk).length;

@@ -224,7 +224,7 @@ final class BeamSearch {
         }
     }
 
-    /** log_softmax in float32, as PyTorch takes it. */
+    /** log_softmax in float32, as PyTorch takes it, in place: a step's scores are not read again. */
     private static float[] logSoftmax(float[] logits) {
         float max = Float.NEGATIVE_INFINITY;
         for (float x : logits) {
@@ -235,10 +235,9 @@ final class BeamSearch {
             sum += Math.exp(x - max);
         }
         float log = (float) Math.log(sum);
-        float[] out = new float[logits.length];
         for (int i = 0; i < logits.length; i++) {
-            out[i] = logits[i] - max - log;
+            logits[i] = logits[i] - max - log;
         }
-        return out;
+        return logits;
     }
 }

@@ -28,7 +28,8 @@ interface DecoderSteps extends AutoCloseable {
 
     /**
      * @param sequences one per row of the encoder batch, each filled to {@code length}
-     * @return {@code [row][vocab]}: the scores of each sequence's next token
+     * @return {@code [row][vocab]}: the scores of each sequence's next token, the caller's to change until the next
+     *         call, which writes the next step's scores over them
      */
     float[][] next(int[][] sequences, int length) throws OrtException;
 
@@ -80,13 +81,18 @@ interface DecoderSteps extends AutoCloseable {
             return row;
         }
 
-        /** Each sequence's scores at its last position. */
-        float[][] lastRows() {
-            float[][] rows = new float[batch][];
+        /**
+         * Each sequence's scores at its last position, written over {@code rows} where it has their shape: a beam
+         * search would otherwise take a vocabulary-wide array per beam per step (5 beams of tiny.en: a sixth of all
+         * a run allocates, collected every few steps).
+         */
+        float[][] lastRows(float[][] rows) {
+            float[][] into = rows != null && rows.length == batch && rows[0].length == vocab
+                    ? rows : new float[batch][vocab];
             for (int item = 0; item < batch; item++) {
-                rows[item] = row(item, from + positions - 1);
+                all.get((item * positions + positions - 1) * vocab, into[item]);
             }
-            return rows;
+            return into;
         }
     }
 
@@ -97,6 +103,7 @@ interface DecoderSteps extends AutoCloseable {
         private WholeSequenceInputs whole;
         /** {@code [row][position][vocab]}: the results are closed after each step, the first step's rows are kept. */
         private float[][][] firstStep;
+        private float[][] rows;
 
         Full(WhisperModel model, WhisperEncoder.EncoderOutput encoded) {
             this.model = model;
@@ -119,7 +126,8 @@ interface DecoderSteps extends AutoCloseable {
                         }
                     }
                 }
-                return logits.lastRows();
+                rows = logits.lastRows(rows);
+                return rows;
             }
         }
 
@@ -163,6 +171,9 @@ interface DecoderSteps extends AutoCloseable {
         /** The tensors of {@link #stepInputs} made here (the others belong to results and to the encoder). */
         private final List<OnnxTensor> stepTensors = new ArrayList<>();
         private int fed;
+        private float[][] rows;
+        /** Where {@link #reorder} gathers a tensor's rows: ONNX Runtime copies them into the new tensor's own memory. */
+        private float[] gathered = new float[0];
 
         Cached(WhisperModel model, WhisperEncoder.EncoderOutput encoded, int firstStepFrom) {
             this.model = model;
@@ -181,7 +192,8 @@ interface DecoderSteps extends AutoCloseable {
                 took(first);
                 firstLogits = Logits.of(first, firstStepFrom);
                 prepareSteps();
-                return firstLogits.lastRows();
+                rows = firstLogits.lastRows(rows);
+                return rows;
             }
             Map<String, OnnxTensor> inputs = new HashMap<>(past);
             inputs.putAll(stepInputs);
@@ -196,7 +208,8 @@ interface DecoderSteps extends AutoCloseable {
                 Logits logits = Logits.of(result, fed);
                 fed = length;
                 took(result);
-                return logits.lastRows();
+                rows = logits.lastRows(rows);
+                return rows;
             }
         }
 
@@ -253,15 +266,17 @@ interface DecoderSteps extends AutoCloseable {
                 long[] shape = tensor.getInfo().getShape();
                 int rowSize = (int) (shape[1] * shape[2] * shape[3]);
                 FloatBuffer from = tensor.getFloatBuffer();
-                FloatBuffer to = FloatBuffer.allocate(sources.length * rowSize);
-                for (int source : sources) {
-                    to.put(from.slice(source * rowSize, rowSize));
+                int size = sources.length * rowSize;
+                if (gathered.length < size) {
+                    gathered = new float[size];
                 }
-                to.flip();
-                OnnxTensor gathered = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), to,
-                        new long[] {sources.length, shape[1], shape[2], shape[3]});
-                reordered.add(gathered);
-                entry.setValue(gathered);
+                for (int row = 0; row < sources.length; row++) {
+                    from.get(sources[row] * rowSize, gathered, row * rowSize, rowSize);
+                }
+                OnnxTensor reorderedTensor = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(),
+                        FloatBuffer.wrap(gathered, 0, size), new long[] {sources.length, shape[1], shape[2], shape[3]});
+                reordered.add(reorderedTensor);
+                entry.setValue(reorderedTensor);
             }
             replaced.forEach(OnnxTensor::close);
         }
