@@ -16,6 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class MelFilterBank {
     public static final int FFT_BINS = 201;
+    /** Read from the resource once per size: the banks are never changed. */
+    private static final Map<Integer, MelFilterBank> WHISPER = new ConcurrentHashMap<>();
 
     private final int[] firstBin;
     private final float[][] weights;
@@ -24,9 +26,6 @@ public final class MelFilterBank {
         this.firstBin = firstBin;
         this.weights = weights;
     }
-
-    /** Read from the resource once per size: the banks are never changed. */
-    private static final Map<Integer, MelFilterBank> WHISPER = new ConcurrentHashMap<>();
 
     public static MelFilterBank whisper(int melBins) {
         if (melBins != 80 && melBins != 128) {

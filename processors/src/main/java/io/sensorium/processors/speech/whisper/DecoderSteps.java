@@ -103,6 +103,7 @@ interface DecoderSteps extends AutoCloseable {
         private WholeSequenceInputs whole;
         /** {@code [row][position][vocab]}: the results are closed after each step, the first step's rows are kept. */
         private float[][][] firstStep;
+        /** What {@link #next} gives: each step's scores written over the last step's. */
         private float[][] rows;
 
         Full(WhisperModel model, WhisperEncoder.EncoderOutput encoded) {
@@ -171,6 +172,7 @@ interface DecoderSteps extends AutoCloseable {
         /** The tensors of {@link #stepInputs} made here (the others belong to results and to the encoder). */
         private final List<OnnxTensor> stepTensors = new ArrayList<>();
         private int fed;
+        /** What {@link #next} gives: each step's scores written over the last step's. */
         private float[][] rows;
         /** Where {@link #reorder} gathers a tensor's rows: ONNX Runtime copies them into the new tensor's own memory. */
         private float[] gathered = new float[0];
