@@ -72,12 +72,8 @@ interface DecoderSteps extends AutoCloseable {
 
         /** @param position an input position */
         float[] row(int item, int position) {
-            if (position < from || position >= from + positions) {
-                throw new IllegalArgumentException("scores of position " + position + " asked, the run gave "
-                        + from + " to " + (from + positions - 1));
-            }
             float[] row = new float[vocab];
-            all.get((item * positions + position - from) * vocab, row);
+            copyRow(item, position, row);
             return row;
         }
 
@@ -90,9 +86,17 @@ interface DecoderSteps extends AutoCloseable {
             float[][] into = rows != null && rows.length == batch && rows[0].length == vocab
                     ? rows : new float[batch][vocab];
             for (int item = 0; item < batch; item++) {
-                all.get((item * positions + positions - 1) * vocab, into[item]);
+                copyRow(item, from + positions - 1, into[item]);
             }
             return into;
+        }
+
+        private void copyRow(int item, int position, float[] into) {
+            if (position < from || position >= from + positions) {
+                throw new IllegalArgumentException("scores of position " + position + " asked, the run gave "
+                        + from + " to " + (from + positions - 1));
+            }
+            all.get((item * positions + position - from) * vocab, into);
         }
     }
 
