@@ -40,6 +40,11 @@ public final class InputPaths {
         return Files.exists(path) && !Files.isRegularFile(path) && kind(path) == null;
     }
 
+    /** Standard input or a named pipe: a live source that ends when its writer closes it. */
+    public static boolean isPipe(String source) {
+        return !isUrl(source) && isLive(source);
+    }
+
     /**
      * Why operand {@code source} cannot be read as a media stream, or null when it can; a URL is taken as it is
      * (whether it answers is known only once it is opened, and a live source may come back later).

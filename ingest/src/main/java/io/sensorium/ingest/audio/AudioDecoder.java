@@ -4,6 +4,7 @@ import io.sensorium.ingest.FfmpegErrors;
 import io.sensorium.ingest.FfmpegLogging;
 import io.sensorium.ingest.FfmpegNetwork;
 import io.sensorium.ingest.InputPaths;
+import io.sensorium.ingest.StopLatch;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
@@ -32,12 +33,18 @@ public final class AudioDecoder implements AutoCloseable {
     private static final String LIVE_ANALYZE_MICROS = "100000";
 
     private final String source;
+    /** What FFmpeg reads when the source is standard input or a named pipe; null when it opens the source itself. */
+    private final PipeInput pipe;
     private final FFmpegFrameGrabber grabber;
     private final FfmpegResampler resampler;
 
-    private AudioDecoder(String source, RawFormat raw, int sampleRate) throws AudioDecodingException {
+    private AudioDecoder(String source, RawFormat raw, int sampleRate, StopLatch stop) throws AudioDecodingException {
         this.source = source;
-        this.grabber = new FFmpegFrameGrabber(ffmpegInput(source));
+        this.pipe = InputPaths.isPipe(source) ? PipeInput.open(source, stop) : null;
+        // Without seeking (maximum size 0), JavaCV keeps none of what it read of the pipe; a path is made absolute
+        // so that a colon in a file name is not taken for a protocol.
+        this.grabber = pipe != null ? new FFmpegFrameGrabber(pipe, 0)
+                : new FFmpegFrameGrabber(InputPaths.isUrl(source) ? source : Path.of(source).toAbsolutePath().toString());
         // Raw samples in the decoder's own format: converting them in one pass, as the ffmpeg command does, keeps
         // 24-bit sources from being rounded to 16 bits before the down-mix.
         grabber.setSampleMode(FrameGrabber.SampleMode.RAW);
@@ -80,15 +87,17 @@ public final class AudioDecoder implements AutoCloseable {
     /**
      * Opens {@code source}: a file, a named pipe, {@code -} or a URL.
      *
-     * @param raw how to read headerless PCM; null lets FFmpeg tell the format from the data
+     * @param raw  how to read headerless PCM; null lets FFmpeg tell the format from the data
+     * @param stop ends a pipe's stream where it is, even while its writer is silent
      * @throws AudioDecodingException naming the source: missing, not a file, not media, no audio, refused
      */
-    public static AudioDecoder open(String source, RawFormat raw, int sampleRate) throws AudioDecodingException {
+    public static AudioDecoder open(String source, RawFormat raw, int sampleRate, StopLatch stop)
+            throws AudioDecodingException {
         String problem = InputPaths.problem(source, "an audio file");
         if (problem != null) {
             throw new AudioDecodingException(problem);
         }
-        return new AudioDecoder(source, raw, sampleRate);
+        return new AudioDecoder(source, raw, sampleRate, stop);
     }
 
     /** Streams the decoded samples block by block until the source ends; a long file is never held whole. */
@@ -103,17 +112,17 @@ public final class AudioDecoder implements AutoCloseable {
         return samples + deliver(resampler.drain(), blocks);
     }
 
-    /** A whole file (or pipe) as {@link #decodeTo} gives it; one without a single sample is an error. */
-    public static void decode(Path file, int sampleRate, Consumer<short[]> blocks) throws AudioDecodingException {
-        decodeWhole(file.toString(), null, sampleRate, blocks);
+    /** {@link #decodeTo} for a source that must hold audio: one without a single sample is an error. */
+    public void decodeWhole(Consumer<short[]> blocks) throws AudioDecodingException {
+        if (decodeTo(blocks) == 0) {
+            throw new AudioDecodingException(source + " holds no decodable audio samples");
+        }
     }
 
-    static void decodeWhole(String source, RawFormat raw, int sampleRate, Consumer<short[]> blocks)
-            throws AudioDecodingException {
-        try (AudioDecoder decoder = open(source, raw, sampleRate)) {
-            if (decoder.decodeTo(blocks) == 0) {
-                throw new AudioDecodingException(source + " holds no decodable audio samples");
-            }
+    /** A whole file (or pipe) as {@link #decodeWhole} gives it. */
+    public static void decode(Path file, int sampleRate, Consumer<short[]> blocks) throws AudioDecodingException {
+        try (AudioDecoder decoder = open(file.toString(), null, sampleRate, new StopLatch())) {
+            decoder.decodeWhole(blocks);
         }
     }
 
@@ -134,16 +143,11 @@ public final class AudioDecoder implements AutoCloseable {
             grabber.release();
         } catch (FrameGrabber.Exception e) {
             throw new AudioDecodingException("cannot close decoder of " + source + ": " + e.getMessage(), e);
+        } finally {
+            if (pipe != null) {
+                pipe.close();
+            }
         }
-    }
-
-    /** FFmpeg's name for {@code source}: its pipe protocol reads standard input itself, as `ffmpeg -i -` does; a
-     * path is made absolute so that a colon in a file name is not taken for a protocol. */
-    private static String ffmpegInput(String source) {
-        if (InputPaths.isUrl(source)) {
-            return source;
-        }
-        return InputPaths.STDIN.equals(source) ? "pipe:0" : Path.of(source).toAbsolutePath().toString();
     }
 
     private static int deliver(short[] block, Consumer<short[]> blocks) {

@@ -125,6 +125,7 @@ public final class AudioIngest {
         final String source;
         final AudioChunker chunker;
         final RealtimePacer pacer;
+        final boolean pipe;
         final AtomicReference<Exception> refused = new AtomicReference<>();
         long chunks;
         int attempts;
@@ -134,20 +135,21 @@ public final class AudioIngest {
             this.streamId = streamId;
             this.source = source;
             this.pacer = reading.realtime() ? new RealtimePacer(sampleRate, sleeper) : null;
+            this.pipe = InputPaths.isPipe(source);
             this.chunker = new AudioChunker(streamId, sampleRate, chunkSamples, this::send);
         }
 
         /** A file, pipe or standard input, to its end; @return the error that ended it early, or null */
         String whole() {
-            try {
-                AudioDecoder.decodeWhole(source, reading.raw(), sampleRate, this::accept);
+            try (AudioDecoder decoder = AudioDecoder.open(source, reading.raw(), sampleRate, stopped)) {
+                decoder.decodeWhole(this::accept);
                 return null;
             } catch (AudioDecodingException e) {
-                return fail(e);
+                // A pipe cut by the stop may end anywhere, even before its header: not the source's fault.
+                return pipe && stopped.stopped() ? null : fail(e);
             } catch (CancellationException e) {
-                // A pipe has no end but its writer's or a stop; a file stopped part-way was cut short.
-                return InputPaths.isLive(source) ? null
-                        : String.format("stopped after %.1f s", (double) chunker.samplesSeen() / sampleRate);
+                // Only a file is cancelled (a pipe's input ends at the stop): it was cut short.
+                return String.format("stopped after %.1f s", (double) chunker.samplesSeen() / sampleRate);
             }
         }
 
@@ -155,7 +157,7 @@ public final class AudioIngest {
         String live() {
             Reconnector reconnector = new Reconnector(source, live, sleeper, stopped::stopped);
             String gaveUp = reconnector.keepReading(connected -> {
-                try (AudioDecoder decoder = AudioDecoder.open(source, reading.raw(), sampleRate)) {
+                try (AudioDecoder decoder = AudioDecoder.open(source, reading.raw(), sampleRate, stopped)) {
                     connected.run();
                     decoder.decodeTo(this::accept);
                     return null;
@@ -171,7 +173,8 @@ public final class AudioIngest {
         }
 
         private void accept(short[] block) {
-            if (stopped.stopped()) {
+            // A pipe's input ends at the stop by itself (PipeInput), and what FFmpeg read of it before still counts.
+            if (stopped.stopped() && !pipe) {
                 throw new CancellationException();
             }
             chunker.accept(block);

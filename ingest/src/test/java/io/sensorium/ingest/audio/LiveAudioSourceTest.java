@@ -11,8 +11,10 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -23,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Live audio: an HTTP radio stream that ends and is refused once is reconnected, its stream time running on from
- * the audio received; a named pipe fed slowly (WAV or raw PCM) is published as it arrives; {@code --realtime}
- * paces a file at 1x.
+ * the audio received; a named pipe fed slowly (WAV or raw PCM) is published as it arrives, and a stop ends it even
+ * while its writer is silent; {@code --realtime} paces a file at 1x.
  */
 class LiveAudioSourceTest {
     private static final int RATE = 16_000;
@@ -114,8 +116,7 @@ class LiveAudioSourceTest {
      * goes out once the packet holding its last sample is whole (FFmpeg reads 1024 or 2048 samples to a packet).
      */
     private static void assertPublishedAsItArrives(Path dir, boolean wav, AudioIngest.Reading reading) throws Exception {
-        Path fifo = dir.resolve("live.fifo");
-        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor()).isZero();
+        Path fifo = mkfifo(dir.resolve("live.fifo"));
         int seconds = 4;
         long[] written = new long[seconds];
         CompletableFuture<Long> writer = CompletableFuture.supplyAsync(() -> {
@@ -163,11 +164,70 @@ class LiveAudioSourceTest {
     }
 
     @Test
+    void aPipeWhoseWriterFallsSilentEndsAtTheStopWithAllItHeard(@TempDir Path dir) throws Exception {
+        // A muted microphone: the writer keeps its end open and sends nothing more, so nothing wakes the read FFmpeg
+        // waits in; the stop still ends the stream, and the samples FFmpeg held in an unfinished packet still count.
+        Path fifo = mkfifo(dir.resolve("muted.fifo"));
+        int samples = 2 * RATE + RATE / 3;
+        CountDownLatch unmuted = new CountDownLatch(1);
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+            try (OutputStream out = Files.newOutputStream(fifo)) {
+                out.write(AudioServer.wavHeader(-1));
+                out.write(pcm(0, samples));
+                out.flush();
+                unmuted.await();
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        MockProducer<String, byte[]> producer = producer();
+        AudioIngest ingest = new AudioIngest(producer, "audio", "dead", AUDIO, LIVE, AudioIngest.Reading.AS_IS);
+        CompletableFuture<AudioIngest.Result> running = CompletableFuture.supplyAsync(() -> ingest.publish("mic", fifo.toString()));
+        awaitChunks(producer, 2);
+        // Time for FFmpeg to take in all that was written.
+        Thread.sleep(1000);
+        AudioIngest.Result result = stopAndTime(ingest, running);
+        unmuted.countDown();
+        writer.get(30, TimeUnit.SECONDS);
+
+        assertThat(result.error()).isNull();
+        assertThat(result.samples()).as("every sample written before the stop").isEqualTo(samples);
+        assertThat(chunks(producer)).extracting(chunk -> chunk.samples().length).containsExactly(RATE, RATE, RATE / 3);
+        assertThat(chunks(producer)).extracting(AudioChunk::endOfStream).containsExactly(false, false, true);
+        assertThat(chunks(producer).get(2).samples()[RATE / 3 - 1]).isEqualTo(broadcast(samples - 1));
+        assertThat(producer.history()).noneMatch(record -> record.topic().equals("dead"));
+    }
+
+    @Test
+    void aPipeNoWriterOpenedEndsAtTheStopAsAnEmptyStream(@TempDir Path dir) throws Exception {
+        Path fifo = mkfifo(dir.resolve("unplugged.fifo"));
+        MockProducer<String, byte[]> producer = producer();
+        AudioIngest ingest = new AudioIngest(producer, "audio", "dead", AUDIO, LIVE, AudioIngest.Reading.AS_IS);
+        CompletableFuture<AudioIngest.Result> running = CompletableFuture.supplyAsync(() -> ingest.publish("mic", fifo.toString()));
+        Thread.sleep(300);
+        AudioIngest.Result result = stopAndTime(ingest, running);
+        // Lets the ingest's reader, still waiting in the pipe's open, go.
+        Files.newOutputStream(fifo).close();
+
+        assertThat(result.error()).as("a stop is how a live source ends, not its fault").isNull();
+        assertThat(result.streamClosed()).isTrue();
+        assertThat(chunks(producer)).singleElement().satisfies(chunk -> {
+            assertThat(chunk.endOfStream()).isTrue();
+            assertThat(chunk.samples()).isEmpty();
+        });
+        assertThat(producer.history()).noneMatch(record -> record.topic().equals("dead"));
+    }
+
+    /**
+     * MP3 and FLAC through a pipe decode as from the file, except an MP3's end padding (under one frame: 576 samples at
+     * 16 kHz): FFmpeg drops it only where it can ask the source's size, as it cannot of a pipe (`ffmpeg -i pipe:0`
+     * keeps it too).
+     */
+    @Test
     void compressedAudioOnAPipeIsFoundWithinTheShortProbe(@TempDir Path dir) throws Exception {
         for (String name : List.of("jfk.mp3", "jfk.flac")) {
             Path file = AudioDecoderTest.fixture(name);
-            Path fifo = dir.resolve(name + ".fifo");
-            assertThat(new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor()).isZero();
+            Path fifo = mkfifo(dir.resolve(name + ".fifo"));
             CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
                 try (OutputStream out = Files.newOutputStream(fifo)) {
                     Files.copy(file, out);
@@ -175,8 +235,11 @@ class LiveAudioSourceTest {
                     throw new IllegalStateException(e);
                 }
             });
-            assertThat(AudioDecoder.decodeAll(fifo, RATE)).as(name).isEqualTo(AudioDecoder.decodeAll(file, RATE));
+            short[] piped = AudioDecoder.decodeAll(fifo, RATE);
+            short[] whole = AudioDecoder.decodeAll(file, RATE);
             writer.get(30, TimeUnit.SECONDS);
+            assertThat(piped.length - whole.length).as(name).isBetween(0, name.endsWith(".mp3") ? 575 : 0);
+            assertThat(Arrays.copyOf(piped, whole.length)).as(name).isEqualTo(whole);
         }
     }
 
@@ -198,6 +261,23 @@ class LiveAudioSourceTest {
         assertThat(result.error()).isNull();
         assertThat(result.samples()).isEqualTo(3L * RATE);
         assertThat(seconds).isBetween(2.0, 5.0);
+    }
+
+    private static Path mkfifo(Path path) throws Exception {
+        assertThat(new ProcessBuilder("mkfifo", path.toString()).inheritIO().start().waitFor()).isZero();
+        return path;
+    }
+
+    /** Stops {@code ingest} and returns what its run gave, which must come within a second of the stop. */
+    private static AudioIngest.Result stopAndTime(AudioIngest ingest, CompletableFuture<AudioIngest.Result> running)
+            throws Exception {
+        long stop = System.nanoTime();
+        ingest.stop();
+        AudioIngest.Result result = running.get(30, TimeUnit.SECONDS);
+        double seconds = (System.nanoTime() - stop) / 1e9;
+        System.out.printf("%s: stream ended %.3f s after the stop%n", result.source(), seconds);
+        assertThat(seconds).as("seconds from the stop to the end of the stream").isLessThan(1.0);
+        return result;
     }
 
     /** The broadcast's sample n: a ramp, so a repeated or lost stretch shows as a wrong value where it starts. */
