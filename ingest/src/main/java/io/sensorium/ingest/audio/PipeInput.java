@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 final class PipeInput extends InputStream {
     /** A read of a pipe returns what is there, up to this. */
     private static final int BLOCK_BYTES = 16 * 1024;
-    /** Blocks read ahead of FFmpeg (a second of 16 kHz stereo 32-bit PCM): beyond them the writer waits, as it would on the pipe. */
+    /** Blocks read ahead of FFmpeg (a second of 16 kHz stereo 32-bit PCM): beyond them the writer waits. */
     private static final int QUEUED_BLOCKS = 8;
     /** How often a wait looks at the stop and at whether FFmpeg let go. */
     private static final long POLL_MILLIS = 50;

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The decoder run step by step over a batch of sequences: each step gives every sequence's scores for its next
@@ -20,10 +21,11 @@ interface DecoderSteps extends AutoCloseable {
     /**
      * @param firstStepFrom the first prompt position whose scores {@link #firstStepRow} is asked for: where the graph
      *                      allows, the first step gives no scores before it (with the cache; without, it gives all)
+     * @param buffers       where the cached steps' outputs go, a set taken for the decoding
      */
     static DecoderSteps open(WhisperModel model, WhisperEncoder.EncoderOutput encoded, boolean useCache,
-                             int firstStepFrom) {
-        return useCache ? new Cached(model, encoded, firstStepFrom) : new Full(model, encoded);
+                             int firstStepFrom, StepBuffers.Pool buffers) {
+        return useCache ? new Cached(model, encoded, firstStepFrom, buffers) : new Full(model, encoded);
     }
 
     /**
@@ -154,20 +156,30 @@ interface DecoderSteps extends AutoCloseable {
         }
     }
 
-    /** Feeds the new token and the previous step's keys and values. */
+    /**
+     * Feeds the new token and the previous step's keys and values. The steps after the first write their keys/values
+     * and logits into {@link StepBuffers} (ONNX Runtime's pinned outputs), and the next step reads them there: they
+     * are neither copied out of ONNX Runtime nor given new memory per step.
+     */
     final class Cached implements DecoderSteps {
         private final WhisperModel model;
         private final WhisperEncoder.EncoderOutput encoded;
+        private final StepBuffers.Pool pool;
+        private final StepBuffers buffers;
         private WholeSequenceInputs whole;
         private final int firstStepFrom;
-        /** The first step's result: except in the step layout, it holds the cross-attention keys/values. */
+        /**
+         * The first step's result: it holds the first past and, except in the step layout, the cross-attention
+         * keys/values.
+         */
         private OrtSession.Result first;
         private Logits firstLogits;
-        private OrtSession.Result previous;
-        /** The self-attention keys/values the next step takes, by input name: the last result's, or reordered. */
+        /** The self-attention keys/values the next step takes, by input name: the first step's, or over buffers. */
         private final Map<String, OnnxTensor> past = new HashMap<>();
-        /** Reordered copies of the last result's keys/values, closed once the next step replaces them. */
-        private final List<OnnxTensor> reordered = new ArrayList<>();
+        /** The buffer each tensor of {@link #past} is over, by input name; none while it is the first step's. */
+        private final Map<String, FloatBuffer> pastBuffers = new HashMap<>();
+        /** The tensors of {@link #past} made here over {@link #buffers}, closed once the next step replaces them. */
+        private final List<OnnxTensor> made = new ArrayList<>();
         /**
          * What every cached step takes beside its tokens and the past, the same from the first step on: the
          * cross-attention keys/values; the merged graph's encoder states and use_cache_branch true; logits_from 0.
@@ -178,12 +190,14 @@ interface DecoderSteps extends AutoCloseable {
         private int fed;
         /** What {@link #next} gives: each step's scores written over the last step's. */
         private float[][] rows;
-        /** Where {@link #reorder} gathers a tensor's rows: ONNX Runtime copies them into the new tensor's own memory. */
+        /** Where {@link #reorder} gathers a tensor's rows before they are written back. */
         private float[] gathered = new float[0];
 
-        Cached(WhisperModel model, WhisperEncoder.EncoderOutput encoded, int firstStepFrom) {
+        Cached(WhisperModel model, WhisperEncoder.EncoderOutput encoded, int firstStepFrom, StepBuffers.Pool pool) {
             this.model = model;
             this.encoded = encoded;
+            this.pool = pool;
+            this.buffers = pool.take();
             this.firstStepFrom = model.decoderSkipsLogits() ? firstStepFrom : 0;
         }
 
@@ -195,28 +209,64 @@ interface DecoderSteps extends AutoCloseable {
                     first = model.decoderSession().run(whole.with(ids));
                 }
                 fed = length;
-                took(first);
+                for (int layer = 0; layer < model.decoderLayers(); layer++) {
+                    for (String kind : new String[] {"key", "value"}) {
+                        past.put(pastName(layer, kind),
+                                WholeSequenceInputs.output(model, first, "present." + layer + ".decoder." + kind));
+                    }
+                }
                 firstLogits = Logits.of(first, firstStepFrom);
                 prepareSteps();
                 rows = firstLogits.lastRows(rows);
                 return rows;
             }
-            Map<String, OnnxTensor> inputs = new HashMap<>(past);
-            inputs.putAll(stepInputs);
+            int tokens = length - fed;
+            Map<String, OnnxTensor> outputs = new HashMap<>();
+            Map<String, FloatBuffer> written = new HashMap<>();
             try (OnnxTensor ids = ids(sequences, fed, length)) {
+                for (var entry : past.entrySet()) {
+                    long[] shape = entry.getValue().getInfo().getShape();
+                    long[] present = {shape[0], shape[1], shape[2] + tokens, shape[3]};
+                    int floats = (int) (present[0] * present[1] * present[2] * present[3]);
+                    FloatBuffer buffer = buffers.other(entry.getKey(), pastBuffers.get(entry.getKey()), floats,
+                            (int) (present[0] * present[1] * present[3]) * StepBuffers.POSITIONS_PER_BLOCK);
+                    written.put(entry.getKey(), buffer);
+                    outputs.put(entry.getKey().replace("past_key_values.", "present."), over(buffer, present));
+                }
+                int vocab = firstLogits.vocab();
+                FloatBuffer logits = buffers.logits(sequences.length * tokens * vocab);
+                outputs.put("logits", over(logits, new long[] {sequences.length, tokens, vocab}));
+                Map<String, OnnxTensor> inputs = new HashMap<>(past);
+                inputs.putAll(stepInputs);
                 inputs.put("input_ids", ids);
                 OrtSession session = model.merged() ? model.decoderSession() : model.decoderWithPastSession();
-                OrtSession.Result result = session.run(inputs);
-                if (previous != null) {
-                    previous.close();
-                }
-                previous = result;
-                Logits logits = Logits.of(result, fed);
-                fed = length;
-                took(result);
-                rows = logits.lastRows(rows);
-                return rows;
+                session.run(inputs, Set.of(), outputs).close();
+                rows = new Logits(logits, fed, sequences.length, tokens, vocab).lastRows(rows);
+            } catch (OrtException | RuntimeException e) {
+                outputs.values().forEach(OnnxTensor::close);
+                throw e;
             }
+            fed = length;
+            made.forEach(OnnxTensor::close);
+            made.clear();
+            for (var entry : written.entrySet()) {
+                OnnxTensor present = outputs.get(entry.getKey().replace("past_key_values.", "present."));
+                past.put(entry.getKey(), present);
+                pastBuffers.put(entry.getKey(), entry.getValue());
+                made.add(present);
+            }
+            outputs.get("logits").close();
+            return rows;
+        }
+
+        private static String pastName(int layer, String kind) {
+            return "past_key_values." + layer + ".decoder." + kind;
+        }
+
+        /** A tensor of {@code shape} over the start of {@code buffer}: ONNX Runtime reads or writes it there. */
+        private static OnnxTensor over(FloatBuffer buffer, long[] shape) throws OrtException {
+            int floats = (int) (shape[0] * shape[1] * shape[2] * (shape.length > 3 ? shape[3] : 1));
+            return OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), StepBuffers.view(buffer, floats), shape);
         }
 
         private void prepareSteps() throws OrtException {
@@ -228,32 +278,20 @@ interface DecoderSteps extends AutoCloseable {
             }
             if (model.merged()) {
                 stepInputs.put("encoder_hidden_states", encoded.hiddenStates());
-                stepInputs.put("use_cache_branch", made(
+                stepInputs.put("use_cache_branch", keep(
                         OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), new boolean[] {true})));
             }
             if (model.decoderGraphs() == WhisperModel.DecoderGraphs.STEP
                     || model.merged() && model.decoderSkipsLogits()) {
                 // The step graph gives the logits of the new token(s): positions from 0 of its input. The merged
                 // graph's first-step branch only reads it, but it is an input of the graph.
-                stepInputs.put(WhisperModel.LOGITS_FROM, made(WholeSequenceInputs.logitsFromTensor(0)));
+                stepInputs.put(WhisperModel.LOGITS_FROM, keep(WholeSequenceInputs.logitsFromTensor(0)));
             }
         }
 
-        private OnnxTensor made(OnnxTensor tensor) {
+        private OnnxTensor keep(OnnxTensor tensor) {
             stepTensors.add(tensor);
             return tensor;
-        }
-
-        /** The self-attention keys/values of {@code result} are the next step's past. */
-        private void took(OrtSession.Result result) {
-            reordered.forEach(OnnxTensor::close);
-            reordered.clear();
-            for (int layer = 0; layer < model.decoderLayers(); layer++) {
-                for (String kind : new String[] {"key", "value"}) {
-                    past.put("past_key_values." + layer + ".decoder." + kind,
-                            WholeSequenceInputs.output(model, result, "present." + layer + ".decoder." + kind));
-                }
-            }
         }
 
         @Override
@@ -265,26 +303,31 @@ interface DecoderSteps extends AutoCloseable {
             if (same) {
                 return;
             }
-            List<OnnxTensor> replaced = new ArrayList<>(reordered);
-            reordered.clear();
             for (var entry : past.entrySet()) {
                 OnnxTensor tensor = entry.getValue();
                 long[] shape = tensor.getInfo().getShape();
                 int rowSize = (int) (shape[1] * shape[2] * shape[3]);
-                FloatBuffer from = tensor.getFloatBuffer();
                 int size = sources.length * rowSize;
+                FloatBuffer buffer = pastBuffers.get(entry.getKey());
+                // The first step's keys/values are ONNX Runtime's, read through a copy (once a window); the later
+                // ones are gathered in their own buffer, which the tensor goes on reading.
+                FloatBuffer from = buffer != null ? buffer : tensor.getFloatBuffer();
                 if (gathered.length < size) {
                     gathered = new float[size];
                 }
                 for (int row = 0; row < sources.length; row++) {
                     from.get(sources[row] * rowSize, gathered, row * rowSize, rowSize);
                 }
-                OnnxTensor reorderedTensor = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(),
-                        FloatBuffer.wrap(gathered, 0, size), new long[] {sources.length, shape[1], shape[2], shape[3]});
-                reordered.add(reorderedTensor);
-                entry.setValue(reorderedTensor);
+                if (buffer == null) {
+                    buffer = buffers.other(entry.getKey(), null, size,
+                            (int) (shape[0] * shape[1] * shape[3]) * StepBuffers.POSITIONS_PER_BLOCK);
+                    OnnxTensor moved = over(buffer, shape);
+                    made.add(moved);
+                    entry.setValue(moved);
+                    pastBuffers.put(entry.getKey(), buffer);
+                }
+                buffer.put(0, gathered, 0, size);
             }
-            replaced.forEach(OnnxTensor::close);
         }
 
         @Override
@@ -294,8 +337,8 @@ interface DecoderSteps extends AutoCloseable {
 
         @Override
         public void close() {
-            reordered.forEach(OnnxTensor::close);
-            for (AutoCloseable resource : new AutoCloseable[] {previous, first, whole}) {
+            made.forEach(OnnxTensor::close);
+            for (AutoCloseable resource : new AutoCloseable[] {first, whole}) {
                 if (resource != null) {
                     try {
                         resource.close();
@@ -305,6 +348,7 @@ interface DecoderSteps extends AutoCloseable {
                 }
             }
             stepTensors.forEach(OnnxTensor::close);
+            pool.give(buffers);
         }
     }
 }

@@ -34,6 +34,8 @@ public final class WhisperDecoder {
     private final GenerationConfig config;
     private final int noSpeechToken;
     private final int startOfPrevious;
+    /** Memory for the cached steps' outputs, a set for each decoding that runs at a time. */
+    private final StepBuffers.Pool stepBuffers = new StepBuffers.Pool();
 
     public WhisperDecoder(WhisperModel model) {
         this.model = model;
@@ -151,7 +153,7 @@ public final class WhisperDecoder {
         int[][] sequences = new int[encoded.batch()][];
         Arrays.fill(sequences, new int[] {config.decoderStartTokenId()});
         List<LanguageDetection> detections = new ArrayList<>(encoded.batch());
-        try (DecoderSteps steps = DecoderSteps.open(model, encoded, false, 0)) {
+        try (DecoderSteps steps = DecoderSteps.open(model, encoded, false, 0, stepBuffers)) {
             for (float[] scores : steps.next(sequences, 1)) {
                 double max = Double.NEGATIVE_INFINITY;
                 for (int token : tokens) {
@@ -290,7 +292,7 @@ public final class WhisperDecoder {
         long started = System.nanoTime();
         List<Result> results = new ArrayList<>(prompts.size());
         try (WhisperEncoder.EncoderOutput rows = encoded.repeatedEach(beams.size());
-             DecoderSteps steps = DecoderSteps.open(model, rows, true, startOfTranscript(prompts))) {
+             DecoderSteps steps = DecoderSteps.open(model, rows, true, startOfTranscript(prompts), stepBuffers)) {
             List<BeamSearch.Hypothesis> best = new BeamSearch(filters(timestamps), config.eosTokenId(), limit, beams)
                     .search(steps, prompts);
             for (int w = 0; w < prompts.size(); w++) {
@@ -360,7 +362,7 @@ public final class WhisperDecoder {
         int running = batch;
         // After a prefix only the last position's scores are wanted: the no-speech probability is not.
         int firstStepFrom = prefixLength == 0 ? startOfTranscript(prompts) : start - 1;
-        try (DecoderSteps steps = DecoderSteps.open(model, encoded, useCache, firstStepFrom)) {
+        try (DecoderSteps steps = DecoderSteps.open(model, encoded, useCache, firstStepFrom, stepBuffers)) {
             while (length < limit && running > 0) {
                 float[][] scores = steps.next(sequences, length);
                 for (int item = 0; item < batch; item++) {
