@@ -229,9 +229,9 @@ interface DecoderSteps extends AutoCloseable {
                     long[] present = {shape[0], shape[1], shape[2] + tokens, shape[3]};
                     int floats = (int) (present[0] * present[1] * present[2] * present[3]);
                     FloatBuffer buffer = buffers.other(entry.getKey(), pastBuffers.get(entry.getKey()), floats,
-                            (int) (present[0] * present[1] * present[3]) * StepBuffers.POSITIONS_PER_BLOCK);
+                            StepBuffers.blockFloats(present));
                     written.put(entry.getKey(), buffer);
-                    outputs.put(entry.getKey().replace("past_key_values.", "present."), over(buffer, present));
+                    outputs.put(presentName(entry.getKey()), over(buffer, present));
                 }
                 int vocab = firstLogits.vocab();
                 FloatBuffer logits = buffers.logits(sequences.length * tokens * vocab);
@@ -250,7 +250,7 @@ interface DecoderSteps extends AutoCloseable {
             made.forEach(OnnxTensor::close);
             made.clear();
             for (var entry : written.entrySet()) {
-                OnnxTensor present = outputs.get(entry.getKey().replace("past_key_values.", "present."));
+                OnnxTensor present = outputs.get(presentName(entry.getKey()));
                 past.put(entry.getKey(), present);
                 pastBuffers.put(entry.getKey(), entry.getValue());
                 made.add(present);
@@ -261,6 +261,11 @@ interface DecoderSteps extends AutoCloseable {
 
         private static String pastName(int layer, String kind) {
             return "past_key_values." + layer + ".decoder." + kind;
+        }
+
+        /** The output that is the next step's input {@code pastName}. */
+        private static String presentName(String pastName) {
+            return pastName.replace("past_key_values.", "present.");
         }
 
         /** A tensor of {@code shape} over the start of {@code buffer}: ONNX Runtime reads or writes it there. */
@@ -319,8 +324,7 @@ interface DecoderSteps extends AutoCloseable {
                     from.get(sources[row] * rowSize, gathered, row * rowSize, rowSize);
                 }
                 if (buffer == null) {
-                    buffer = buffers.other(entry.getKey(), null, size,
-                            (int) (shape[0] * shape[1] * shape[3]) * StepBuffers.POSITIONS_PER_BLOCK);
+                    buffer = buffers.other(entry.getKey(), null, size, StepBuffers.blockFloats(shape));
                     OnnxTensor moved = over(buffer, shape);
                     made.add(moved);
                     entry.setValue(moved);

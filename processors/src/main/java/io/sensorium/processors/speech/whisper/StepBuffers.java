@@ -19,7 +19,7 @@ import sun.misc.Unsafe;
  */
 final class StepBuffers {
     /** Keys/values grow in whole blocks of this many positions, so a buffer is not replaced at every step. */
-    static final int POSITIONS_PER_BLOCK = 64;
+    private static final int POSITIONS_PER_BLOCK = 64;
     private static final Unsafe UNSAFE = unsafe();
 
     private final Map<String, Direct[]> pairs = new HashMap<>();
@@ -50,6 +50,11 @@ final class StepBuffers {
         int side = pair[0] != null && pair[0].floats == reading ? 1 : 0;
         pair[side] = Direct.atLeast(pair[side], (floats + blockFloats - 1) / blockFloats * blockFloats);
         return pair[side].floats;
+    }
+
+    /** A whole block of positions of a {@code [rows, heads, positions, head size]} key/value tensor, in floats. */
+    static int blockFloats(long[] shape) {
+        return (int) (shape[0] * shape[1] * shape[3]) * POSITIONS_PER_BLOCK;
     }
 
     /** The logits' buffer, with room for {@code floats}. */
