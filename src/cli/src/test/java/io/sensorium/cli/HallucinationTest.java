@@ -26,8 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HallucinationTest {
     private static final int RATE = 16_000;
-    private static final String JFK =
-            "And so, my fellow Americans, ask not what your country can do for you, ask what you can do for your country.";
 
     @Test
     void silenceNoiseAndAShortClipGiveNoTextAndJfkAfterSilenceGivesItsWords(@TempDir Path dir) throws Exception {
@@ -66,6 +64,7 @@ class HallucinationTest {
         assertThat(texts).as(out).containsOnlyKeys("silence60-jfk.wav");
         EnglishTextNormalizer normalizer = new EnglishTextNormalizer();
         String heard = texts.get("silence60-jfk.wav").toString();
-        assertThat(WordErrorRate.of(normalizer.normalize(JFK), normalizer.normalize(heard)).errors()).as(heard).isZero();
+        assertThat(WordErrorRate.of(normalizer.normalize(JfkSample.TRANSCRIPT), normalizer.normalize(heard)).errors())
+                .as(heard).isZero();
     }
 }

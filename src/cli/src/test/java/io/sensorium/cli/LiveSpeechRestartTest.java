@@ -35,11 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LiveSpeechRestartTest {
     private static final int RATE = 16_000;
     private static final String STREAM = "jfk.wav";
-    private static final double JFK_SECONDS = 11.0;
     /** The second stop comes once a final reaches past this (s): in the middle of the sentence. */
     private static final double SECOND_STOP = 5.0;
-    private static final String OFFLINE =
-            "And so, my fellow Americans, ask not what your country can do for you, ask what you can do for your country.";
 
     @Test
     void aRestartedSpeechStageGivesEveryFinalWordOnce(@TempDir Path dir) throws Exception {
@@ -80,7 +77,7 @@ class LiveSpeechRestartTest {
 
         List<Object> records = LiveTranscripts.byStream(transcripts, List.of(STREAM)).get(STREAM);
         List<TranscriptSegment> finals = LiveTranscripts.finals(records);
-        LiveTranscripts.assertOfflineWords(LiveTranscripts.finalWords(finals, JFK_SECONDS), LiveTranscripts.words(OFFLINE));
+        LiveTranscripts.assertJfkWords(finals);
         assertThat(((TranscriptEnd) records.get(records.size() - 1)).segments()).isEqualTo(finals.size());
         List<Long> revisions = LiveTranscripts.partials(records).stream().map(TranscriptPartial::revision).toList();
         assertThat(revisions).as("partial revisions run on across restarts").isSorted().doesNotHaveDuplicates();

@@ -23,7 +23,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,11 +34,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * its words are final, and finals that add up to its offline transcript; silence and noise give nothing.
  */
 class LiveTranscriptionTest {
-    private static final int RATE = 16_000;
-    private static final double JFK_SECONDS = 11.0;
-    /** The offline transcript of jfk.wav, word for word after normalisation (RealWhisperTranscriptTest). */
-    private static final String OFFLINE =
-            "And so, my fellow Americans, ask not what your country can do for you, ask what you can do for your country.";
     /** What transcribe logs once it reads standard input. */
     private static final String LISTENING = "reading - as stream 'stdin'";
     /** jfk.wav's last words are spoken after this (s). */
@@ -52,8 +46,6 @@ class LiveTranscriptionTest {
      * you are cutting").
      */
     private static final double STOP_AT = 7.9;
-    /** The audio is written as a sound card's driver hands it on, this much at a time (s). */
-    private static final double SLICE_SECONDS = 0.1;
 
     @Test
     void jfkAtOneXGivesPartialsThenFinalsEqualToTheOfflineTranscript() {
@@ -70,7 +62,7 @@ class LiveTranscriptionTest {
         assertThat(firstPartial).as("a partial before the last final").isNotNegative()
                 .isLessThan(printed.lastIndexOf(finals.get(finals.size() - 1)));
 
-        assertOfflineText(finals);
+        LiveTranscripts.assertJfkWords(finals);
 
         List<ConsumerRecord<String, byte[]>> topic = TestPipeline.readUntil(settings.get("topics.transcripts"),
                 records -> !records.isEmpty()
@@ -91,7 +83,7 @@ class LiveTranscriptionTest {
         run.awaitStderr(LISTENING);
         long[] written;
         try (OutputStream stdin = run.stdin()) {
-            written = play(stdin, jfkWav(), 0, JFK_SECONDS);
+            written = Speaker.play(stdin, JfkSample.wav(), 0, JfkSample.SECONDS);
         }
         assertThat(run.waitFor(120)).as(run.stderr()).isZero();
 
@@ -100,14 +92,14 @@ class LiveTranscriptionTest {
         int firstPartial = indexOf(printed, TranscriptPartial.class);
         assertThat(firstPartial).as(run.stderr()).isNotNegative();
         assertThat(lines.get(firstPartial).nanos()).as("the first partial comes before the last words are written")
-                .isLessThan(written[(int) Math.round(SPEECH_END / SLICE_SECONDS)]);
-        assertOfflineText(LiveTranscripts.finals(printed));
+                .isLessThan(written[(int) Math.round(SPEECH_END / Speaker.SLICE_SECONDS)]);
+        LiveTranscripts.assertJfkWords(LiveTranscripts.finals(printed));
     }
 
     @Test
     void twoLiveStreamsAtOnceEachGetTheirOwnFinals(@TempDir Path dir) throws Exception {
         List<Path> pipes = List.of(fifo(dir.resolve("left.fifo")), fifo(dir.resolve("right.fifo")));
-        byte[] wav = jfkWav();
+        byte[] wav = JfkSample.wav();
         Map<String, String> settings = realModel();
         ExecutorService speakers = Executors.newFixedThreadPool(pipes.size());
         try {
@@ -116,7 +108,7 @@ class LiveTranscriptionTest {
             for (Path pipe : pipes) {
                 writers.add(speakers.submit(() -> {
                     try (OutputStream out = Files.newOutputStream(pipe)) {
-                        return play(out, wav, 0, JFK_SECONDS);
+                        return Speaker.play(out, wav, 0, JfkSample.SECONDS);
                     }
                 }));
             }
@@ -132,7 +124,7 @@ class LiveTranscriptionTest {
 
         Map<String, List<Object>> streams = LiveTranscripts.byStream(settings.get("topics.transcripts"),
                 List.of("left.fifo", "right.fifo"));
-        streams.values().forEach(records -> assertOfflineText(LiveTranscripts.finals(records)));
+        streams.values().forEach(records -> LiveTranscripts.assertJfkWords(LiveTranscripts.finals(records)));
     }
 
     /**
@@ -148,8 +140,8 @@ class LiveTranscriptionTest {
         args.add("-");
         CliProcess run = CliProcess.start(tmp, args);
         run.awaitStderr(LISTENING);
-        byte[] wav = jfkWav();
-        play(run.stdin(), wav, 0, STOP_AT);
+        byte[] wav = JfkSample.wav();
+        Speaker.play(run.stdin(), wav, 0, STOP_AT);
         run.terminate();
         if (speakingOn) {
             speakUntilClosed(run.stdin(), wav);
@@ -164,16 +156,16 @@ class LiveTranscriptionTest {
         TranscriptEnd end = (TranscriptEnd) records.get(records.size() - 1);
         assertThat(end.segments()).isEqualTo(finals.size());
         assertThat(end.duration()).as("the stream ends at the stop").isCloseTo(STOP_AT, within(0.5));
-        List<String> heard = LiveTranscripts.finalWords(finals, JFK_SECONDS);
-        List<String> offline = LiveTranscripts.words(OFFLINE);
+        List<String> heard = LiveTranscripts.finalWords(finals, JfkSample.SECONDS);
+        List<String> offline = LiveTranscripts.words(JfkSample.TRANSCRIPT);
         assertThat(heard).as("the words heard before the stop, all final").hasSizeBetween(8, offline.size());
         LiveTranscripts.assertOfflineWords(heard, offline.subList(0, heard.size()));
     }
 
     @Test
     void aLiveUrlThatDropsMidSpeechIsReconnectedAndItsStreamTimeRunsOn() throws Exception {
-        short[] jfk = AudioDecoder.decodeAll(TestPipeline.fixture("audio/jfk.wav"), RATE);
-        int drop = (int) (DROP_AT * RATE);
+        short[] jfk = AudioDecoder.decodeAll(TestPipeline.fixture("audio/jfk.wav"), Speaker.RATE);
+        int drop = (int) (DROP_AT * Speaker.RATE);
         // The station drops the connection mid-sentence and takes the next one from where it left off; then it is
         // gone, and after two more tries transcribe gives up on it.
         try (AudioServer server = new AudioServer(n -> jfk[(int) n], request -> switch (request) {
@@ -194,16 +186,16 @@ class LiveTranscriptionTest {
             List<Object> records = LiveTranscripts.byStream(settings.get("topics.transcripts"), List.of(server.url()))
                     .get(server.url());
             assertThat(((TranscriptEnd) records.get(records.size() - 1)).duration()).as("all the audio, once")
-                    .isCloseTo(JFK_SECONDS, within(0.01));
+                    .isCloseTo(JfkSample.SECONDS, within(0.01));
             List<TranscriptSegment> finals = LiveTranscripts.finals(records);
             assertThat(finals.get(finals.size() - 1).end()).as("stream time runs on past the drop").isGreaterThan(DROP_AT + 3);
-            assertOfflineText(finals);
+            LiveTranscripts.assertJfkWords(finals);
         }
     }
 
     @Test
     void silenceAndNoiseGiveNoText(@TempDir Path dir) throws Exception {
-        short[] noise = new short[30 * RATE];
+        short[] noise = new short[30 * Speaker.RATE];
         Random random = new Random(7);
         for (int i = 0; i < noise.length; i++) {
             noise[i] = (short) Math.round(random.nextGaussian() * 3277);
@@ -211,43 +203,11 @@ class LiveTranscriptionTest {
         Map<String, String> settings = realModel();
         settings.put("speech.live", "true");
         TestPipeline.CliRun run = TestPipeline.cli(List.of("transcribe"), settings, List.of(
-                TestPipeline.writeWav(dir.resolve("silence60.wav"), new short[60 * RATE]).toString(),
+                TestPipeline.writeWav(dir.resolve("silence60.wav"), new short[60 * Speaker.RATE]).toString(),
                 TestPipeline.writeWav(dir.resolve("noise30.wav"), noise).toString()));
 
         assertThat(run.exit()).as(run.stderr()).isZero();
         assertThat(run.stdout()).isEmpty();
-    }
-
-    /** Finals in order, within the audio, whose words are the offline transcript's, each once. */
-    private static void assertOfflineText(List<TranscriptSegment> finals) {
-        LiveTranscripts.assertOfflineWords(LiveTranscripts.finalWords(finals, JFK_SECONDS), LiveTranscripts.words(OFFLINE));
-    }
-
-    private static byte[] jfkWav() throws IOException {
-        return Files.readAllBytes(TestPipeline.fixture("audio/jfk.wav"));
-    }
-
-    /**
-     * Writes the stretch {@code [from, to)} seconds of a 16 kHz mono 16-bit WAV (its header with the first slice)
-     * at 1x, a slice at a time.
-     *
-     * @return when each slice was written (System.nanoTime)
-     */
-    private static long[] play(OutputStream out, byte[] wav, double from, double to) throws IOException {
-        int slice = (int) Math.round(SLICE_SECONDS * RATE) * 2;
-        int first = (int) Math.round(from / SLICE_SECONDS);
-        int slices = (int) Math.ceil(to / SLICE_SECONDS) - first;
-        long[] written = new long[slices];
-        long start = System.nanoTime();
-        for (int i = 0; i < slices; i++) {
-            long due = start + Math.round(i * SLICE_SECONDS * 1e9);
-            LockSupport.parkNanos(due - System.nanoTime());
-            int offset = (first + i) * slice;
-            out.write(wav, offset, Math.min(slice, wav.length - offset));
-            out.flush();
-            written[i] = System.nanoTime();
-        }
-        return written;
     }
 
     /**
@@ -256,14 +216,15 @@ class LiveTranscriptionTest {
      */
     private static void speakUntilClosed(OutputStream stdin, byte[] wav) {
         try {
-            play(stdin, wav, STOP_AT, JFK_SECONDS);
-            play(stdin, new byte[wav.length], 0, JFK_SECONDS);
+            Speaker.play(stdin, wav, STOP_AT, JfkSample.SECONDS);
+            Speaker.play(stdin, new byte[wav.length], 0, JfkSample.SECONDS);
         } catch (IOException closed) {
             // EPIPE once the command has let go of its end, or what the JDK puts in its place once the process ended.
             assertThat(closed.getMessage()).isIn("Broken pipe", "Stream closed");
             return;
         }
-        throw new AssertionError("the command still reads its source " + (2 * JFK_SECONDS - STOP_AT) + " s after the stop");
+        throw new AssertionError("the command still reads its source " + (2 * JfkSample.SECONDS - STOP_AT)
+                + " s after the stop");
     }
 
     private static Path fifo(Path path) throws Exception {

@@ -76,6 +76,11 @@ final class LiveTranscripts {
                 .isLessThanOrEqualTo(1);
     }
 
+    /** Finals of jfk.wav in order, within the audio, whose words are its offline transcript's, each once. */
+    static void assertJfkWords(List<TranscriptSegment> finals) {
+        assertOfflineWords(finalWords(finals, JfkSample.SECONDS), words(JfkSample.TRANSCRIPT));
+    }
+
     /** A text's words after Whisper's normalisation. */
     static List<String> words(String text) {
         String normalized = NORMALIZER.normalize(text).strip();

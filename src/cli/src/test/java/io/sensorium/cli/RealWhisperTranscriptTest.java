@@ -24,8 +24,6 @@ class RealWhisperTranscriptTest {
      * {@code python src/bench/faster_whisper_run.py CT2_DIR float32 2 models/fixtures/audio/jfk.wav}.
      */
     private static final double[][] FASTER_WHISPER_SEGMENTS = {{0.0, 7.74}, {7.74, 10.74}};
-    private static final String REFERENCE =
-            "And so, my fellow Americans, ask not what your country can do for you, ask what you can do for your country.";
 
     @Test
     void transcribesJfkWithoutAWordWrong() {
@@ -56,7 +54,8 @@ class RealWhisperTranscriptTest {
         assertThat(texts).containsOnlyKeys("jfk.wav", "jfk.mp3", "jfk.flac");
         EnglishTextNormalizer normalizer = new EnglishTextNormalizer();
         for (Map.Entry<String, StringBuilder> text : texts.entrySet()) {
-            WordErrorRate wer = WordErrorRate.of(normalizer.normalize(REFERENCE), normalizer.normalize(text.getValue().toString()));
+            WordErrorRate wer = WordErrorRate.of(normalizer.normalize(JfkSample.TRANSCRIPT),
+                    normalizer.normalize(text.getValue().toString()));
             assertThat(wer.errors()).as(text.getKey() + ": \"" + text.getValue() + "\"").isZero();
         }
     }
