@@ -96,7 +96,7 @@ final class DetectCommand implements Callable<Integer> {
         try {
             connected = KafkaCluster.forRun(config, KafkaCluster.visionTopics(config));
         } catch (RuntimeException e) {
-            loading.thenAccept(SharedModels.Handle::close);
+            PipelineRun.release(loading, SharedModels.Handle::close, e);
             throw e;
         }
         try (KafkaCluster cluster = connected; SharedModels.Handle<VisionModel> model = PipelineRun.join(loading)) {

@@ -42,6 +42,21 @@ final class PipelineRun {
     }
 
     /**
+     * Waits for a background load that the run, failing with {@code runFailure}, will not use, and closes what it
+     * loaded; the load's own failure goes with the run's. The process must not exit while ONNX Runtime is still
+     * making a session on that thread: its native teardown at exit crashes under it (SIGSEGV, exit 134 and an
+     * hs_err file in the working directory in place of the run's error: an in-process broker that failed to start
+     * while the model loaded).
+     */
+    static <T> void release(CompletableFuture<T> loading, Consumer<T> close, RuntimeException runFailure) {
+        try {
+            close.accept(join(loading));
+        } catch (RuntimeException loadFailure) {
+            runFailure.addSuppressed(loadFailure);
+        }
+    }
+
+    /**
      * Starts the stages at once and ingest beside them: joining the consumer groups is most of a short run's
      * start-up, and what ingest publishes meanwhile waits on the topic for the stages.
      *

@@ -135,7 +135,7 @@ final class TranscribeCommand implements Callable<Integer> {
         try {
             connected = KafkaCluster.forRun(config, KafkaCluster.speechTopics(config));
         } catch (RuntimeException e) {
-            loading.thenAccept(SpeechEngine::close);
+            PipelineRun.release(loading, SpeechEngine::close, e);
             throw e;
         }
         try (KafkaCluster cluster = connected; SpeechEngine engine = PipelineRun.join(loading)) {
