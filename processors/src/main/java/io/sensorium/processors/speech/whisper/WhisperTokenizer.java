@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,18 +41,18 @@ public final class WhisperTokenizer {
         }
     }
 
-    private final Map<String, Integer> vocab;
     private final String[] tokens;
-    private final Map<String, Integer> mergeRanks;
+    /** The vocabulary's token for each byte, where a word's merges start. */
+    private final int[] byteTokens = new int[256];
+    private final BpeMerges merges;
     private final Map<String, Integer> specials;
     private final Pattern specialPattern;
     private final boolean[] special;
     private final int noTimestamps;
     private final Map<String, int[]> wordCache = new ConcurrentHashMap<>();
 
-    private WhisperTokenizer(Map<String, Integer> vocab, Map<String, Integer> mergeRanks, Map<String, Integer> specials) {
-        this.vocab = vocab;
-        this.mergeRanks = mergeRanks;
+    /** @param merges each merge's two tokens, in rank order */
+    private WhisperTokenizer(Map<String, Integer> vocab, List<String[]> merges, Map<String, Integer> specials) {
         this.specials = specials;
         // Longest first, so that a special token that starts another is not matched in its place.
         this.specialPattern = Pattern.compile(specials.keySet().stream()
@@ -72,6 +73,26 @@ public final class WhisperTokenizer {
             throw new ModelException("tokenizer.json has no <|notimestamps|> token: not a Whisper tokenizer");
         }
         this.noTimestamps = notimestamps;
+        for (int b = 0; b < 256; b++) {
+            byteTokens[b] = token(vocab, String.valueOf(BYTE_TO_CHAR[b]), "byte " + b);
+        }
+        this.merges = new BpeMerges(merges.size());
+        for (int rank = 0; rank < merges.size(); rank++) {
+            String[] merge = merges.get(rank);
+            String what = "merge '" + merge[0] + " " + merge[1] + "'";
+            this.merges.add(token(vocab, merge[0], what), token(vocab, merge[1], what), rank,
+                    token(vocab, merge[0] + merge[1], what));
+        }
+    }
+
+    /** The id of a token that BPE needs: one the vocabulary lacks is an inconsistent file, as Hugging Face says. */
+    private static int token(Map<String, Integer> vocab, String token, String neededBy) {
+        Integer id = vocab.get(token);
+        if (id == null) {
+            throw new ModelException("tokenizer.json's vocabulary lacks '" + token + "', which its " + neededBy
+                    + " needs: not a consistent byte-level BPE tokenizer");
+        }
+        return id;
     }
 
     public static WhisperTokenizer load(Path tokenizerJson) {
@@ -79,7 +100,7 @@ public final class WhisperTokenizer {
         // a tree of them first took half a second of every start-up.
         String type = null;
         Map<String, Integer> vocab = null;
-        Map<String, Integer> ranks = new HashMap<>();
+        List<String[]> merges = new ArrayList<>();
         Map<String, Integer> specials = new HashMap<>();
         try (JsonParser json = JSON.createParser(tokenizerJson.toFile())) {
             if (json.nextToken() != JsonToken.START_OBJECT) {
@@ -102,7 +123,7 @@ public final class WhisperTokenizer {
                                 vocab.put(token, json.getIntValue());
                             }
                         } else if (modelField.equals("merges") && modelValue == JsonToken.START_ARRAY) {
-                            readMerges(json, ranks);
+                            readMerges(json, merges);
                         } else {
                             json.skipChildren();
                         }
@@ -122,24 +143,26 @@ public final class WhisperTokenizer {
         if (!"BPE".equals(type) || vocab == null) {
             throw new ModelException(tokenizerJson + " is not a byte-level BPE tokenizer (model.type must be BPE)");
         }
-        return new WhisperTokenizer(vocab, ranks, specials);
+        return new WhisperTokenizer(vocab, merges, specials);
     }
 
     /** Older files write a merge as {@code "a b"}, newer ones as {@code ["a", "b"]}; a merge's rank is its index. */
-    private static void readMerges(JsonParser json, Map<String, Integer> ranks) throws IOException {
-        int rank = 0;
+    private static void readMerges(JsonParser json, List<String[]> merges) throws IOException {
         for (JsonToken merge = json.nextToken(); merge != JsonToken.END_ARRAY; merge = json.nextToken()) {
-            String pair;
             if (merge == JsonToken.START_ARRAY) {
                 json.nextToken();
                 String left = json.getText();
                 json.nextToken();
-                pair = left + " " + json.getText();
+                merges.add(new String[] {left, json.getText()});
                 json.nextToken();
             } else {
-                pair = json.getText();
+                String pair = json.getText();
+                int space = pair.indexOf(' ');
+                if (space < 0) {
+                    throw new ModelException("tokenizer.json's merge '" + pair + "' is not two tokens");
+                }
+                merges.add(new String[] {pair.substring(0, space), pair.substring(space + 1)});
             }
-            ranks.put(pair, rank++);
         }
     }
 
@@ -171,46 +194,39 @@ public final class WhisperTokenizer {
 
     private int[] encodeWord(String word) {
         byte[] bytes = word.getBytes(StandardCharsets.UTF_8);
-        List<String> parts = new ArrayList<>(bytes.length);
-        for (byte b : bytes) {
-            parts.add(String.valueOf(BYTE_TO_CHAR[b & 0xFF]));
+        int[] parts = new int[bytes.length];
+        for (int i = 0; i < bytes.length; i++) {
+            parts[i] = byteTokens[bytes[i] & 0xFF];
         }
-        while (parts.size() > 1) {
+        int length = parts.length;
+        while (length > 1) {
             int best = -1;
-            int bestRank = Integer.MAX_VALUE;
-            for (int i = 0; i < parts.size() - 1; i++) {
-                Integer r = mergeRanks.get(parts.get(i) + " " + parts.get(i + 1));
-                if (r != null && r < bestRank) {
-                    bestRank = r;
+            long bestMerge = -1;
+            for (int i = 0; i < length - 1; i++) {
+                long merge = merges.find(parts[i], parts[i + 1]);
+                if (merge >= 0 && (best < 0 || BpeMerges.rank(merge) < BpeMerges.rank(bestMerge))) {
                     best = i;
+                    bestMerge = merge;
                 }
             }
             if (best < 0) {
                 break;
             }
-            String merged = parts.get(best) + parts.get(best + 1);
-            String left = parts.get(best);
-            String right = parts.get(best + 1);
-            List<String> next = new ArrayList<>(parts.size() - 1);
-            for (int i = 0; i < parts.size(); i++) {
-                if (i < parts.size() - 1 && parts.get(i).equals(left) && parts.get(i + 1).equals(right)) {
-                    next.add(merged);
+            // Every occurrence of the best pair, left to right, in place: the merged list is never longer.
+            int left = parts[best];
+            int right = parts[best + 1];
+            int merged = 0;
+            for (int i = 0; i < length; i++) {
+                if (i < length - 1 && parts[i] == left && parts[i + 1] == right) {
+                    parts[merged++] = BpeMerges.token(bestMerge);
                     i++;
                 } else {
-                    next.add(parts.get(i));
+                    parts[merged++] = parts[i];
                 }
             }
-            parts = next;
+            length = merged;
         }
-        int[] ids = new int[parts.size()];
-        for (int i = 0; i < ids.length; i++) {
-            Integer id = vocab.get(parts.get(i));
-            if (id == null) {
-                throw new IllegalStateException("BPE produced '" + parts.get(i) + "', which the vocabulary lacks");
-            }
-            ids[i] = id;
-        }
-        return ids;
+        return Arrays.copyOf(parts, length);
     }
 
     /** Text of the ids, leaving out special and timestamp tokens (as {@code skip_special_tokens=True}). */
