@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,8 +44,8 @@ final class ProcessCommand {
         @Override
         public Integer call() throws Exception {
             SensoriumConfig config = longRunning(options.load(), metrics);
-            return runUntilStopped(config, FeatureTopology.STAGE, FeatureTopology.build(config),
-                    KafkaCluster.speechTopics(config));
+            return runUntilStopped(config, FeatureTopology.STAGE, KafkaCluster.speechTopics(config),
+                    () -> StageParts.modelFree(FeatureTopology.build(config)));
         }
     }
 
@@ -60,11 +61,12 @@ final class ProcessCommand {
         @Override
         public Integer call() throws Exception {
             SensoriumConfig config = decoding.apply(longRunning(options.load(), metrics));
-            try (SpeechEngine engine = SpeechEngine.open(config)) {
-                SensoriumConfig withBins = config.withMelBins(engine.melBins());
-                return runUntilStopped(withBins, SpeechTopology.STAGE, SpeechTopology.build(withBins, engine),
-                        KafkaCluster.speechTopics(config));
-            }
+            return runUntilStopped(config, SpeechTopology.STAGE, KafkaCluster.speechTopics(config), () -> {
+                LOG.info("stage {} loading {}", SpeechTopology.STAGE, config.speech().model());
+                SpeechEngine engine = SpeechEngine.open(config);
+                return StageParts.over(engine,
+                        () -> SpeechTopology.build(config.withMelBins(engine.melBins()), engine));
+            });
         }
     }
 
@@ -80,9 +82,9 @@ final class ProcessCommand {
         public Integer call() throws Exception {
             SensoriumConfig config = longRunning(options.load("vision.model"), metrics);
             Path model = ConfiguredModels.vision(config);
-            return runUntilStopped(config, VisionPreprocessTopology.STAGE,
-                    VisionPreprocessTopology.build(config, VisionModel.processorConfig(model), model.getFileName().toString()),
-                    KafkaCluster.visionTopics(config));
+            return runUntilStopped(config, VisionPreprocessTopology.STAGE, KafkaCluster.visionTopics(config),
+                    () -> StageParts.modelFree(VisionPreprocessTopology.build(config,
+                            VisionModel.processorConfig(model), model.getFileName().toString())));
         }
     }
 
@@ -97,10 +99,11 @@ final class ProcessCommand {
         @Override
         public Integer call() throws Exception {
             SensoriumConfig config = longRunning(options.load("vision.model"), metrics);
-            try (SharedModels.Handle<VisionModel> model = ConfiguredModels.openVision(config)) {
-                return runUntilStopped(config, VisionTopology.STAGE, VisionTopology.build(config, model.model()),
-                        KafkaCluster.visionTopics(config));
-            }
+            return runUntilStopped(config, VisionTopology.STAGE, KafkaCluster.visionTopics(config), () -> {
+                LOG.info("stage {} loading {}", VisionTopology.STAGE, ConfiguredModels.vision(config));
+                SharedModels.Handle<VisionModel> model = ConfiguredModels.openVision(config);
+                return StageParts.over(model, () -> VisionTopology.build(config, model.model()));
+            });
         }
     }
 
@@ -114,8 +117,31 @@ final class ProcessCommand {
         return metrics.apply(loaded.withThreadsPerCore().withDefaultStateDir(stateDir));
     }
 
-    private static int runUntilStopped(SensoriumConfig config, String stageName, Topology topology, List<String> topics)
-            throws Exception {
+    /** What a stage runs: its topology, and its model, closed once the stage has. */
+    private record StageParts(Topology topology, AutoCloseable model) {
+        static StageParts modelFree(Topology topology) {
+            return new StageParts(topology, () -> { });
+        }
+
+        /** The topology built over {@code model}; the model is closed if that fails. */
+        static StageParts over(AutoCloseable model, Supplier<Topology> build) throws Exception {
+            try {
+                return new StageParts(build.get(), model);
+            } catch (RuntimeException e) {
+                model.close();
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * @param parts opens the stage's model and builds its topology, once the cluster is there (a missing one is said
+     *              at once, not after a model's load) and signals are handled here: a stop during the load ends the
+     *              run once the model is loaded. Left to the JVM, a signal runs ONNX Runtime's shutdown hook, which
+     *              frees its environment under the session being made (a crash: exit 134, an hs_err file).
+     */
+    private static int runUntilStopped(SensoriumConfig config, String stageName, List<String> topics,
+                                       Callable<StageParts> parts) throws Exception {
         CountDownLatch stopRequested = new CountDownLatch(1);
         // Closed last: a signal's hook waits for the stage to close, so that its last offsets and state are committed
         // before the process goes.
@@ -123,14 +149,21 @@ final class ProcessCommand {
              KafkaCluster cluster = KafkaCluster.connect(config, false)) {
             signal.onStop(stopRequested::countDown);
             cluster.ensureTopics(config, topics);
-            try (StreamsStage stage = new StreamsStage(stageName, topology, config.kafka(), cluster.connection());
-                 AutoCloseable served = serveMetrics(config.metrics(), stage)) {
-                stage.start(Duration.ofMinutes(5));
-                LOG.info("stage {} running in group {}, {} stream threads", stageName,
-                        StreamsStage.applicationId(config.kafka(), stageName), config.kafka().streamThreads());
-                while (!stopRequested.await(1, TimeUnit.SECONDS)) {
-                    if (stage.failed()) {
-                        return UserFacingError.FAILED;
+            StageParts opened = parts.call();
+            try (AutoCloseable model = opened.model()) {
+                if (stopRequested.getCount() == 0) {
+                    return 0;
+                }
+                try (StreamsStage stage = new StreamsStage(stageName, opened.topology(), config.kafka(),
+                             cluster.connection());
+                     AutoCloseable served = serveMetrics(config.metrics(), stage)) {
+                    stage.start(Duration.ofMinutes(5));
+                    LOG.info("stage {} running in group {}, {} stream threads", stageName,
+                            StreamsStage.applicationId(config.kafka(), stageName), config.kafka().streamThreads());
+                    while (!stopRequested.await(1, TimeUnit.SECONDS)) {
+                        if (stage.failed()) {
+                            return UserFacingError.FAILED;
+                        }
                     }
                 }
             }
