@@ -28,6 +28,8 @@ public final class WhisperTokenizer {
     private static final Pattern SPLIT = Pattern.compile(
             "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Encoding a word again costs microseconds; the common ones are back in the cache within a few sentences. */
+    static final int WORD_CACHE_LIMIT = 50_000;
     private static final char[] BYTE_TO_CHAR = new char[256];
     private static final Map<Character, Integer> CHAR_TO_BYTE = new HashMap<>();
 
@@ -49,6 +51,11 @@ public final class WhisperTokenizer {
     private final Pattern specialPattern;
     private final boolean[] special;
     private final int noTimestamps;
+    /**
+     * Words encoded before, emptied once it holds {@link #WORD_CACHE_LIMIT}: a live stage encodes every final and
+     * prompt it makes for weeks on end, and its distinct words (names, numbers, other languages) would otherwise
+     * pile up for good (some 100 bytes each).
+     */
     private final Map<String, int[]> wordCache = new ConcurrentHashMap<>();
 
     /** @param merges each merge's two tokens, in rank order */
@@ -186,7 +193,16 @@ public final class WhisperTokenizer {
     private void encodeText(String text, List<Integer> ids) {
         Matcher words = SPLIT.matcher(text);
         while (words.find()) {
-            for (int id : wordCache.computeIfAbsent(words.group(), this::encodeWord)) {
+            String word = words.group();
+            int[] encoded = wordCache.get(word);
+            if (encoded == null) {
+                encoded = encodeWord(word);
+                if (wordCache.size() >= WORD_CACHE_LIMIT) {
+                    wordCache.clear();
+                }
+                wordCache.put(word, encoded);
+            }
+            for (int id : encoded) {
                 ids.add(id);
             }
         }
@@ -266,6 +282,11 @@ public final class WhisperTokenizer {
                 bytes.writeBytes(String.valueOf(token.charAt(i)).getBytes(StandardCharsets.UTF_8));
             }
         }
+    }
+
+    /** How many words the cache holds. */
+    int cachedWords() {
+        return wordCache.size();
     }
 
     public OptionalInt specialTokenId(String token) {

@@ -79,6 +79,19 @@ class WhisperTokenizerTest {
     }
 
     @Test
+    void theCacheOfWordsStaysBoundedAndTheEncodingsStayTheSame() {
+        // An instance of its own: the shared one's cache holds the other tests' words.
+        WhisperTokenizer own = WhisperTokenizer.load(Fixtures.randomWhisper().resolve("tokenizer.json"));
+        String sentence = " Hello there, the 12345 words of a live stream.";
+        int[] first = own.encode(sentence);
+        for (int i = 0; i <= WhisperTokenizer.WORD_CACHE_LIMIT; i++) {
+            own.encode(" stream " + i);
+        }
+        assertThat(own.cachedWords()).isPositive().isLessThanOrEqualTo(WhisperTokenizer.WORD_CACHE_LIMIT);
+        assertThat(own.encode(sentence)).containsExactly(first);
+    }
+
+    @Test
     void rejectsAFileThatIsNotAWhisperTokenizer(@TempDir Path dir) throws Exception {
         Path broken = Files.writeString(dir.resolve("tokenizer.json"), "{\"model\": {\"type\": \"WordPiece\"}}");
         assertThatThrownBy(() -> WhisperTokenizer.load(broken)).isInstanceOf(ModelException.class)
