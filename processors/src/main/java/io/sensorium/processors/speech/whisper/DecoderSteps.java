@@ -211,8 +211,8 @@ interface DecoderSteps extends AutoCloseable {
                 fed = length;
                 for (int layer = 0; layer < model.decoderLayers(); layer++) {
                     for (String kind : new String[] {"key", "value"}) {
-                        past.put(pastName(layer, kind),
-                                WholeSequenceInputs.output(model, first, "present." + layer + ".decoder." + kind));
+                        String name = pastName(layer, kind);
+                        past.put(name, WholeSequenceInputs.output(model, first, presentName(name)));
                     }
                 }
                 firstLogits = Logits.of(first, firstStepFrom);

@@ -81,23 +81,27 @@ public final class WhisperTokenizer {
         }
         this.noTimestamps = notimestamps;
         for (int b = 0; b < 256; b++) {
-            byteTokens[b] = token(vocab, String.valueOf(BYTE_TO_CHAR[b]), "byte " + b);
+            byteTokens[b] = token(vocab, String.valueOf(BYTE_TO_CHAR[b]), null);
         }
         this.merges = new BpeMerges(merges.size());
         for (int rank = 0; rank < merges.size(); rank++) {
             String[] merge = merges.get(rank);
-            String what = "merge '" + merge[0] + " " + merge[1] + "'";
-            this.merges.add(token(vocab, merge[0], what), token(vocab, merge[1], what), rank,
-                    token(vocab, merge[0] + merge[1], what));
+            this.merges.add(token(vocab, merge[0], merge), token(vocab, merge[1], merge), rank,
+                    token(vocab, merge[0] + merge[1], merge));
         }
     }
 
-    /** The id of a token that BPE needs: one the vocabulary lacks is an inconsistent file, as Hugging Face says. */
-    private static int token(Map<String, Integer> vocab, String token, String neededBy) {
+    /**
+     * The id of a token that BPE needs: one the vocabulary lacks is an inconsistent file, as Hugging Face says.
+     *
+     * @param merge the merge that needs it, or null for a byte's token
+     */
+    private static int token(Map<String, Integer> vocab, String token, String[] merge) {
         Integer id = vocab.get(token);
         if (id == null) {
-            throw new ModelException("tokenizer.json's vocabulary lacks '" + token + "', which its " + neededBy
-                    + " needs: not a consistent byte-level BPE tokenizer");
+            throw new ModelException("tokenizer.json's vocabulary lacks '" + token + "', which its "
+                    + (merge == null ? "bytes need" : "merge '" + merge[0] + " " + merge[1] + "' needs")
+                    + ": not a consistent byte-level BPE tokenizer");
         }
         return id;
     }
