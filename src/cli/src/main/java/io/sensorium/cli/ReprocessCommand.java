@@ -29,7 +29,10 @@ final class ReprocessCommand {
             + " held it when the run was first started, and closed there otherwise. Stopped (Ctrl-C, SIGTERM, kill -9)"
             + " and run again with the same arguments, a run goes on where it stopped; run again once done, it does nothing.";
 
-    /** Loads a run's model and runs its stages with it, on the run's configuration. */
+    /**
+     * Loads a run's model and runs its stages with it, on the run's configuration (each kind chooses its stream
+     * threads for the run's input partitions).
+     */
     private interface ModelStages {
         int run(Reprocessing run, SensoriumConfig stages, StopOnSignal signal) throws Exception;
     }
@@ -55,7 +58,7 @@ final class ReprocessCommand {
                 FeatureTopology.requireSupported(config.audio());
                 return ConfiguredModels.whisper(config);
             }, (run, stages, signal) -> {
-                SensoriumConfig decoded = decoding.apply(stages);
+                SensoriumConfig decoded = decoding.apply(stages).withSpeechThreadsPerSource(run.inputPartitions());
                 try (SpeechEngine engine = SpeechEngine.open(decoded)) {
                     SensoriumConfig withBins = decoded.withMelBins(engine.melBins());
                     return run.run(connection -> List.of(
@@ -74,7 +77,8 @@ final class ReprocessCommand {
         @Override
         public Integer call() throws Exception {
             return ReprocessCommand.run(ReprocessKind.VISION, options, reprocess, "vision.model", ConfiguredModels::vision,
-                    (run, stages, signal) -> {
+                    (run, settings, signal) -> {
+                        SensoriumConfig stages = settings.withThreadsPerSource(run.inputPartitions());
                         String modelName = stages.vision().model().getFileName().toString();
                         try (SharedModels.Handle<VisionModel> model = ConfiguredModels.openVision(stages)) {
                             return run.run(connection -> List.of(
@@ -100,8 +104,7 @@ final class ReprocessCommand {
                 if (run.nothingToDo()) {
                     return 0;
                 }
-                return stages.run(run, options.load(modelKey, run.stageSettings()).withThreadsPerSource(run.inputPartitions()),
-                        signal);
+                return stages.run(run, options.load(modelKey, run.stageSettings()), signal);
             }
         }
     }

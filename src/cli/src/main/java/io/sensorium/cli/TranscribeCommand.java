@@ -122,9 +122,9 @@ final class TranscribeCommand implements Callable<Integer> {
         AudioIngest.Reading reading = input.reading();
         // A live caller would otherwise see nothing until a 30 s window filled.
         boolean live = reading.realtime() || sources.stream().anyMatch(InputPaths::isLive);
-        SensoriumConfig loaded = decoding.apply(options.load()).withThreadsPerSource(sources.size());
+        SensoriumConfig loaded = decoding.apply(options.load());
         SensoriumConfig gated = vad == null ? loaded : loaded.withVad(vad);
-        SensoriumConfig config = live ? gated.withLiveSpeech(true) : gated;
+        SensoriumConfig config = (live ? gated.withLiveSpeech(true) : gated).withSpeechThreadsPerSource(sources.size());
         FeatureTopology.requireSupported(config.audio());
         ConfiguredModels.whisper(config);
         AudioFiles.requireReadable(sources);

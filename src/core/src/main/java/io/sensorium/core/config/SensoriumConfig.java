@@ -34,6 +34,18 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
         return withStreamThreads(Math.min(sources, MAX_THREADS_PER_RUN));
     }
 
+    /**
+     * For a one-shot speech run ({@code transcribe}, {@code reprocess speech}) over {@code sources} inputs: as
+     * {@link #withThreadsPerSource}, but for whole windows no more threads than the windows the model takes in at
+     * once (batch size times runs at once): a thread beyond them waits for the model holding its window's decoding,
+     * the encoder's states, the cross-attention keys/values and each beam's cache (seven files, base int8, 5 beams:
+     * peak RSS 657 -> 617-627 MB, and no slower). A live stream keeps a thread of its own.
+     */
+    public SensoriumConfig withSpeechThreadsPerSource(int sources) {
+        return withThreadsPerSource(speech.live() ? sources
+                : Math.min(sources, speech.batchSize() * speech.modelRunsAtOnce()));
+    }
+
     /** For a long-running stage ({@code process}): where {@code kafka.stream-threads} is 0, one thread per core. */
     public SensoriumConfig withThreadsPerCore() {
         return withStreamThreads(Runtime.getRuntime().availableProcessors());

@@ -41,6 +41,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aSpeechRunOverFilesTakesAsManyStreamThreadsAsWindowsTheModelTakesInAtOnceALiveOneOnePerSource() {
+        SensoriumConfig defaults = ConfigLoader.defaults();
+        assertThat(defaults.withSpeechThreadsPerSource(7).kafka().streamThreads()).isEqualTo(1);
+        assertThat(defaults.withLiveSpeech(true).withSpeechThreadsPerSource(7).kafka().streamThreads()).isEqualTo(7);
+        assertThat(defaults.withLiveSpeech(true).withSpeechThreadsPerSource(12).kafka().streamThreads()).isEqualTo(8);
+        SensoriumConfig batched = ConfigLoader.load(null, Map.of(),
+                Map.of("speech.batch-size", "4", "speech.parallel-runs", "2"));
+        assertThat(batched.withSpeechThreadsPerSource(7).kafka().streamThreads()).isEqualTo(7);
+        assertThat(batched.withSpeechThreadsPerSource(12).kafka().streamThreads()).isEqualTo(8);
+        assertThat(ConfigLoader.load(null, Map.of(), Map.of("speech.batch-size", "2")).withSpeechThreadsPerSource(7)
+                .kafka().streamThreads()).isEqualTo(2);
+        SensoriumConfig chosen = ConfigLoader.load(null, Map.of(), Map.of("kafka.stream-threads", "3"));
+        assertThat(chosen.withSpeechThreadsPerSource(7).kafka().streamThreads()).isEqualTo(3);
+    }
+
+    @Test
     void fileThenEnvironmentThenFlagsEachOverrideTheLayerBelow(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("sensorium.yaml");
         Files.writeString(file, "kafka:\n  bootstrap-servers: file:9092\n  partitions: 8\naudio:\n  chunk-seconds: 2.0\n");
