@@ -190,8 +190,6 @@ interface DecoderSteps extends AutoCloseable {
         private int fed;
         /** What {@link #next} gives: each step's scores written over the last step's. */
         private float[][] rows;
-        /** Where {@link #reorder} gathers a tensor's rows before they are written back. */
-        private float[] gathered = new float[0];
 
         Cached(WhisperModel model, WhisperEncoder.EncoderOutput encoded, int firstStepFrom, StepBuffers.Pool pool) {
             this.model = model;
@@ -317,9 +315,7 @@ interface DecoderSteps extends AutoCloseable {
                 // The first step's keys/values are ONNX Runtime's, read through a copy (once a window); the later
                 // ones are gathered in their own buffer, which the tensor goes on reading.
                 FloatBuffer from = buffer != null ? buffer : tensor.getFloatBuffer();
-                if (gathered.length < size) {
-                    gathered = new float[size];
-                }
+                float[] gathered = buffers.gathered(size);
                 for (int row = 0; row < sources.length; row++) {
                     from.get(sources[row] * rowSize, gathered, row * rowSize, rowSize);
                 }

@@ -24,6 +24,7 @@ final class StepBuffers {
 
     private final Map<String, Direct[]> pairs = new HashMap<>();
     private Direct logits = new Direct(0);
+    private float[] gathered = new float[0];
 
     /** The buffers of the decodings that run at a time: one set each, taken for a decoding and given back after it. */
     static final class Pool {
@@ -61,6 +62,19 @@ final class StepBuffers {
     FloatBuffer logits(int floats) {
         logits = Direct.atLeast(logits, floats);
         return logits.floats;
+    }
+
+    /**
+     * Where beam search's reordered keys/values are gathered before they are written back, with room for
+     * {@code floats}: kept with the buffers, as it lives as long as a decoding, long enough for the collector to move
+     * each one made per decoding into the old generation (5 beams of base, seven files: peak RSS 616-624 -> 588-601
+     * MB).
+     */
+    float[] gathered(int floats) {
+        if (gathered.length < floats) {
+            gathered = new float[floats];
+        }
+        return gathered;
     }
 
     /** The first {@code floats} of {@code buffer}, as a tensor made over it takes them. */
