@@ -8,10 +8,12 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -112,7 +114,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     private static EmbeddedKafkaBroker startIn(Storage storage, String host, int brokerPort, Listener extra) {
-        String controllerAddress = address(LOOPBACK, freePort(LOOPBACK));
+        // Each port chosen is free when asked for, then released until the broker binds it: the next one asked for
+        // can be the same (CI: "two listeners on the same port", controller and broker at one number).
+        Set<Integer> chosen = new HashSet<>(Set.of(brokerPort));
+        String controllerAddress = address(LOOPBACK, freePortBesides(chosen));
         String logDir = storage.logDir().toString();
         Map<String, String> clientListeners = new LinkedHashMap<>();
         clientListeners.put(PLAINTEXT_LISTENER, address(host, brokerPort));
@@ -121,7 +126,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         protocols.put(CONTROLLER_LISTENER, SecurityProtocol.PLAINTEXT);
         Properties props = new Properties();
         if (extra != null) {
-            clientListeners.put(extra.name(), address(LOOPBACK, freePort(LOOPBACK)));
+            clientListeners.put(extra.name(), address(LOOPBACK, freePortBesides(chosen)));
             protocols.put(extra.name(), extra.protocol());
             props.putAll(extra.settings());
         }
@@ -205,6 +210,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("cannot format the broker's log directory " + logDir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** A free loopback port that is none of {@code chosen}, added to them. */
+    private static int freePortBesides(Set<Integer> chosen) {
+        int port = freePort(LOOPBACK);
+        while (!chosen.add(port)) {
+            port = freePort(LOOPBACK);
+        }
+        return port;
     }
 
     private static int freePort(String host) {
