@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -26,9 +25,8 @@ class StageStartupStopTest {
         Map<String, String> settings = TestPipeline.isolatedSettings();
         // Base: two seconds of sessions in the making on two cores, for the signal to come in.
         settings.put("speech.model", TestPipeline.realBase());
-        List<String> args = new ArrayList<>(List.of("process", "speech",
-                "--set", "kafka.state-dir=" + tmp.resolve("state")));
-        settings.forEach((key, value) -> args.addAll(List.of("--set", key + "=" + value)));
+        List<String> args = TestPipeline.arguments(List.of("process", "speech",
+                "--set", "kafka.state-dir=" + tmp.resolve("state")), settings, List.of());
         CliProcess stage = CliProcess.start(tmp, args, Map.of(),
                 List.of("-XX:ErrorFile=" + tmp.resolve("hs_err_%p.log")));
         stage.awaitStderr("stage speech loading");
