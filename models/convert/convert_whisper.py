@@ -28,8 +28,9 @@ from onnx import numpy_helper
 # 3: the first step's logits_from (logits of the positions wanted only); 4: an int8 conversion's token embedding in
 # float16 (tiny.en: 110 -> 70 MB a decoder graph); 5: weights of EXTERNAL_FROM bytes or more in each graph's data file,
 # aligned for ONNX Runtime to map it, and int8 weights in 7 bits (see convert()); 6: the encoder's attention a head at a
-# time (onnx_graphs.attention_by_head), the decoder as cross-attention keys/values + one step graph (onnx_graphs.step).
-CONVERTER_VERSION = 6
+# time (onnx_graphs.attention_by_head), the decoder as cross-attention keys/values + one step graph (onnx_graphs.step);
+# 7: each output written by the node that computes it, not copied through an Identity (onnx_graphs.Graph.give).
+CONVERTER_VERSION = 7
 EXTERNAL_FROM = 1 << 20
 DATA_ALIGNMENT = 64 * 1024
 
