@@ -315,7 +315,7 @@ interface DecoderSteps extends AutoCloseable {
                 // The first step's keys/values are ONNX Runtime's, read through a copy (once a window); the later
                 // ones are gathered in their own buffer, which the tensor goes on reading.
                 FloatBuffer from = buffer != null ? buffer : tensor.getFloatBuffer();
-                float[] gathered = buffers.gathered(size);
+                float[] gathered = buffers.gathered(size, StepBuffers.blockFloats(shape));
                 for (int row = 0; row < sources.length; row++) {
                     from.get(sources[row] * rowSize, gathered, row * rowSize, rowSize);
                 }

@@ -66,13 +66,14 @@ final class StepBuffers {
 
     /**
      * Where beam search's reordered keys/values are gathered before they are written back, with room for
-     * {@code floats}: kept with the buffers, as it lives as long as a decoding, long enough for the collector to move
-     * each one made per decoding into the old generation (5 beams of base, seven files: peak RSS 616-624 -> 588-601
-     * MB).
+     * {@code floats} (grown by whole blocks of {@code blockFloats}, as the keys/values are): kept with the buffers, as
+     * it lives as long as a decoding, long enough for the collector to move each one made per decoding into the old
+     * generation (5 beams of base, seven files: peak RSS 616-624 -> 588-601 MB); grown by the floats of one more
+     * position, it was made anew at every step of a decoding longer than any before it, a few megabytes each time.
      */
-    float[] gathered(int floats) {
+    float[] gathered(int floats, int blockFloats) {
         if (gathered.length < floats) {
-            gathered = new float[floats];
+            gathered = new float[(floats + blockFloats - 1) / blockFloats * blockFloats];
         }
         return gathered;
     }
