@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtSession;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,10 +86,16 @@ interface DecoderSteps extends AutoCloseable {
          * a run allocates, collected every few steps).
          */
         float[][] lastRows(float[][] rows) {
-            float[][] into = rows != null && rows.length == batch && rows[0].length == vocab
-                    ? rows : new float[batch][vocab];
-            for (int item = 0; item < batch; item++) {
-                copyRow(item, from + positions - 1, into[item]);
+            return lastRows(rows, 1);
+        }
+
+        /** As {@link #lastRows(float[][])}, each sequence's scores written over {@code times} rows in a row. */
+        float[][] lastRows(float[][] rows, int times) {
+            int count = batch * times;
+            float[][] into = rows != null && rows.length == count && rows[0].length == vocab
+                    ? rows : new float[count][vocab];
+            for (int row = 0; row < count; row++) {
+                copyRow(row / times, from + positions - 1, into[row]);
             }
             return into;
         }
@@ -190,6 +197,8 @@ interface DecoderSteps extends AutoCloseable {
         private int fed;
         /** What {@link #next} gives: each step's scores written over the last step's. */
         private float[][] rows;
+        /** The rows each row of the first step stands for: one window's rows where it was run once for them all. */
+        private int rowsPerFirstRow = 1;
 
         Cached(WhisperModel model, WhisperEncoder.EncoderOutput encoded, int firstStepFrom, StepBuffers.Pool pool) {
             this.model = model;
@@ -202,8 +211,14 @@ interface DecoderSteps extends AutoCloseable {
         @Override
         public float[][] next(int[][] sequences, int length) throws OrtException {
             if (first == null) {
-                whole = new WholeSequenceInputs(model, encoded, firstStepFrom);
-                try (OnnxTensor ids = ids(sequences, 0, length)) {
+                // A window's beams (or samples) begin as one prompt over its states stored once: the first step, which
+                // runs over the whole prompt (up to 224 tokens of previous text), is run on one row and spread over
+                // the others rather than run on each.
+                int[][] run = sequences.length > 1 && encoded.storedOnce() && identical(sequences, length)
+                        ? new int[][] {sequences[0]} : sequences;
+                rowsPerFirstRow = sequences.length / run.length;
+                whole = new WholeSequenceInputs(model, encoded, firstStepFrom, run.length);
+                try (OnnxTensor ids = ids(run, 0, length)) {
                     first = model.decoderSession().run(whole.with(ids));
                 }
                 fed = length;
@@ -215,7 +230,10 @@ interface DecoderSteps extends AutoCloseable {
                 }
                 firstLogits = Logits.of(first, firstStepFrom);
                 prepareSteps();
-                rows = firstLogits.lastRows(rows);
+                if (rowsPerFirstRow > 1) {
+                    reorder(new int[sequences.length]);
+                }
+                rows = firstLogits.lastRows(rows, rowsPerFirstRow);
                 return rows;
             }
             int tokens = length - fed;
@@ -255,6 +273,15 @@ interface DecoderSteps extends AutoCloseable {
             }
             outputs.get("logits").close();
             return rows;
+        }
+
+        private static boolean identical(int[][] sequences, int length) {
+            for (int[] sequence : sequences) {
+                if (!Arrays.equals(sequence, 0, length, sequences[0], 0, length)) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private static String pastName(int layer, String kind) {
@@ -311,17 +338,19 @@ interface DecoderSteps extends AutoCloseable {
                 long[] shape = tensor.getInfo().getShape();
                 int rowSize = (int) (shape[1] * shape[2] * shape[3]);
                 int size = sources.length * rowSize;
+                // As many rows as sources: more than the first step's where it ran one row for several.
+                long[] reordered = {sources.length, shape[1], shape[2], shape[3]};
                 FloatBuffer buffer = pastBuffers.get(entry.getKey());
                 // The first step's keys/values are ONNX Runtime's, read through a copy (once a window); the later
                 // ones are gathered in their own buffer, which the tensor goes on reading.
                 FloatBuffer from = buffer != null ? buffer : tensor.getFloatBuffer();
-                float[] gathered = buffers.gathered(size, StepBuffers.blockFloats(shape));
+                float[] gathered = buffers.gathered(size, StepBuffers.blockFloats(reordered));
                 for (int row = 0; row < sources.length; row++) {
                     from.get(sources[row] * rowSize, gathered, row * rowSize, rowSize);
                 }
                 if (buffer == null) {
-                    buffer = buffers.other(entry.getKey(), null, size, StepBuffers.blockFloats(shape));
-                    OnnxTensor moved = over(buffer, shape);
+                    buffer = buffers.other(entry.getKey(), null, size, StepBuffers.blockFloats(reordered));
+                    OnnxTensor moved = over(buffer, reordered);
                     made.add(moved);
                     entry.setValue(moved);
                     pastBuffers.put(entry.getKey(), buffer);
@@ -332,7 +361,7 @@ interface DecoderSteps extends AutoCloseable {
 
         @Override
         public float[] firstStepRow(int row, int position) {
-            return firstLogits.row(row, position);
+            return firstLogits.row(row / rowsPerFirstRow, position);
         }
 
         @Override

@@ -147,6 +147,11 @@ public final class WhisperEncoder {
             return rows(items);
         }
 
+        /** Whether these are one window's states, stored once for all {@link #batch()} rows (its beams or samples). */
+        boolean storedOnce() {
+            return broadcasts && storedRows() == 1;
+        }
+
         /** This one window's states, stored once, for {@code times} decoder rows; closing the view leaves them be. */
         private EncoderOutput sharedBy(int times) {
             return new EncoderOutput(() -> { }, hiddenStates, times, true);

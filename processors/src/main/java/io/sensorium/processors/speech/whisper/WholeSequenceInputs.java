@@ -27,6 +27,15 @@ final class WholeSequenceInputs implements AutoCloseable {
 
     /** @param logitsFrom the first position whose logits the runs are asked for (where the graph takes it) */
     WholeSequenceInputs(WhisperModel model, WhisperEncoder.EncoderOutput encoded, int logitsFrom) throws OrtException {
+        this(model, encoded, logitsFrom, encoded.batch());
+    }
+
+    /**
+     * @param rows the token rows of the runs: the encoder output's batch, or one where it stores one window's states
+     *             for all its rows
+     */
+    WholeSequenceInputs(WhisperModel model, WhisperEncoder.EncoderOutput encoded, int logitsFrom, int rows)
+            throws OrtException {
         this.model = model;
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try {
@@ -54,7 +63,7 @@ final class WholeSequenceInputs implements AutoCloseable {
                     if (name.startsWith("past_key_values.") && !inputs.containsKey(name)) {
                         long[] shape = ((TensorInfo) entry.getValue().getInfo()).getShape();
                         owned.put(name, OnnxTensor.createTensor(env, FloatBuffer.allocate(0),
-                                new long[] {encoded.batch(), shape[1], 0, shape[3]}));
+                                new long[] {rows, shape[1], 0, shape[3]}));
                     }
                 }
             }
