@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sensorium.processors.onnx.ModelException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -125,6 +126,33 @@ class MultilingualParityTest {
             WhisperDecoder.Result result = decoder.decodeBeams(encoded, List.of(prompt), false, MAX_NEW_TOKENS,
                     new WhisperDecoder.Beams(5, 1.0, 1.0)).get(0);
             assertThat(result.tokens()).containsExactly(Fixtures.ints(reference.path("tokens").path("beams_5")));
+        }
+    }
+
+    /**
+     * A window's beams run their first step, over the whole prompt, on one row, and spread its keys/values over the
+     * others: the search, its score and the no-speech probability are those of the same window's beams each running
+     * it on its own row (the window twice in one batch, where the states are copied per beam), with a prompt of
+     * previous text as condition_on_previous_text gives.
+     */
+    @Test
+    void aWindowsBeamsShareTheirFirstStepAndSearchAsIfEachRanIt() throws Exception {
+        JsonNode reference = Fixtures.multilingualCases().get(0);
+        WhisperDecoder decoder = new WhisperDecoder(model);
+        int[] previous = Fixtures.ints(reference.path("tokens").path("beams_5"));
+        int[] prompt = decoder.prompt(new int[0], Arrays.copyOfRange(previous, 3, previous.length - 1), false,
+                reference.path("detected").asText(), WhisperTask.TRANSCRIBE);
+        float[][] window = window(reference);
+        try (WhisperEncoder.EncoderOutput one = new WhisperEncoder(model).encode(window);
+             WhisperEncoder.EncoderOutput two = new WhisperEncoder(model).encode(List.of(window, window))) {
+            WhisperDecoder.Beams beams = new WhisperDecoder.Beams(5, 1.0, 1.0);
+            WhisperDecoder.Result shared = decoder.decodeBeams(one, List.of(prompt), false, MAX_NEW_TOKENS, beams).get(0);
+            WhisperDecoder.Result own = decoder.decodeBeams(two, List.of(prompt, prompt), false, MAX_NEW_TOKENS, beams)
+                    .get(1);
+            assertThat(prompt.length).isGreaterThan(previous.length - 4);
+            assertThat(shared.tokens()).containsExactly(own.tokens());
+            assertThat(shared.sumLogprob()).isCloseTo(own.sumLogprob(), within(1e-5));
+            assertThat(shared.noSpeechProb()).isCloseTo(own.noSpeechProb(), within(1e-6));
         }
     }
 
