@@ -341,19 +341,24 @@ interface DecoderSteps extends AutoCloseable {
                 // As many rows as sources: more than the first step's where it ran one row for several.
                 long[] reordered = {sources.length, shape[1], shape[2], shape[3]};
                 FloatBuffer buffer = pastBuffers.get(entry.getKey());
-                // The first step's keys/values are ONNX Runtime's, read through a copy (once a window); the later
-                // ones are gathered in their own buffer, which the tensor goes on reading.
-                FloatBuffer from = buffer != null ? buffer : tensor.getFloatBuffer();
-                float[] gathered = buffers.gathered(size, StepBuffers.blockFloats(reordered));
-                for (int row = 0; row < sources.length; row++) {
-                    from.get(sources[row] * rowSize, gathered, row * rowSize, rowSize);
-                }
                 if (buffer == null) {
+                    // The first step's keys/values are ONNX Runtime's, read through a copy (once a window), and
+                    // written row by row into a buffer of their own.
+                    FloatBuffer from = tensor.getFloatBuffer();
                     buffer = buffers.other(entry.getKey(), null, size, StepBuffers.blockFloats(reordered));
+                    for (int row = 0; row < sources.length; row++) {
+                        buffer.put(row * rowSize, from, sources[row] * rowSize, rowSize);
+                    }
                     OnnxTensor moved = over(buffer, reordered);
                     made.add(moved);
                     entry.setValue(moved);
                     pastBuffers.put(entry.getKey(), buffer);
+                    continue;
+                }
+                // The later ones are gathered aside, then written back over the buffer the tensor goes on reading.
+                float[] gathered = buffers.gathered(size, StepBuffers.blockFloats(reordered));
+                for (int row = 0; row < sources.length; row++) {
+                    buffer.get(sources[row] * rowSize, gathered, row * rowSize, rowSize);
                 }
                 buffer.put(0, gathered, 0, size);
             }
