@@ -1,6 +1,6 @@
 package io.sensorium.processors.vision.model;
 
-import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR_RGB;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_IGNORE_ORIENTATION;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_PNG_COMPRESSION;
@@ -8,7 +8,6 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_PNG_STRATEGY;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_PNG_STRATEGY_RLE;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
-import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2RGB;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_RGB2BGR;
 import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 
@@ -18,7 +17,7 @@ import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
 
-/** JPEG and PNG to and from {@link RgbImage}, through OpenCV (JavaCV). OpenCV works in BGR; this converts. */
+/** JPEG and PNG to and from {@link RgbImage}, through OpenCV (JavaCV). OpenCV encodes from BGR; this converts. */
 final class ImageCodec {
     /**
      * zlib level 1 with run-length matching: pixel records are written once per frame, on the hot path. On photos
@@ -30,17 +29,16 @@ final class ImageCodec {
 
     /** @throws InvalidRecordException when OpenCV cannot decode the bytes */
     public static RgbImage decode(byte[] encoded, String what) {
+        // The decoders write RGB themselves (libjpeg-turbo's output colour space), the same pixels as decoding to
+        // BGR and swapping, without the swap's pass over the frame.
         try (Mat buffer = new Mat(1, encoded.length, opencv_core.CV_8UC1, new BytePointer(encoded));
-             Mat bgr = imdecode(buffer, IMREAD_COLOR | IMREAD_IGNORE_ORIENTATION)) {
-            if (bgr == null || bgr.empty()) {
+             Mat rgb = imdecode(buffer, IMREAD_COLOR_RGB | IMREAD_IGNORE_ORIENTATION)) {
+            if (rgb == null || rgb.empty()) {
                 throw new InvalidRecordException(what + " of " + encoded.length + " bytes cannot be decoded");
             }
-            try (Mat rgb = new Mat()) {
-                cvtColor(bgr, rgb, COLOR_BGR2RGB);
-                byte[] pixels = new byte[rgb.rows() * rgb.cols() * 3];
-                rgb.data().get(pixels);
-                return new RgbImage(rgb.cols(), rgb.rows(), pixels);
-            }
+            byte[] pixels = new byte[rgb.rows() * rgb.cols() * 3];
+            rgb.data().get(pixels);
+            return new RgbImage(rgb.cols(), rgb.rows(), pixels);
         }
     }
 
