@@ -30,6 +30,7 @@ public final class LivePacing implements AutoCloseable {
     private final Consumer<String, byte[]> answers;
     private final String topic;
     private final long maxLagMs;
+    private final long holdMs;
     private final Map<String, PacingWindow> cameras = new ConcurrentHashMap<>();
     private final Counter held = Counter.builder("sensorium.vision.frames.skipped").tag("stage", VideoIngest.STAGE)
             .description("live frames left out because they reached the stage too late (vision.live-frames), or, at"
@@ -41,11 +42,14 @@ public final class LivePacing implements AutoCloseable {
     /**
      * @param answers   a consumer outside any group, which this reads the detections topic with and closes
      * @param maxLagSeconds {@code vision.live-max-lag-seconds}: a frame not answered by then was skipped at the stage
+     * @param holdMs    how long the stages on the way may hold a frame or its answer before passing it on, at most
+     *                  (their commit intervals): an answer's wait that is not a queue
      */
-    public LivePacing(Consumer<String, byte[]> answers, String detectionsTopic, double maxLagSeconds) {
+    public LivePacing(Consumer<String, byte[]> answers, String detectionsTopic, double maxLagSeconds, long holdMs) {
         this.answers = answers;
         this.topic = detectionsTopic;
         this.maxLagMs = Math.round(maxLagSeconds * 1000);
+        this.holdMs = holdMs;
         this.reader = new Thread(this::read, "sensorium-ingest-pacing");
         reader.setDaemon(true);
         reader.start();
@@ -53,7 +57,7 @@ public final class LivePacing implements AutoCloseable {
 
     /** @return whether the camera's frame read at {@code nowMs} is published, with {@code nowMs} as its timestamp */
     boolean admit(String camera, long nowMs) {
-        PacingWindow window = cameras.computeIfAbsent(camera, c -> new PacingWindow(maxLagMs));
+        PacingWindow window = cameras.computeIfAbsent(camera, c -> new PacingWindow(maxLagMs, holdMs));
         boolean admitted;
         boolean firstLoss;
         synchronized (window) {

@@ -1,6 +1,7 @@
 package io.sensorium.cli;
 
 import io.sensorium.core.config.SensoriumConfig;
+import io.sensorium.core.kafka.StreamsStage;
 import io.sensorium.ingest.InputPaths;
 import io.sensorium.ingest.audio.AudioIngest;
 import io.sensorium.ingest.video.LivePacing;
@@ -29,8 +30,9 @@ final class Ingests {
         if (!config.vision().pacesLiveFrames() || sources.stream().noneMatch(InputPaths::isUrl)) {
             return null;
         }
+        // A frame's answer comes through two stages, the preprocessor's and the vision stage's, each of which holds it.
         return new LivePacing(KafkaClients.reader(cluster.connection()), config.topics().detections(),
-                config.vision().liveMaxLagSeconds());
+                config.vision().liveMaxLagSeconds(), 2 * StreamsStage.HOLD_MS);
     }
 
     static AudioIngest audio(SensoriumConfig config, KafkaProducer<String, byte[]> producer,

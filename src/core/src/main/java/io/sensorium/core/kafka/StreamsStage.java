@@ -34,6 +34,12 @@ public final class StreamsStage implements AutoCloseable {
      */
     public static final int FETCH_MAX_WAIT_MS = 100;
     /**
+     * The longest a stage holds a record it wrote before its readers can have it: its commit interval under
+     * exactly-once (readers see a transaction's records once it commits), its producers' linger.ms otherwise. Kafka
+     * Streams' defaults for both, set here so that what waits on a stage's answers can allow for them.
+     */
+    public static final int HOLD_MS = 100;
+    /**
      * Within the broker's transaction.max.timeout.ms (15 min by default); what a crashed thread left open blocks its
      * readers this long at most.
      */
@@ -90,6 +96,10 @@ public final class StreamsStage implements AutoCloseable {
                 applicationId(kafka, stage) + "-" + hostName() + "-" + ProcessHandle.current().pid() + "-"
                         + INSTANCES.incrementAndGet());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, kafka.processingGuarantee());
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), HOLD_MS);
+        if (!kafka.processingGuarantee().equals(StreamsConfig.AT_LEAST_ONCE)) {
+            props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, HOLD_MS);
+        }
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
         if (kafka.streamThreads() < 1) {
             throw new IllegalStateException("kafka.stream-threads is 0 (the command's choice) but no command chose");
