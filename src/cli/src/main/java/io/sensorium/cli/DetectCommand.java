@@ -77,7 +77,8 @@ final class DetectCommand implements Callable<Integer> {
         if (snapshots != null) {
             options.settings.put("vision.events.snapshots", "true");
         }
-        SensoriumConfig config = options.load("vision.model").withThreadsPerSource(sources.size());
+        SensoriumConfig loaded = options.load("vision.model");
+        SensoriumConfig config = loaded.withThreadsPerSource(sources.size());
         Path modelDir = ConfiguredModels.vision(config);
         if ((events || snapshots != null)
                 && !(config.vision().tracking().enabled() && config.vision().events().enabled())) {
@@ -108,7 +109,7 @@ final class DetectCommand implements Callable<Integer> {
             }
             try (StreamsStage preprocess = new StreamsStage(VisionPreprocessTopology.STAGE,
                          VisionPreprocessTopology.build(config, model.model().processorConfig(), modelName),
-                         config.kafka(), cluster.connection());
+                         loaded.withPreprocessingThreadsBeside(config).kafka(), cluster.connection());
                  StreamsStage vision = new StreamsStage(VisionTopology.STAGE, VisionTopology.build(config, model.model()),
                          config.kafka(), cluster.connection());
                  OutputWatcher watcher = events

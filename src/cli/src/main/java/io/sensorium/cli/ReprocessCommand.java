@@ -58,12 +58,13 @@ final class ReprocessCommand {
                 FeatureTopology.requireSupported(config.audio());
                 return ConfiguredModels.whisper(config);
             }, (run, stages, signal) -> {
-                SensoriumConfig decoded = decoding.apply(stages).withSpeechThreadsPerSource(run.inputPartitions());
+                SensoriumConfig chosen = decoding.apply(stages);
+                SensoriumConfig decoded = chosen.withSpeechThreadsPerSource(run.inputPartitions());
                 try (SpeechEngine engine = SpeechEngine.open(decoded)) {
                     SensoriumConfig withBins = decoded.withMelBins(engine.melBins());
                     return run.run(connection -> List.of(
-                            new StreamsStage(FeatureTopology.STAGE, FeatureTopology.build(withBins), withBins.kafka(),
-                                    connection),
+                            new StreamsStage(FeatureTopology.STAGE, FeatureTopology.build(withBins),
+                                    chosen.withPreprocessingThreadsBeside(decoded).kafka(), connection),
                             new StreamsStage(SpeechTopology.STAGE, SpeechTopology.build(withBins, engine),
                                     withBins.kafka(), connection)), signal);
                 }
@@ -83,7 +84,8 @@ final class ReprocessCommand {
                         try (SharedModels.Handle<VisionModel> model = ConfiguredModels.openVision(stages)) {
                             return run.run(connection -> List.of(
                                     new StreamsStage(VisionPreprocessTopology.STAGE, VisionPreprocessTopology.build(stages,
-                                            model.model().processorConfig(), modelName), stages.kafka(), connection),
+                                            model.model().processorConfig(), modelName),
+                                            settings.withPreprocessingThreadsBeside(stages).kafka(), connection),
                                     new StreamsStage(VisionTopology.STAGE, VisionTopology.build(stages, model.model()),
                                             stages.kafka(), connection)), signal);
                         }

@@ -124,7 +124,8 @@ final class TranscribeCommand implements Callable<Integer> {
         boolean live = reading.realtime() || sources.stream().anyMatch(InputPaths::isLive);
         SensoriumConfig loaded = decoding.apply(options.load());
         SensoriumConfig gated = vad == null ? loaded : loaded.withVad(vad);
-        SensoriumConfig config = (live ? gated.withLiveSpeech(true) : gated).withSpeechThreadsPerSource(sources.size());
+        SensoriumConfig chosen = live ? gated.withLiveSpeech(true) : gated;
+        SensoriumConfig config = chosen.withSpeechThreadsPerSource(sources.size());
         FeatureTopology.requireSupported(config.audio());
         ConfiguredModels.whisper(config);
         AudioFiles.requireReadable(sources);
@@ -141,7 +142,7 @@ final class TranscribeCommand implements Callable<Integer> {
         try (KafkaCluster cluster = connected; SpeechEngine engine = PipelineRun.join(loading)) {
             SensoriumConfig withBins = config.withMelBins(engine.melBins());
             try (StreamsStage features = new StreamsStage(FeatureTopology.STAGE, FeatureTopology.build(withBins),
-                         config.kafka(), cluster.connection());
+                         chosen.withPreprocessingThreadsBeside(config).kafka(), cluster.connection());
                  StreamsStage speech = new StreamsStage(SpeechTopology.STAGE, SpeechTopology.build(withBins, engine),
                          config.kafka(), cluster.connection());
                  OutputWatcher watcher = new OutputWatcher(cluster.connection(), config.topics().transcripts(),

@@ -46,6 +46,17 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
                 : Math.min(sources, speech.batchSize() * speech.modelRunsAtOnce()));
     }
 
+    /**
+     * For a one-shot run's preprocessing stage (features, pixels) beside {@code modelStage}, this configuration as
+     * resolved for the run's model stage: where {@code kafka.stream-threads} is 0, as many threads as that stage but
+     * at most one per core. A preprocessing thread has no model run for streams to share, only a core, while each
+     * thread commits its own transaction every {@link io.sensorium.core.kafka.StreamsStage#HOLD_MS} ms: a thread a
+     * source made the broker's work grow with the sources for nothing.
+     */
+    public SensoriumConfig withPreprocessingThreadsBeside(SensoriumConfig modelStage) {
+        return withStreamThreads(Math.min(modelStage.kafka.streamThreads(), Runtime.getRuntime().availableProcessors()));
+    }
+
     /** For a long-running stage ({@code process}): where {@code kafka.stream-threads} is 0, one thread per core. */
     public SensoriumConfig withThreadsPerCore() {
         return withStreamThreads(Runtime.getRuntime().availableProcessors());

@@ -57,6 +57,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aRunsPreprocessingStageTakesNoMoreThreadsThanItsModelStageAndAtMostOnePerCoreUnlessChosen() {
+        SensoriumConfig defaults = ConfigLoader.defaults();
+        int cores = Runtime.getRuntime().availableProcessors();
+        SensoriumConfig cameras = defaults.withThreadsPerSource(16);
+        assertThat(cameras.kafka().streamThreads()).isEqualTo(8);
+        assertThat(defaults.withPreprocessingThreadsBeside(cameras).kafka().streamThreads()).isEqualTo(Math.min(8, cores));
+        SensoriumConfig files = defaults.withSpeechThreadsPerSource(7);
+        assertThat(defaults.withPreprocessingThreadsBeside(files).kafka().streamThreads()).isEqualTo(1);
+        SensoriumConfig chosen = ConfigLoader.load(null, Map.of(), Map.of("kafka.stream-threads", "6"));
+        assertThat(chosen.withPreprocessingThreadsBeside(chosen.withThreadsPerSource(16)).kafka().streamThreads())
+                .isEqualTo(6);
+    }
+
+    @Test
     void fileThenEnvironmentThenFlagsEachOverrideTheLayerBelow(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("sensorium.yaml");
         Files.writeString(file, "kafka:\n  bootstrap-servers: file:9092\n  partitions: 8\naudio:\n  chunk-seconds: 2.0\n");
