@@ -71,10 +71,11 @@ public final class SpeechEngine implements AutoCloseable {
      */
     public static SpeechEngine open(SensoriumConfig config) {
         SensoriumConfig.Speech speech = config.speech();
+        int streamThreads = Math.max(1, config.kafka().streamThreads());
         SharedModels.Handle<WhisperModel> handle = WhisperModels.acquire(speech.model(),
-                WhisperModel.Options.forDevice(speech.device(), Math.max(1, speech.threads())));
+                WhisperModel.Options.forDevice(speech.device(), speech.threadsPerRun(streamThreads)));
         try {
-            return new SpeechEngine(handle, speech, Math.max(1, config.kafka().streamThreads()));
+            return new SpeechEngine(handle, speech, streamThreads);
         } catch (RuntimeException e) {
             handle.close();
             throw e;

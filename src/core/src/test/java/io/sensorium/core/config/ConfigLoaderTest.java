@@ -26,6 +26,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void speechModelRunsShareTheCoresAmongTheRunsAtOnceUnlessThreadsAreSet() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        SensoriumConfig.Speech speech = ConfigLoader.defaults().speech();
+        assertThat(speech.threads()).isZero();
+        assertThat(speech.threadsPerRun(1)).isEqualTo(cores);
+        assertThat(speech.threadsPerRun(8)).as("whole windows: one run at a time").isEqualTo(cores);
+        SensoriumConfig.Speech live = speech.withLive(true);
+        assertThat(live.threadsPerRun(8)).as("two live runs at once").isEqualTo(Math.max(1, cores / 2));
+        assertThat(live.threadsPerRun(1)).as("one stream thread has one run at a time").isEqualTo(cores);
+        SensoriumConfig.Speech four = ConfigLoader.load(null, Map.of(), Map.of("speech.parallel-runs", "4")).speech();
+        assertThat(four.threadsPerRun(3)).isEqualTo(Math.max(1, cores / 3));
+        SensoriumConfig.Speech chosen = ConfigLoader.load(null, Map.of(), Map.of("speech.threads", "3")).speech();
+        assertThat(chosen.withLive(true).threadsPerRun(8)).isEqualTo(3);
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("speech.threads", "-1")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("speech.threads");
+    }
+
+    @Test
     void speechModelRunsAtOnceAreTwoForLiveStreamsOneForWholeWindowsUnlessSet() {
         SensoriumConfig.Speech speech = ConfigLoader.defaults().speech();
         assertThat(speech.parallelRuns()).isZero();
@@ -41,11 +59,16 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void aSpeechRunOverFilesTakesAsManyStreamThreadsAsWindowsTheModelTakesInAtOnceALiveOneOnePerSource() {
+    void aSpeechRunTakesAsManyStreamThreadsAsWindowsTheModelTakesInAtOnce() {
         SensoriumConfig defaults = ConfigLoader.defaults();
         assertThat(defaults.withSpeechThreadsPerSource(7).kafka().streamThreads()).isEqualTo(1);
-        assertThat(defaults.withLiveSpeech(true).withSpeechThreadsPerSource(7).kafka().streamThreads()).isEqualTo(7);
-        assertThat(defaults.withLiveSpeech(true).withSpeechThreadsPerSource(12).kafka().streamThreads()).isEqualTo(8);
+        SensoriumConfig live = defaults.withLiveSpeech(true);
+        assertThat(live.withSpeechThreadsPerSource(1).kafka().streamThreads()).isEqualTo(1);
+        assertThat(live.withSpeechThreadsPerSource(7).kafka().streamThreads()).as("two live runs at once").isEqualTo(2);
+        SensoriumConfig liveBatched = ConfigLoader.load(null, Map.of(), Map.of("speech.batch-size", "8"))
+                .withLiveSpeech(true);
+        assertThat(liveBatched.withSpeechThreadsPerSource(7).kafka().streamThreads()).isEqualTo(7);
+        assertThat(liveBatched.withSpeechThreadsPerSource(12).kafka().streamThreads()).isEqualTo(8);
         SensoriumConfig batched = ConfigLoader.load(null, Map.of(),
                 Map.of("speech.batch-size", "4", "speech.parallel-runs", "2"));
         assertThat(batched.withSpeechThreadsPerSource(7).kafka().streamThreads()).isEqualTo(7);
