@@ -1,5 +1,7 @@
 package io.sensorium.bench;
 
+import io.sensorium.core.config.ConfigLoader;
+import io.sensorium.core.config.SensoriumConfig;
 import io.sensorium.ingest.audio.AudioDecoder;
 import io.sensorium.processors.features.LogMelSpectrogram;
 import io.sensorium.processors.features.WhisperNormalization;
@@ -13,6 +15,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -22,13 +26,13 @@ import java.util.concurrent.Future;
  * as the speech stage's stream threads, each transcribing live windows (a 4-5 s buffer of jfk.wav, short encoder
  * input where the model allows, a 32-token previous-text prompt) through one {@link RunBatcher}: batches of one, one
  * run at a time; batches of one, two runs at a time ({@code speech.parallel-runs}); batches of {@code STREAMS}, one
- * run at a time; batches of half as many, two at a time; alternately, in one run. Prints windows per second of each
- * and their ratio to the first.
+ * run at a time; batches of half as many, two at a time; alternately, in one run. Each way's runs take the ONNX
+ * Runtime threads the stage gives them ({@code speech.threads} 0: the cores shared among the runs at once). Prints
+ * windows per second of each and their ratio to the first.
  *
  * <p>{@code java -cp src/bench/target/benchmarks.jar io.sensorium.bench.LiveBatching MODEL_DIR [STREAMS] [ROUNDS]}
  */
 public final class LiveBatching {
-    private static final int INTRA_OP_THREADS = 2;
     private static final int WAIT_MS = 20;
 
     private LiveBatching() {}
@@ -37,33 +41,48 @@ public final class LiveBatching {
         Path modelDir = Path.of(args[0]);
         int streams = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
-        try (WhisperModel model = WhisperModel.load(modelDir, WhisperModel.Options.cpu(INTRA_OP_THREADS))) {
-            WhisperTranscriber transcriber = new WhisperTranscriber(model, true, LanguageChoice.parse("en"),
-                    WhisperTask.TRANSCRIBE, WhisperTranscriber.DEFAULT_MAX_NEW_TOKENS, TemperatureFallback.greedyOnly(-1.0, 0.6),
-                    WhisperTranscriber.GREEDY, "", false);
-            List<WhisperTranscriber.Window> windows = windows(model, streams);
-            int[][] ways = {{1, 1}, {1, 2}, {streams, 1}, {Math.max(1, streams / 2), 2}};
-            double[][] rates = new double[ways.length][rounds];
-            ExecutorService threads = Executors.newFixedThreadPool(streams);
-            try {
-                run(transcriber, windows, threads, 1, 1);
-                for (int round = 0; round < rounds; round++) {
-                    for (int way = 0; way < ways.length; way++) {
-                        rates[way][round] = run(transcriber, windows, threads, ways[way][0], ways[way][1]);
-                    }
-                }
-            } finally {
-                threads.shutdownNow();
+        int[][] ways = {{1, 1}, {1, 2}, {streams, 1}, {Math.max(1, streams / 2), 2}};
+        int[] intraOpThreads = new int[ways.length];
+        Map<Integer, WhisperModel> models = new TreeMap<>();
+        ExecutorService threads = Executors.newFixedThreadPool(streams);
+        try {
+            for (int way = 0; way < ways.length; way++) {
+                SensoriumConfig.Speech speech = ConfigLoader.load(null, Map.of(),
+                        Map.of("speech.parallel-runs", String.valueOf(ways[way][1]))).speech().withLive(true);
+                intraOpThreads[way] = speech.threadsPerRun(streams);
+                models.computeIfAbsent(intraOpThreads[way], n -> WhisperModel.load(modelDir, WhisperModel.Options.cpu(n)));
             }
-            System.out.printf("%s, %d streams, %d intra-op threads, %d rounds (median):%n", model.name(), streams,
-                    INTRA_OP_THREADS, rounds);
+            WhisperModel any = models.values().iterator().next();
+            List<WhisperTranscriber.Window> windows = windows(any, streams);
+            Map<Integer, WhisperTranscriber> transcribers = new TreeMap<>();
+            models.forEach((n, model) -> transcribers.put(n, transcriber(model)));
+            double[][] rates = new double[ways.length][rounds];
+            for (WhisperTranscriber transcriber : transcribers.values()) {
+                run(transcriber, windows, threads, 1, 1);
+            }
+            for (int round = 0; round < rounds; round++) {
+                for (int way = 0; way < ways.length; way++) {
+                    rates[way][round] = run(transcribers.get(intraOpThreads[way]), windows, threads, ways[way][0],
+                            ways[way][1]);
+                }
+            }
+            System.out.printf("%s, %d streams, %d rounds (median):%n", any.name(), streams, rounds);
             double alone = median(rates[0]);
             for (int way = 0; way < ways.length; way++) {
                 double rate = median(rates[way]);
-                System.out.printf("  batches of %d, %d run(s) at a time: %.2f windows/s  (%.2fx)%n", ways[way][0],
-                        ways[way][1], rate, rate / alone);
+                System.out.printf("  batches of %d, %d run(s) at a time of %d intra-op thread(s): %.2f windows/s"
+                        + "  (%.2fx)%n", ways[way][0], ways[way][1], intraOpThreads[way], rate, rate / alone);
             }
+        } finally {
+            threads.shutdownNow();
+            models.values().forEach(WhisperModel::close);
         }
+    }
+
+    private static WhisperTranscriber transcriber(WhisperModel model) {
+        return new WhisperTranscriber(model, true, LanguageChoice.parse("en"), WhisperTask.TRANSCRIBE,
+                WhisperTranscriber.DEFAULT_MAX_NEW_TOKENS, TemperatureFallback.greedyOnly(-1.0, 0.6),
+                WhisperTranscriber.GREEDY, "", false);
     }
 
     /** One window per stream: buffers of 4 and 5 s from different places of jfk.wav, each with previous text. */
