@@ -34,10 +34,17 @@ public final class SpeechEngine implements AutoCloseable {
      */
     static final int LIVE_PROMPT_TOKENS = 32;
     /**
-     * A live buffer is encoded with at least as much padding after it as it holds, and never less than 10 s in all:
-     * with less, Whisper loops on the buffer's last words more often than not.
+     * A live buffer is encoded as never less than 10 s in all: with less, Whisper loops on a short buffer's last
+     * words more often than not.
      */
     private static final int MIN_LIVE_ENCODER_FRAMES = 1000;
+    /**
+     * The padding a live buffer gets after it, before rounding: 3 s. As much padding as the buffer held (until
+     * 2026-12-05) made a buffer of 15 s or more a whole 30 s window, half of eight streams' encoder time; 1 s left
+     * one stream's last words wavering longer (final p95 2.11 -> 2.69 s; src/bench/live-latency.sh, README under
+     * Speech).
+     */
+    private static final int LIVE_ENCODER_PADDING_FRAMES = 300;
     /** Live encoder lengths are rounded up to this, so that streams with buffers of near lengths share a batch. */
     private static final int LIVE_ENCODER_STEP = 500;
 
@@ -142,7 +149,7 @@ public final class SpeechEngine implements AutoCloseable {
     /**
      * Transcribes a live stream's buffer: as {@link #transcribe}, with the stream's confirmed text before it as the
      * decoder's prompt, the confirmed words in it as the transcript's forced start, and, where the model allows, the
-     * encoder given the buffer and as much padding only.
+     * encoder given the buffer and a few seconds of padding only.
      *
      * @param previousText the stream's confirmed text before the buffer; blank for none
      * @param confirmed    the buffer's confirmed words, as the transcript is to begin; {@link ForcedPrefix#NONE} to
@@ -170,10 +177,12 @@ public final class SpeechEngine implements AutoCloseable {
     }
 
     private int liveEncoderFrames(int contentFrames) {
-        if (!handle.model().encodesShortInput()) {
-            return WINDOW_FRAMES;
-        }
-        int padded = Math.max(MIN_LIVE_ENCODER_FRAMES, 2 * contentFrames);
+        return handle.model().encodesShortInput() ? shortEncoderFrames(contentFrames) : WINDOW_FRAMES;
+    }
+
+    /** How many frames a live buffer of {@code contentFrames} is encoded as, by a model whose encoder takes fewer. */
+    static int shortEncoderFrames(int contentFrames) {
+        int padded = Math.max(MIN_LIVE_ENCODER_FRAMES, contentFrames + LIVE_ENCODER_PADDING_FRAMES);
         return Math.min(WINDOW_FRAMES, -Math.floorDiv(-padded, LIVE_ENCODER_STEP) * LIVE_ENCODER_STEP);
     }
 
