@@ -6,17 +6,19 @@
 # p95), throughput (audio seconds per second), CPU (cores busy), streaming WER (the finals) and offline WER.
 #
 # usage: src/bench/live-latency.sh [--quick] [--streams 1,4,8] [--minutes 10] [--systems sensorium,whisperlivekit]
-#                                  [--batch-sizes 1,8] [--set KEY=VALUE,...]
+#                                  [--batch-sizes 1,8] [--set KEY=VALUE,...] [--start same|spread]
 #   --quick        jfk.wav (11 s) instead of the 7.3 min corpus, no long stream
 #   --streams      concurrent streams per run (default 1,4,8)
 #   --minutes      also one stream of the corpus looped for this long, for latency minute by minute (0: none; default 10)
 #   --systems      which systems to run (default both)
 #   --batch-sizes  Sensorium's runs once per speech.batch-size, one after another (default: its configured one)
 #   --set          configuration for Sensorium's runs (e.g. speech.live-pause-ms=500), named in their label
+#   --start        same (default): all streams say the same words at the same moment; spread: each of N starts at
+#                  another sentence, spread over the corpus, and goes round to where it began, as independent speakers
 # Needs espeak-ng (Debian: apt-get install -y espeak-ng), python3, and PyPI once for the venvs under
 # ~/.cache/sensorium/bench (faster-whisper; whisperlivekit, which pulls torch: about 6 GB).
 set -euo pipefail
-quick=0 streams=1,4,8 minutes=10 systems=sensorium,whisperlivekit batch_sizes="" settings=""
+quick=0 streams=1,4,8 minutes=10 systems=sensorium,whisperlivekit batch_sizes="" settings="" start=same
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1; minutes=0 ;;
@@ -25,7 +27,8 @@ while [ $# -gt 0 ]; do
     --systems) systems="$2"; shift ;;
     --batch-sizes) batch_sizes="$2"; shift ;;
     --set) settings="$2"; shift ;;
-    *) sed -n '2,17p' "$0" >&2; exit 2 ;;
+    --start) start="$2"; shift ;;
+    *) sed -n '2,19p' "$0" >&2; exit 2 ;;
   esac
   shift
 done
@@ -48,7 +51,7 @@ fi
 seconds="$("$fw/bin/python" -c "import sys,wave; w=wave.open(sys.argv[1]); print(round(w.getnframes()/w.getframerate(),1))" "$corpus/corpus.wav")"
 echo "corpus: $corpus ($seconds s)" >&2
 
-common=(--audio "$corpus/corpus.wav" --reference "$corpus/corpus.txt" --word-times "$corpus/words.json")
+common=(--audio "$corpus/corpus.wav" --reference "$corpus/corpus.txt" --word-times "$corpus/words.json" --start "$start")
 rows=()
 run() {  # label, driver arguments...
   local label="$1"; shift

@@ -44,9 +44,13 @@ import org.apache.commons.text.diff.StringsComparator;
  * <pre>java -cp benchmarks.jar io.sensorium.bench.LiveLatency --system sensorium|whisperlivekit --streams N
  *     --audio corpus.wav --reference corpus.txt --word-times words.json [--minutes M --minutes-out TABLE.md]
  *     [--offline HYPOTHESIS.txt] [--sensorium ./sensorium --model DIR [--set K=V,...] | --url ws://HOST:PORT/asr
- *     --pid SERVER_PID] [--log FILE] [--label NAME] [--words-out WORDS.tsv]</pre>
+ *     --pid SERVER_PID] [--log FILE] [--label NAME] [--words-out WORDS.tsv] [--start same|spread]</pre>
  *
- * The driver, not the system measured, keeps the clock: it writes each stream 20 ms of 16 kHz s16le at a time,
+ * Each stream says the whole corpus: with {@code --start same} (the default) all from its start, together; with
+ * {@code spread} stream k of N from the sentence nearest k/N of the way through it, round to where it began, as
+ * independent speakers would.
+ *
+ * <p>The driver, not the system measured, keeps the clock: it writes each stream 20 ms of 16 kHz s16le at a time,
  * noting when each write returned, and notes when each output line or message arrived. A word ends when the slice
  * holding its last sample was written (word ends from {@code models/tools/word_times_reference.py}, moved back
  * to the start of the pause where the aligner put one in it). Sensorium is run
@@ -81,11 +85,25 @@ public final class LiveLatency {
         for (int at = 0; at < audio.length; at += corpus.length) {
             System.arraycopy(corpus, 0, audio, at, Math.min(corpus.length, audio.length - at));
         }
+        List<double[]> silences = silences(corpus);
         Reference reference = Reference.load(Path.of(options.get("reference")), Path.of(options.get("word-times")),
-                silences(corpus), loops, corpusSeconds, seconds);
-
+                silences, loops, corpusSeconds, seconds);
+        // Streams that say the same words at the same moment end their utterances, and have long buffers, at the same
+        // moments; independent speakers do not: with --start spread each stream begins at another sentence of the
+        // corpus (spread evenly over it) and goes round to where it began.
+        boolean spread = "spread".equals(options.getOrDefault("start", "same")) && loops == 1;
+        List<Reference> references = new ArrayList<>();
+        List<byte[]> audios = new ArrayList<>();
         List<StreamLog> logs = new ArrayList<>();
         for (int i = 0; i < streams; i++) {
+            int line = spread ? reference.lineNear(i * seconds / streams, silences) : 0;
+            double cut = line == 0 ? 0 : reference.pauseBefore(line, silences);
+            references.add(reference.from(line, cut, seconds));
+            int at = 2 * (int) Math.round(cut * RATE);
+            byte[] rotated = new byte[audio.length];
+            System.arraycopy(audio, at, rotated, 0, audio.length - at);
+            System.arraycopy(audio, 0, rotated, audio.length - at, at);
+            audios.add(rotated);
             logs.add(new StreamLog("live-" + (i + 1), audio.length / SLICE_BYTES + 1));
         }
         Target target = "whisperlivekit".equals(options.get("system"))
@@ -95,8 +113,10 @@ public final class LiveLatency {
         Cpu cpu = new Cpu(target.pid());
         CountDownLatch started = new CountDownLatch(streams);
         List<Thread> writers = new ArrayList<>();
-        for (StreamLog log : logs) {
-            Thread writer = new Thread(() -> write(target, log, audio, started, cpu), "writer-" + log.id);
+        for (int i = 0; i < streams; i++) {
+            StreamLog log = logs.get(i);
+            byte[] said = audios.get(i);
+            Thread writer = new Thread(() -> write(target, log, said, started, cpu), "writer-" + log.id);
             writer.start();
             writers.add(writer);
         }
@@ -111,8 +131,8 @@ public final class LiveLatency {
         double wall = (lastEnd - firstWrite) / 1e9;
 
         Results results = new Results();
-        for (StreamLog log : logs) {
-            results.add(log, reference, firstWrite);
+        for (int i = 0; i < streams; i++) {
+            results.add(logs.get(i), references.get(i), firstWrite);
         }
         if (options.containsKey("words-out")) {
             Files.writeString(Path.of(options.get("words-out")), results.words.toString());
@@ -121,8 +141,9 @@ public final class LiveLatency {
             Files.writeString(Path.of(options.get("minutes-out")), results.perMinute(seconds));
         }
         String offline = options.containsKey("offline") && loops == 1 && minutes == 0
-                ? percent(reference.wer(List.of(Files.readString(Path.of(options.get("offline")))))) : "—";
-        String streaming = minutes == 0 ? percent(reference.wer(logs.stream().map(StreamLog::finalText).toList())) : "—";
+                ? percent(reference.wer(Files.readString(Path.of(options.get("offline"))))) : "—";
+        String streaming = minutes == 0 ? percent(Reference.wer(references, logs.stream().map(StreamLog::finalText)
+                .toList())) : "—";
         System.out.printf(Locale.ROOT, "| %s | %d | %.1f min | %s | %s | %d/%d | %.2f | %.2f | %s | %s |%n",
                 options.getOrDefault("label", options.get("system")), streams, seconds / 60, results.finals.range(),
                 results.firsts.range(), results.finals.count(), reference.timedWords() * streams,
@@ -273,18 +294,76 @@ public final class LiveLatency {
             return Arrays.stream(ends).filter(e -> !Double.isNaN(e)).count();
         }
 
-        /** Errors over reference words, all streams together, after Whisper's English normaliser. */
-        double wer(List<String> hypotheses) {
+        /** Errors over reference words of a transcript of this reference's speech, after Whisper's normaliser. */
+        double wer(String hypothesis) {
+            return wer(List.of(this), List.of(hypothesis));
+        }
+
+        /** Errors over reference words, all streams together, each against its reference. */
+        static double wer(List<Reference> references, List<String> hypotheses) {
             EnglishTextNormalizer normalizer = new EnglishTextNormalizer();
-            String expected = normalizer.normalize(String.join(" ", text));
             long errors = 0;
             long words = 0;
-            for (String hypothesis : hypotheses) {
-                WordErrorRate wer = WordErrorRate.of(expected, normalizer.normalize(hypothesis));
+            for (int i = 0; i < hypotheses.size(); i++) {
+                WordErrorRate wer = WordErrorRate.of(normalizer.normalize(String.join(" ", references.get(i).text())),
+                        normalizer.normalize(hypotheses.get(i)));
                 errors += wer.errors();
                 words += wer.referenceWords();
             }
             return (double) errors / words;
+        }
+
+        /** The line (a sentence) after whose pause is nearest {@code seconds}; one with a timed last word. */
+        int lineNear(double seconds, List<double[]> silences) {
+            int best = 0;
+            for (int line = 1; line < text.size(); line++) {
+                double pause = pauseBefore(line, silences);
+                if (!Double.isNaN(pause) && (best == 0
+                        || Math.abs(pause - seconds) < Math.abs(pauseBefore(best, silences) - seconds))) {
+                    best = line;
+                }
+            }
+            return best;
+        }
+
+        /** The middle of the pause before {@code line}: after the end of the line before's last word; NaN if untimed. */
+        double pauseBefore(int line, List<double[]> silences) {
+            double end = ends[firstKey(line) - 1];
+            for (double[] silence : silences) {
+                if (silence[0] <= end && end < silence[1]) {
+                    return (silence[0] + silence[1]) / 2;
+                }
+            }
+            return Double.NaN;
+        }
+
+        private int firstKey(int line) {
+            int key = 0;
+            for (int l = 0; l < line; l++) {
+                key += wordKeys(words(text.get(l))).size();
+            }
+            return key;
+        }
+
+        /**
+         * The reference of a stream that says this one's speech from {@code line} on and then its start: the audio
+         * cut at {@code cut} seconds, in the pause before that line, and its first part put after the last.
+         */
+        Reference from(int line, double cut, double seconds) {
+            if (line == 0) {
+                return this;
+            }
+            int key = firstKey(line);
+            List<String> lines = new ArrayList<>(text.subList(line, text.size()));
+            lines.addAll(text.subList(0, line));
+            List<String> rotatedKeys = new ArrayList<>(keys.subList(key, keys.size()));
+            rotatedKeys.addAll(keys.subList(0, key));
+            double[] shifted = new double[ends.length];
+            for (int i = 0; i < ends.length; i++) {
+                double end = ends[(i + key) % ends.length];
+                shifted[i] = end >= cut ? end - cut : end + seconds - cut;
+            }
+            return new Reference(lines, rotatedKeys, shifted);
         }
     }
 
