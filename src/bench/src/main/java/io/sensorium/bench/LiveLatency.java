@@ -313,14 +313,18 @@ public final class LiveLatency {
             return (double) errors / words;
         }
 
-        /** The line (a sentence) after whose pause is nearest {@code seconds}; one with a timed last word. */
+        /**
+         * The line (a sentence) whose start is nearest {@code seconds}: the first, at 0 s, or one after the pause
+         * that follows a timed last word.
+         */
         int lineNear(double seconds, List<double[]> silences) {
             int best = 0;
+            double bestDistance = Math.abs(seconds);
             for (int line = 1; line < text.size(); line++) {
-                double pause = pauseBefore(line, silences);
-                if (!Double.isNaN(pause) && (best == 0
-                        || Math.abs(pause - seconds) < Math.abs(pauseBefore(best, silences) - seconds))) {
+                double distance = Math.abs(pauseBefore(line, silences) - seconds);
+                if (distance < bestDistance) {
                     best = line;
+                    bestDistance = distance;
                 }
             }
             return best;
