@@ -97,12 +97,15 @@ public final class LiveLatency {
         List<StreamLog> logs = new ArrayList<>();
         for (int i = 0; i < streams; i++) {
             int line = spread ? reference.lineNear(i * seconds / streams, silences) : 0;
-            double cut = line == 0 ? 0 : reference.pauseBefore(line, silences);
+            double cut = reference.startOf(line, silences);
             references.add(reference.from(line, cut, seconds));
             int at = 2 * (int) Math.round(cut * RATE);
-            byte[] rotated = new byte[audio.length];
-            System.arraycopy(audio, at, rotated, 0, audio.length - at);
-            System.arraycopy(audio, 0, rotated, audio.length - at, at);
+            byte[] rotated = audio;
+            if (at > 0) {
+                rotated = new byte[audio.length];
+                System.arraycopy(audio, at, rotated, 0, audio.length - at);
+                System.arraycopy(audio, 0, rotated, audio.length - at, at);
+            }
             audios.add(rotated);
             logs.add(new StreamLog("live-" + (i + 1), audio.length / SLICE_BYTES + 1));
         }
@@ -313,25 +316,25 @@ public final class LiveLatency {
             return (double) errors / words;
         }
 
-        /**
-         * The line (a sentence) whose start is nearest {@code seconds}: the first, at 0 s, or one after the pause
-         * that follows a timed last word.
-         */
+        /** The line (a sentence) whose {@link #startOf start} is nearest {@code seconds}. */
         int lineNear(double seconds, List<double[]> silences) {
             int best = 0;
-            double bestDistance = Math.abs(seconds);
             for (int line = 1; line < text.size(); line++) {
-                double distance = Math.abs(pauseBefore(line, silences) - seconds);
-                if (distance < bestDistance) {
+                if (Math.abs(startOf(line, silences) - seconds) < Math.abs(startOf(best, silences) - seconds)) {
                     best = line;
-                    bestDistance = distance;
                 }
             }
             return best;
         }
 
-        /** The middle of the pause before {@code line}: after the end of the line before's last word; NaN if untimed. */
-        double pauseBefore(int line, List<double[]> silences) {
+        /**
+         * Where a stream that says the speech from {@code line} on is cut: 0 s for the first line, otherwise the middle
+         * of the pause after the line before's last word; NaN where that word is untimed.
+         */
+        double startOf(int line, List<double[]> silences) {
+            if (line == 0) {
+                return 0;
+            }
             double end = ends[firstKey(line) - 1];
             for (double[] silence : silences) {
                 if (silence[0] <= end && end < silence[1]) {
