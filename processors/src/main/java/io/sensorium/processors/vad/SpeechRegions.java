@@ -121,9 +121,22 @@ public final class SpeechRegions {
      * does not count: live transcription asks this before it decodes, and must not decode on a guess.
      */
     public long knownSpeech(long from) {
+        long silent = silentSince();
+        if (silent >= 0 && from >= silent) {
+            // The open region's speech stopped there; whether it goes on is not known yet.
+            return UNKNOWN;
+        }
         long next = nextSpeech(from);
         boolean inRegion = triggered || !closed.isEmpty() && paddedEnd(closed.size() - 1) > from;
         return inRegion ? next : UNKNOWN;
+    }
+
+    /**
+     * Where the silence that may yet close the open region began, in samples: the speaker has paused since; -1 while
+     * no region is open or its speech goes on.
+     */
+    public long silentSince() {
+        return triggered && tempEnd != 0 ? tempEnd : -1;
     }
 
     /**

@@ -32,6 +32,24 @@ class SpeechRegionsKnownSpeechTest {
         assertThat(regions.knownSpeech(end)).as("after it").isEqualTo(Long.MAX_VALUE);
     }
 
+    @Test
+    void aPauseInAnOpenRegionIsNoKnownSpeechUntilTheSpeakerGoesOn() {
+        SpeechRegions regions = new SpeechRegions(DEFAULTS);
+        regions.accept(probabilities(50, 0.9f));
+        assertThat(regions.silentSince()).as("speaking").isEqualTo(-1);
+
+        regions.accept(probabilities(20, 0f));
+        long pause = 50L * SileroVad.WINDOW;
+        assertThat(regions.silentSince()).isEqualTo(pause);
+        assertThat(regions.knownSpeech(0)).as("before the pause").isZero();
+        assertThat(regions.knownSpeech(pause)).as("in it").isEqualTo(Long.MAX_VALUE);
+        assertThat(regions.nextSpeech(pause)).as("but the region may go on").isEqualTo(pause);
+
+        regions.accept(probabilities(5, 0.9f));
+        assertThat(regions.silentSince()).isEqualTo(-1);
+        assertThat(regions.knownSpeech(pause)).as("it went on").isEqualTo(pause);
+    }
+
     private static float[] probabilities(int windows, float p) {
         float[] probabilities = new float[windows];
         Arrays.fill(probabilities, p);

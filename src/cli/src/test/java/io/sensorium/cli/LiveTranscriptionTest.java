@@ -76,6 +76,23 @@ class LiveTranscriptionTest {
         assertThat(partials.get(partials.size() - 1).text()).as("the caption line is cleared once all is final").isEmpty();
     }
 
+    /**
+     * Utterances ended at sentences' shorter pauses (300 ms here) lose no word of jfk's offline transcript, which
+     * pauses inside its sentences too.
+     */
+    @Test
+    void jfkWithUtterancesEndedAtSentencePausesKeepsTheOfflineWords() {
+        Map<String, String> settings = realModel();
+        settings.put("speech.live-sentence-pause-ms", "300");
+        TestPipeline.CliRun run = TestPipeline.cli(List.of("transcribe"), settings,
+                List.of("--realtime", TestPipeline.fixture("audio/jfk.wav").toString()));
+        assertThat(run.exit()).as(run.stderr()).isZero();
+
+        List<Object> printed = run.stdout().lines()
+                .map(line -> TranscriptJson.read(line.getBytes(StandardCharsets.UTF_8))).toList();
+        LiveTranscripts.assertJfkWords(LiveTranscripts.finals(printed));
+    }
+
     @Test
     void jfkOnStandardInputAtOneXGivesPartialsBeforeTheSpeechEndsAndTheOfflineText(@TempDir Path tmp) throws Exception {
         // As the README runs it: its own process, the default in-process broker, audio piped in as it plays.

@@ -254,6 +254,8 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
      * @param liveStepSeconds   in live mode, how much new audio makes a stream's buffer be transcribed again
      * @param livePauseMs       in live mode, the pause that ends an utterance and makes all its words final at once
      *                          (the VAD's min-silence-duration-ms there: offline, a pause only splits the audio)
+     * @param liveSentencePauseMs in live mode, a shorter pause that also ends an utterance where the newest
+     *                          transcription ends a sentence before it; 0: off
      * @param liveMaxDelaySeconds in live mode, a word two transcriptions in a row have not agreed on is made final
      *                          as the newest has it once this much audio has come after it
      * @param liveTrimSeconds   in live mode, a stream's buffer longer than this loses its confirmed segments at the
@@ -273,7 +275,8 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
                          double compressionRatioThreshold, int beamSize, double patience, double lengthPenalty,
                          boolean conditionOnPreviousText, double promptResetOnTemperature, String initialPrompt,
                          String hotwords, boolean wordTimestamps, boolean vad, VadOptions vadOptions,
-                         boolean live, double liveStepSeconds, int livePauseMs, double liveMaxDelaySeconds,
+                         boolean live, double liveStepSeconds, int livePauseMs, int liveSentencePauseMs,
+                         double liveMaxDelaySeconds,
                          double liveTrimSeconds, boolean livePrefix, int batchSize, int batchWaitMs,
                          int parallelRuns) {
         public Speech {
@@ -294,6 +297,10 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
             if (livePauseMs < 0) {
                 throw new ConfigException("speech.live-pause-ms must not be negative: " + livePauseMs,
                         "speech.live-pause-ms");
+            }
+            if (liveSentencePauseMs < 0) {
+                throw new ConfigException("speech.live-sentence-pause-ms must not be negative: " + liveSentencePauseMs,
+                        "speech.live-sentence-pause-ms");
             }
             if (!(liveMaxDelaySeconds > 0)) {
                 throw new ConfigException("speech.live-max-delay-seconds must be more than 0, not "
@@ -365,8 +372,8 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
                     temperature, bestOf, compressionRatioThreshold, beamSize, patience, lengthPenalty,
                     conditionOnPreviousText, promptResetOnTemperature, initialPrompt, hotwords, wordTimestamps, vad,
                     vadOptions, live,
-                    liveStepSeconds, livePauseMs, liveMaxDelaySeconds, liveTrimSeconds, livePrefix, batchSize,
-                    batchWaitMs, parallelRuns);
+                    liveStepSeconds, livePauseMs, liveSentencePauseMs, liveMaxDelaySeconds, liveTrimSeconds, livePrefix,
+                    batchSize, batchWaitMs, parallelRuns);
         }
 
         /** {@link #temperature} as numbers, in their order. */
