@@ -17,7 +17,6 @@ import io.sensorium.processors.speech.live.TimedWord;
 import io.sensorium.processors.speech.whisper.ForcedPrefix;
 import io.sensorium.processors.speech.whisper.WhisperTranscriber;
 import io.sensorium.processors.speech.whisper.WordTimestamps;
-import io.sensorium.processors.vad.SileroVad;
 import io.sensorium.processors.vad.SpeechRegions;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -79,8 +78,8 @@ final class LiveSpeechProcessor extends FrameStoreProcessor {
         this.wordTimestamps = speech.wordTimestamps();
         this.prefix = speech.livePrefix();
         this.sentencePause = speech.liveSentencePauseMs() == 0 ? Long.MAX_VALUE
-                : (long) SileroVad.SAMPLE_RATE * speech.liveSentencePauseMs() / 1000;
-        this.speechPad = (long) SileroVad.SAMPLE_RATE * speech.vadOptions().speechPadMs() / 1000;
+                : SpeechRegions.samples(speech.liveSentencePauseMs());
+        this.speechPad = SpeechRegions.samples(speech.vadOptions().speechPadMs());
         LocalAgreement.Options streaming = LocalAgreement.Options.DEFAULT;
         this.policy = new LocalAgreement.Options(streaming.depth(), speech.liveTrimSeconds(), MAX_BUFFER_SECONDS,
                 streaming.promptChars(), speech.liveMaxDelaySeconds());

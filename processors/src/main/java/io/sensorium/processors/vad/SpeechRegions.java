@@ -51,7 +51,8 @@ public final class SpeechRegions {
         this.pad = samples(options.speechPadMs());
     }
 
-    private static long samples(int ms) {
+    /** A duration of the VAD's options in samples. */
+    public static long samples(int ms) {
         return (long) SileroVad.SAMPLE_RATE * ms / 1000;
     }
 
