@@ -48,8 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
  * run by two stream threads whose frames share model runs.
  */
 class LiveCamerasTest {
-    private static final int FRAMES = 100;
-    private static final int FPS = 25;
+    private static final int FRAMES = 200;
+    private static final int FPS = 50;
     private static final double MAX_LAG_SECONDS = 0.5;
     /** What a processed frame's lag may add to the bound: its wait for a batch, its model run, its post-processing. */
     private static final double PROCESSING_SECONDS = 1.5;
