@@ -1,5 +1,5 @@
 """Converts a Whisper checkpoint into the Hugging Face ONNX layout Sensorium's --model takes (and the Hub's
-onnx-community/whisper-* repositories use), without PyTorch: numpy + onnx (+ onnxruntime for --quantize).
+onnx-community/whisper-* repositories use), without PyTorch: numpy + onnx.
 
 usage: python convert_whisper.py SRC DEST [--quantize int8]
   SRC: a CTranslate2 Whisper directory (model.bin, config.json, tokenizer.json — as faster-whisper keeps them), or a
@@ -10,8 +10,9 @@ usage: python convert_whisper.py SRC DEST [--quantize int8]
         packs the decoder's weights once; and without the If node, which slows a cached step by about a third), or
         onnx/decoder_model_merged.onnx (--merged: the layout onnx-community ships); each graph's weights of 1 MiB
         or more in its data file beside it (GRAPH.onnx_data), aligned for ONNX Runtime to map
-  --quantize int8: dynamic int8 quantisation of the MatMul weights (onnxruntime.quantization; 7 bits, a scale per
-                   channel), and the token embedding stored in float16
+  --quantize int8: dynamic int8 quantisation of the products with weights (quantize.py: weights with a scale per
+                   column, activations with a scale per audio position in the encoder and the cross-attention),
+                   and the token embedding stored in float16
 """
 import argparse
 import json
@@ -29,8 +30,9 @@ from onnx import numpy_helper
 # float16 (tiny.en: 110 -> 70 MB a decoder graph); 5: weights of EXTERNAL_FROM bytes or more in each graph's data file,
 # aligned for ONNX Runtime to map it, and int8 weights in 7 bits (see convert()); 6: the encoder's attention a head at a
 # time (onnx_graphs.attention_by_head), the decoder as cross-attention keys/values + one step graph (onnx_graphs.step);
-# 7: each output written by the node that computes it, not copied through an Identity (onnx_graphs.Graph.give).
-CONVERTER_VERSION = 7
+# 7: each output written by the node that computes it, not copied through an Identity (onnx_graphs.Graph.give);
+# 8: int8 by quantize.py, the encoder's and cross-attention's activations with a scale per audio position.
+CONVERTER_VERSION = 8
 EXTERNAL_FROM = 1 << 20
 DATA_ALIGNMENT = 64 * 1024
 
@@ -38,6 +40,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import checkpoints  # noqa: E402
 import merge_decoders  # noqa: E402
 import onnx_graphs  # noqa: E402
+from quantize import quantize as quantize_int8  # noqa: E402
 
 
 def special_ids(tokenizer_json: pathlib.Path) -> dict:
@@ -89,8 +92,10 @@ def preprocessor_config(mels: int) -> dict:
             "sampling_rate": 16000}
 
 
-def save_inline(model: onnx.ModelProto, path: pathlib.Path) -> None:
-    """A working copy, for the merger and the quantiser to read."""
+def save_inline(model: onnx.ModelProto, path: pathlib.Path, int8_by_rows=None) -> None:
+    """A working copy, for the merger to read; quantised first where int8_by_rows is given (quantize.py)."""
+    if int8_by_rows is not None:
+        model = quantize_int8(model, int8_by_rows)
     # Protobuf caps a file at 2 GB: large models keep their weights beside the graph.
     if model.ByteSize() > 1_800_000_000:
         onnx.save(model, path, save_as_external_data=True, location=path.name + ".data")
@@ -151,31 +156,23 @@ def convert(src: pathlib.Path, dest: pathlib.Path, quantize: str | None = None, 
     int8 = quantize == "int8"
     graphs = ["encoder_model.onnx", *(["decoder_model_merged.onnx"] if merged
                                       else ["decoder_cross_kv_model.onnx", "decoder_step_model.onnx"])]
+    # Quantised, the encoder's and the cross-attention's products take a scale per audio position (quantize.py).
+    every_row = (lambda x: True) if int8 else None
+    audio_rows = (lambda x: x == "encoder_hidden_states") if int8 else None
     with tempfile.TemporaryDirectory() as tmp:
         work = pathlib.Path(tmp)
-        save_inline(onnx_graphs.encoder(weights, dims), work / "encoder_model.onnx")
+        save_inline(onnx_graphs.encoder(weights, dims), work / "encoder_model.onnx", every_row)
         if merged:
             # The merged graph's branches must give the same outputs: no alignment heads' attention.
-            save_inline(onnx_graphs.decoder(weights, dims, with_past=False, int8=int8), work / "decoder_model.onnx")
+            save_inline(onnx_graphs.decoder(weights, dims, with_past=False, int8=int8), work / "decoder_model.onnx",
+                        audio_rows)
             save_inline(onnx_graphs.decoder(weights, dims, with_past=True, int8=int8),
-                        work / "decoder_with_past_model.onnx")
+                        work / "decoder_with_past_model.onnx", audio_rows)
             merge_decoders.main(str(work), str(work / "decoder_model_merged.onnx"))
         else:
-            save_inline(onnx_graphs.cross_kv(weights, dims), work / "decoder_cross_kv_model.onnx")
+            save_inline(onnx_graphs.cross_kv(weights, dims), work / "decoder_cross_kv_model.onnx", every_row)
             save_inline(onnx_graphs.step(weights, dims, int8=int8, alignment_heads=alignment_heads(src, ct2_config)),
-                        work / "decoder_step_model.onnx")
-        if int8:
-            from onnxruntime.quantization import QuantType, quantize_dynamic
-            for name in graphs:
-                quantized = work / name.replace(".onnx", ".int8.onnx")
-                # Per-channel scales: per-tensor ones cost tiny.en about 2 WER points on the benchmark set, these none.
-                # Weights in 7 bits (reduce_range): on x86-64 without VNNI (AVX2: AMD EPYC, older Xeons) ONNX Runtime
-                # multiplies uint8 activations by int8 weights in pairs summed to 16 bits, which saturate with 8-bit
-                # weights: base, converted without it, heard "ask what" as "as what" there, and nothing at all in
-                # the Spanish clip.
-                quantize_dynamic(str(work / name), str(quantized), weight_type=QuantType.QInt8,
-                                 op_types_to_quantize=["MatMul"], per_channel=True, reduce_range=True)
-                quantized.replace(work / name)
+                        work / "decoder_step_model.onnx", audio_rows)
         for name in graphs:
             save(onnx.load(work / name), onnx_dir / name)
     if ct2_config is None:

@@ -40,7 +40,7 @@ class Graph:
     def half_rows(self, name, indices):
         """The rows of weight `name` at `indices`, from a copy stored in float16: half the float table's memory, and
         as exact as the model needs (int8 with a scale per row cost whisper base two words in 308 on the benchmark
-        set; onnxruntime's quantiser would take one scale for the whole table)."""
+        set)."""
         table = self.const(name + ".float16", self.weights[name].astype(np.float16))
         return self.op("Cast", [self.op("Gather", [table, indices], axis=0)], to=TensorProto.FLOAT)
 
@@ -178,8 +178,8 @@ def decoder(weights: dict, dims: dict, with_past: bool, int8=False, alignment_he
     """The decoder; with alignment_heads ([layer, head] pairs) it also gives cross_attentions [batch, alignment heads,
     tokens, audio positions]: those heads' attention probabilities over the audio, from which word times are found
     (openai's and transformers' alignment by dynamic time warping). logits_from (by default: without past) adds the
-    input LOGITS_FROM. int8: the graph is to be quantised (its MatMul weights, afterwards, by
-    onnxruntime.quantization): the token embedding is stored in float16 here, and the output projection is a MatMul
+    input LOGITS_FROM. int8: the graph is to be quantised (its products with weights, afterwards, by
+    quantize.py): the token embedding is stored in float16 here, and the output projection is a MatMul
     of its own."""
     g = Graph(weights)
     logits_from = not with_past if logits_from is None else logits_from
@@ -248,8 +248,8 @@ def decoder(weights: dict, dims: dict, with_past: bool, int8=False, alignment_he
     if logits_from:
         x = g.op("Slice", [x, LOGITS_FROM, g.ints(np.iinfo(np.int64).max), g.ints(1)])
     # Tied output projection: one stored copy of the embedding, transposed by a node that ONNX Runtime folds at load.
-    # Untied (a transposed copy of its own) when the graph is to be quantised: dynamic quantisation only takes MatMul
-    # weights that are initialisers, and this product over the whole vocabulary is most of a decoding step.
+    # Untied (a transposed copy of its own) when the graph is to be quantised: quantize.py only takes MatMul weights
+    # that are initialisers, and this product over the whole vocabulary is most of a decoding step.
     projection = (g.w("decoder.embed_tokens.weight", transpose=True) if int8
                   else g.op("Transpose", [g.w("decoder.embed_tokens.weight")], perm=[1, 0]))
     g.nodes.append(helper.make_node("MatMul", [x, projection], ["logits"], name="logits"))

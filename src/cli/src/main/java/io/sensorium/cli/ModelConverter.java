@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * both there.
  */
 final class ModelConverter {
-    static final String[] SCRIPTS = {"convert_whisper.py", "checkpoints.py", "onnx_graphs.py", "merge_decoders.py"};
+    static final String[] SCRIPTS = {"convert_whisper.py", "checkpoints.py", "onnx_graphs.py", "merge_decoders.py",
+        "quantize.py"};
     private static final String REQUIREMENTS = "requirements-convert.txt";
     /** What the converter writes beside a converted model: its version. */
     static final String MARK = "sensorium-convert.json";
