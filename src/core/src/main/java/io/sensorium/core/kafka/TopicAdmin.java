@@ -2,6 +2,7 @@ package io.sensorium.core.kafka;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,6 +10,9 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -60,25 +64,34 @@ public final class TopicAdmin {
     }
 
     /**
-     * Waits until every partition of new topics has a leader. A producer that sends before then has its first batch
-     * refused (NOT_LEADER_OR_FOLLOWER) while later ones land, and an idempotent producer then retries that batch out
-     * of sequence until its delivery timeout: records lost and out of order.
+     * Waits until the leader of every partition of new topics takes records. A producer that sends before then has
+     * its first batch refused (NOT_LEADER_OR_FOLLOWER) while later ones land, and an idempotent producer then retries
+     * that batch out of sequence until its delivery timeout: records lost and out of order (KAFKA-15591, fixed in
+     * Kafka 4.5).
      */
     private static void awaitLeaders(Admin admin, List<String> topics) throws InterruptedException, ExecutionException {
         long deadline = System.nanoTime() + LEADER_WAIT.toNanos();
         while (true) {
-            boolean led;
+            Map<String, TopicDescription> described;
             try {
-                led = admin.describeTopics(topics).allTopicNames().get().values().stream()
-                        .flatMap(description -> description.partitions().stream())
-                        .allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty());
+                described = admin.describeTopics(topics).allTopicNames().get();
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
                     throw e;
                 }
-                led = false; // the metadata has not reached the broker that answered yet
+                described = Map.of(); // the metadata has not reached the broker that answered yet
             }
+            boolean led = described.size() == topics.size() && described.values().stream()
+                    .flatMap(description -> description.partitions().stream())
+                    .allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty());
             if (led) {
+                // describeTopics answers from the broker's metadata cache, which names a leader a moment before the
+                // leader's replica manager takes the partition (a produce in between is refused as above). The
+                // replica manager answers ListOffsets itself, and the admin client retries it until it can.
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                described.values().forEach(description -> description.partitions().forEach(partition ->
+                        latest.put(new TopicPartition(description.name(), partition.partition()), OffsetSpec.latest())));
+                admin.listOffsets(latest).all().get();
                 return;
             }
             if (System.nanoTime() > deadline) {
