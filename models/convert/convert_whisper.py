@@ -11,8 +11,8 @@ usage: python convert_whisper.py SRC DEST [--quantize int8]
         onnx/decoder_model_merged.onnx (--merged: the layout onnx-community ships); each graph's weights of 1 MiB
         or more in its data file beside it (GRAPH.onnx_data), aligned for ONNX Runtime to map
   --quantize int8: dynamic int8 quantisation of the products with weights (quantize.py: weights with a scale per
-                   column, activations with a scale per audio position in the encoder and the cross-attention),
-                   and the token embedding stored in float16
+                   column, activations with a scale and a zero point per audio position in the encoder and the
+                   cross-attention), and the token embedding stored in float16
 """
 import argparse
 import json
@@ -28,11 +28,12 @@ from onnx import numpy_helper
 # converts again a model an earlier version converted. 2: the decoder's alignment heads' attention (word times);
 # 3: the first step's logits_from (logits of the positions wanted only); 4: an int8 conversion's token embedding in
 # float16 (tiny.en: 110 -> 70 MB a decoder graph); 5: weights of EXTERNAL_FROM bytes or more in each graph's data file,
-# aligned for ONNX Runtime to map it, and int8 weights in 7 bits (see convert()); 6: the encoder's attention a head at a
+# aligned for ONNX Runtime to map it, and int8 weights in 7 bits (see quantize.py); 6: the encoder's attention a head at a
 # time (onnx_graphs.attention_by_head), the decoder as cross-attention keys/values + one step graph (onnx_graphs.step);
 # 7: each output written by the node that computes it, not copied through an Identity (onnx_graphs.Graph.give);
-# 8: int8 by quantize.py, the encoder's and cross-attention's activations with a scale per audio position.
-CONVERTER_VERSION = 8
+# 8: int8 by quantize.py, the encoder's and cross-attention's activations with a scale per audio position;
+# 9: and a zero point per audio position.
+CONVERTER_VERSION = 9
 EXTERNAL_FROM = 1 << 20
 DATA_ALIGNMENT = 64 * 1024
 

@@ -1,12 +1,16 @@
 """Dynamic int8 quantisation of a graph's products with weights (MatMul by an initializer): weights in int8 with a
-scale per output column, computed once here, and activations quantised as the graph runs, with a scale per row where
-a product's rows are many audio positions (CTranslate2 scales every row of faster-whisper's int8 products).
+scale per output column, computed once here, and activations quantised as the graph runs into uint8, with a scale
+and a zero point per row where a product's rows are many audio positions (CTranslate2 scales every row of
+faster-whisper's int8 products).
 
-onnxruntime's quantiser takes one scale for all of a product's activations. In the encoder those are 1500 positions
-whose magnitudes differ widely, so the quiet ones kept few levels: along float32's greedy decoding of the benchmark's
-speech corpus and the it/es/pl clips, whisper base's int8 next-token distributions were 0.072 nats (KL) from
-float32's and picked another token at 8.5% of the steps; with a scale per position in the encoder and the
-cross-attention products, 0.012 and 3.5% (tiny.en: 0.012 -> 0.009, 3.5% -> 2.7%; models/tools/int8_fidelity.py).
+onnxruntime's quantiser takes one scale and zero point for all of a product's activations. In the encoder those are
+1500 positions whose magnitudes differ widely, so the quiet ones kept few levels: along float32's greedy decoding of
+the benchmark's speech corpus and the it/es/pl clips, whisper base's int8 next-token distributions were 0.072 nats
+(KL) from float32's and picked another token at 8.5% of the steps; with a scale and zero point per position in the
+encoder and the cross-attention products, 0.012 and 3.3% (tiny.en: 0.012 -> 0.009, 3.5% -> 2.3%;
+models/tools/int8_fidelity.py). Each row spans its own values (and zero): a row symmetric around zero (a scale
+alone) wastes half its levels on one-sided rows such as the GELU's outputs, and took tiny.en's transcript of that
+corpus from 7.7% of float32's words changed to 18.2% (8.0% as here).
 A decoding step's products keep one scale for all rows, as onnxruntime's quantiser does: their rows are one token per
 beam, alike, and one scale lets onnxruntime fuse the quantisation into the product (a scale per row there cost a base
 step 10-15%).
@@ -21,12 +25,10 @@ from onnx import TensorProto, helper, numpy_helper
 # activations by int8 weights in pairs summed to 16 bits, which saturate beyond 2 * 255 * 64; base, converted with
 # 8-bit weights, heard "ask what" as "as what" there, and nothing at all in the Spanish clip.
 WEIGHT_LEVELS = 64
-# Activations quantised with a scale per row are symmetric around this uint8 zero point.
-ROW_ZERO_POINT = 128
 
 
 def quantize(model: onnx.ModelProto, by_rows: Callable[[str], bool]) -> onnx.ModelProto:
-    """Replaces each MatMul of an activation by a 2-D initializer with ONNX Runtime's MatMulIntegerToFloat.
+    """Replaces each MatMul of an activation by a 2-D initializer with its int8 product.
     by_rows(name): whether activation `name` gets a scale per row (per position) rather than one for the tensor."""
     graph = model.graph
     weights = {t.name: t for t in graph.initializer if len(t.dims) == 2}
@@ -44,20 +46,23 @@ def quantize(model: onnx.ModelProto, by_rows: Callable[[str], bool]) -> onnx.Mod
         if uses[node.input[1]] == 1:
             replaced.add(node.input[1])
         scale = np.maximum(np.abs(w).max(axis=0), np.finfo(np.float32).tiny) / WEIGHT_LEVELS
-        w_int8 = q.const(node.input[1] + ".int8", np.clip(np.round(w / scale), -WEIGHT_LEVELS, WEIGHT_LEVELS)
-                         .astype(np.int8))
+        w_levels = np.clip(np.round(w / scale), -WEIGHT_LEVELS, WEIGHT_LEVELS)
+        w_int8 = q.const(node.input[1] + ".int8", w_levels.astype(np.int8))
         w_scale = q.const(node.input[1] + ".scale", scale.astype(np.float32))
         x = node.input[0]
         rows = by_rows(x)
         if x not in quantized:
             quantized[x] = q.rows(x, w.shape[0]) if rows else q.tensor(x)
         if rows:
-            x_int8, x_scale, lead = quantized[x]
-            product = q.op("MatMulIntegerToFloat", [x_int8, w_int8, q.const("one", np.array(1, np.float32)), w_scale,
-                                                    q.const("row_zero_point", np.array(ROW_ZERO_POINT, np.uint8))],
+            # sum_k (x_uint8 - zero point) * w_int8 * w_scale, times the row's scale: the zero points' share is
+            # the row's zero point times each column's sum, taken off after the product.
+            x_uint8, x_scale, x_zero_point, lead = quantized[x]
+            product = q.op("MatMulIntegerToFloat", [x_uint8, w_int8, q.const("one", np.array(1, np.float32)), w_scale],
                            domain="com.microsoft")
+            column_sums = q.const(node.input[1] + ".column_sums", (w_levels.sum(axis=0) * scale).astype(np.float32))
+            centred = q.op("Sub", [product, q.op("Mul", [x_zero_point, column_sums])])
             shape = q.op("Concat", [lead, q.const(f"columns_{w.shape[1]}", np.array([w.shape[1]], np.int64))], axis=0)
-            q.op("Reshape", [q.op("Mul", [product, x_scale]), shape], output=node.output[0])
+            q.op("Reshape", [q.op("Mul", [centred, x_scale]), shape], output=node.output[0])
         else:
             # In standard operators, which ONNX Runtime fuses into one (with the bias that follows) at load.
             x_uint8, x_scale, x_zero_point = quantized[x]
@@ -91,19 +96,25 @@ class _Builder:
         return name
 
     def rows(self, x, width):
-        """x as [rows, width] uint8 with a scale per row (symmetric, around ROW_ZERO_POINT), the scales as
-        [rows, 1], and x's shape without its last axis (for the product's shape)."""
+        """x as [rows, width] uint8 with a scale and a zero point per row, spanning the row's values and zero; the
+        scales and the zero points (as floats) as [rows, 1]; and x's shape without its last axis."""
         flat = self.op("Reshape", [x, self.const(f"rows_of_{width}", np.array([-1, width], np.int64))])
-        largest = self.op("Max", [self.op("ReduceMax", [flat], axes=[1], keepdims=0),
-                                  self.op("Neg", [self.op("ReduceMin", [flat], axes=[1], keepdims=0)]),
-                                  self.const("tiny", np.array(np.finfo(np.float32).tiny, np.float32))])
-        scale = self.op("Div", [largest, self.const("levels", np.array(127, np.float32))])
-        zero_points = self.op("Expand", [self.const("row_zero_points", np.array([ROW_ZERO_POINT], np.uint8)),
-                                         self.op("Shape", [scale])])
-        x_uint8 = self.op("QuantizeLinear", [flat, scale, zero_points], axis=0)
+        # The span takes in zero, which must stay exact (a row all above zero would otherwise saturate).
+        zero = self.const("float_zero", np.array(0, np.float32))
+        least = self.op("Min", [self.op("ReduceMin", [flat], axes=[1], keepdims=0), zero])
+        span = self.op("Sub", [self.op("Max", [self.op("ReduceMax", [flat], axes=[1], keepdims=0), zero]), least])
+        scale = self.op("Div", [self.op("Max", [span, self.const("tiny", np.array(np.finfo(np.float32).tiny,
+                                                                                  np.float32))]),
+                                self.const("levels", np.array(255, np.float32))])
+        zero_point = self.op("Clip", [self.op("Round", [self.op("Div", [self.op("Neg", [least]), scale])]),
+                                      zero,
+                                      self.const("uint8_largest", np.array(255, np.float32))])
+        x_uint8 = self.op("QuantizeLinear", [flat, scale, self.op("Cast", [zero_point], to=TensorProto.UINT8)],
+                          axis=0)
         lead = self.op("Slice", [self.op("Shape", [x]), self.const("zero", np.array([0], np.int64)),
                                  self.const("last", np.array([-1], np.int64))])
-        return x_uint8, self.op("Unsqueeze", [scale, self.const("axis_1", np.array([1], np.int64))]), lead
+        column = self.const("axis_1", np.array([1], np.int64))
+        return (x_uint8, self.op("Unsqueeze", [scale, column]), self.op("Unsqueeze", [zero_point, column]), lead)
 
     def tensor(self, x):
         """x as uint8 with one scale and zero point for the whole tensor."""
