@@ -157,7 +157,7 @@ def convert(src: pathlib.Path, dest: pathlib.Path, quantize: str | None = None, 
     int8 = quantize == "int8"
     graphs = ["encoder_model.onnx", *(["decoder_model_merged.onnx"] if merged
                                       else ["decoder_cross_kv_model.onnx", "decoder_step_model.onnx"])]
-    # Quantised, the encoder's and the cross-attention's products take a scale per audio position (quantize.py).
+    # Quantised, the encoder's and the cross-attention's products take a scale and zero point per audio position.
     every_row = (lambda x: True) if int8 else None
     audio_rows = (lambda x: x == "encoder_hidden_states") if int8 else None
     with tempfile.TemporaryDirectory() as tmp:

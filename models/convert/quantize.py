@@ -29,7 +29,8 @@ WEIGHT_LEVELS = 64
 
 def quantize(model: onnx.ModelProto, by_rows: Callable[[str], bool]) -> onnx.ModelProto:
     """Replaces each MatMul of an activation by a 2-D initializer with its int8 product.
-    by_rows(name): whether activation `name` gets a scale per row (per position) rather than one for the tensor."""
+    by_rows(name): whether activation `name` gets a scale and zero point per row (per position) rather than one
+    for the tensor."""
     graph = model.graph
     weights = {t.name: t for t in graph.initializer if len(t.dims) == 2}
     uses = {}
