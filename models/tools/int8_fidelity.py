@@ -101,9 +101,7 @@ def main() -> None:
             language = max(languages, key=lambda k: first[languages[k]])
             reference.restart()
             tokens += [languages[language], generation["task_to_id"]["transcribe"]]
-        steps = 0
-        while steps < MAX_TOKENS:
-            steps += 1
+        for steps in range(1, MAX_TOKENS + 1):
             p = reference.next(tokens)
             token = int(p.argmax())
             for d, model in others.items():

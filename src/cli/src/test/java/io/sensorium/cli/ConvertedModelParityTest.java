@@ -110,10 +110,10 @@ class ConvertedModelParityTest {
     }
 
     /**
-     * int8 quantises the activations of the encoder's and the cross-attention's products with a scale per audio
-     * position: the cross-attention keys of positions 1 to 1000 times louder than one another are each within 10% of
-     * float32's (5.2% at worst, 0.8% the median). With one scale for all positions (onnxruntime's quantiser, converter
-     * 7), the keys of the quieter positions were 50-340% off.
+     * int8 quantises the activations of the encoder's and the cross-attention's products with a scale and zero point
+     * per audio position: the cross-attention keys of positions 1 to 1000 times louder than one another are each
+     * within 10% of float32's (5.2% at worst, 0.8% the median). With one scale for all positions (onnxruntime's
+     * quantiser, converter 7), the keys of the quieter positions were 50-340% off.
      */
     private static void quietPositionsKeepTheirPrecision(Path float32, Path int8) throws Exception {
         int positions = 1500;
