@@ -32,8 +32,9 @@ from onnx import numpy_helper
 # time (onnx_graphs.attention_by_head), the decoder as cross-attention keys/values + one step graph (onnx_graphs.step);
 # 7: each output written by the node that computes it, not copied through an Identity (onnx_graphs.Graph.give);
 # 8: int8 by quantize.py, the encoder's and cross-attention's activations with a scale per audio position;
-# 9: and a zero point per audio position.
-CONVERTER_VERSION = 9
+# 9: and a zero point per audio position; 10: int8 weights in 8 bits where the converting machine sums int8 products in
+# 32 bits (--wide-int8-sums), marked so in the graphs and here.
+CONVERTER_VERSION = 10
 EXTERNAL_FROM = 1 << 20
 DATA_ALIGNMENT = 64 * 1024
 
@@ -93,10 +94,10 @@ def preprocessor_config(mels: int) -> dict:
             "sampling_rate": 16000}
 
 
-def save_inline(model: onnx.ModelProto, path: pathlib.Path, int8_by_rows=None) -> None:
+def save_inline(model: onnx.ModelProto, path: pathlib.Path, int8_by_rows=None, wide_sums=False) -> None:
     """A working copy, for the merger to read; quantised first where int8_by_rows is given (quantize.py)."""
     if int8_by_rows is not None:
-        model = quantize_int8(model, int8_by_rows)
+        model = quantize_int8(model, int8_by_rows, wide_sums)
     # Protobuf caps a file at 2 GB: large models keep their weights beside the graph.
     if model.ByteSize() > 1_800_000_000:
         onnx.save(model, path, save_as_external_data=True, location=path.name + ".data")
@@ -140,7 +141,8 @@ def save(model: onnx.ModelProto, path: pathlib.Path) -> None:
     onnx.save(model, path)
 
 
-def convert(src: pathlib.Path, dest: pathlib.Path, quantize: str | None = None, merged: bool = False) -> None:
+def convert(src: pathlib.Path, dest: pathlib.Path, quantize: str | None = None, merged: bool = False,
+            wide_sums: bool = False) -> None:
     if (src / "model.bin").is_file():
         weights, dims = checkpoints.from_ct2(src)
         ct2_config = json.loads((src / "config.json").read_text()) if (src / "config.json").is_file() else {}
@@ -162,18 +164,19 @@ def convert(src: pathlib.Path, dest: pathlib.Path, quantize: str | None = None, 
     audio_rows = (lambda x: x == "encoder_hidden_states") if int8 else None
     with tempfile.TemporaryDirectory() as tmp:
         work = pathlib.Path(tmp)
-        save_inline(onnx_graphs.encoder(weights, dims), work / "encoder_model.onnx", every_row)
+        save_inline(onnx_graphs.encoder(weights, dims), work / "encoder_model.onnx", every_row, wide_sums)
         if merged:
             # The merged graph's branches must give the same outputs: no alignment heads' attention.
             save_inline(onnx_graphs.decoder(weights, dims, with_past=False, int8=int8), work / "decoder_model.onnx",
-                        audio_rows)
+                        audio_rows, wide_sums)
             save_inline(onnx_graphs.decoder(weights, dims, with_past=True, int8=int8),
-                        work / "decoder_with_past_model.onnx", audio_rows)
+                        work / "decoder_with_past_model.onnx", audio_rows, wide_sums)
             merge_decoders.main(str(work), str(work / "decoder_model_merged.onnx"))
         else:
-            save_inline(onnx_graphs.cross_kv(weights, dims), work / "decoder_cross_kv_model.onnx", every_row)
+            save_inline(onnx_graphs.cross_kv(weights, dims), work / "decoder_cross_kv_model.onnx", every_row,
+                        wide_sums)
             save_inline(onnx_graphs.step(weights, dims, int8=int8, alignment_heads=alignment_heads(src, ct2_config)),
-                        work / "decoder_step_model.onnx", audio_rows)
+                        work / "decoder_step_model.onnx", audio_rows, wide_sums)
         for name in graphs:
             save(onnx.load(work / name), onnx_dir / name)
     if ct2_config is None:
@@ -187,7 +190,10 @@ def convert(src: pathlib.Path, dest: pathlib.Path, quantize: str | None = None, 
         (dest / "generation_config.json").write_text(json.dumps(generation_config(ct2_config, dims, specials), indent=2))
     (dest / "preprocessor_config.json").write_text(json.dumps(preprocessor_config(dims["num_mel_bins"]), indent=2))
     shutil.copy(src / "tokenizer.json", dest / "tokenizer.json")
-    (dest / "sensorium-convert.json").write_text(json.dumps({"version": CONVERTER_VERSION, "source": str(src)}))
+    mark = {"version": CONVERTER_VERSION, "source": str(src)}
+    if int8:
+        mark["int8_sums_in_32_bits"] = wide_sums
+    (dest / "sensorium-convert.json").write_text(json.dumps(mark))
 
 
 def main() -> None:
@@ -197,8 +203,13 @@ def main() -> None:
     parser.add_argument("--quantize", choices=["int8"])
     parser.add_argument("--merged", action="store_true",
                         help="one merged decoder graph (onnx-community's layout) instead of the cross-attention and step graphs")
+    parser.add_argument("--wide-int8-sums", action="store_true",
+                        help="int8 weights in 8 bits rather than 7: the machines that run the graphs sum int8 products"
+                             " in 32 bits (x86-64 with VNNI, ARM64; see quantize.py)")
     args = parser.parse_args()
-    convert(args.src, args.dest, args.quantize, args.merged)
+    if args.wide_int8_sums and args.quantize != "int8":
+        parser.error("--wide-int8-sums goes with --quantize int8")
+    convert(args.src, args.dest, args.quantize, args.merged, args.wide_int8_sums)
     print(args.dest)
 
 

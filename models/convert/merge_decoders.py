@@ -78,6 +78,7 @@ def main(onnx_dir: str, out_file: str) -> None:
     graph = helper.make_graph([if_node], "whisper_decoder_merged", [ids, encoder_states, *past_inputs, use_cache, *logits_from],
                               list(no_past.graph.output), initializer=list(initializers.values()))
     merged = helper.make_model(graph, opset_imports=list(no_past.opset_import), ir_version=no_past.ir_version)
+    merged.metadata_props.extend(no_past.metadata_props)
     onnx.checker.check_model(merged)
     onnx.save(merged, out_file)
 

@@ -14,6 +14,9 @@ corpus from 7.7% of float32's words changed to 18.2% (8.0% as here).
 A decoding step's products keep one scale for all rows, as onnxruntime's quantiser does: their rows are one token per
 beam, alike, and one scale lets onnxruntime fuse the quantisation into the product (a scale per row there cost a base
 step 10-15%).
+Weights take 8 bits (as CTranslate2's) where the machines that run the graphs sum int8 products in 32 bits, 7 bits
+elsewhere (WEIGHT_LEVELS): 8 bits took base's next-token distributions from 0.012 to 0.006 nats of float32's (tiny.en:
+0.009 -> 0.003) and kept base with 5 beams out of a repetition loop in the benchmark's long file.
 """
 from typing import Callable
 
@@ -21,16 +24,22 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-# Weights in [-64, 64]: on x86-64 without VNNI (AVX2: AMD EPYC, older Xeons) ONNX Runtime multiplies uint8
-# activations by int8 weights in pairs summed to 16 bits, which saturate beyond 2 * 255 * 64; base, converted with
-# 8-bit weights, heard "ask what" as "as what" there, and nothing at all in the Spanish clip.
+# Weights in [-64, 64] by default: on x86-64 without VNNI (AVX2 only: older AMD EPYC and Xeon) ONNX Runtime multiplies
+# uint8 activations by int8 weights in pairs summed to 16 bits, which saturate beyond 2 * 255 * 64; base, converted
+# with 8-bit weights, heard "ask what" as "as what" there, and nothing at all in the Spanish clip. With VNNI (and on
+# ARM64) the pairs sum in 32 bits, and [-127, 127] is safe.
 WEIGHT_LEVELS = 64
+WIDE_SUMS_WEIGHT_LEVELS = 127
+# Set on each graph whose weights take 8 bits, for the loader to warn where they would saturate.
+WIDE_SUMS_METADATA = "sensorium.int8_sums_in_32_bits"
 
 
-def quantize(model: onnx.ModelProto, by_rows: Callable[[str], bool]) -> onnx.ModelProto:
+def quantize(model: onnx.ModelProto, by_rows: Callable[[str], bool], wide_sums: bool = False) -> onnx.ModelProto:
     """Replaces each MatMul of an activation by a 2-D initializer with its int8 product.
     by_rows(name): whether activation `name` gets a scale and zero point per row (per position) rather than one
-    for the tensor."""
+    for the tensor.
+    wide_sums: the machines that run the graph sum int8 products in 32 bits, so the weights take 8 bits."""
+    levels = WIDE_SUMS_WEIGHT_LEVELS if wide_sums else WEIGHT_LEVELS
     graph = model.graph
     weights = {t.name: t for t in graph.initializer if len(t.dims) == 2}
     uses = {}
@@ -46,8 +55,8 @@ def quantize(model: onnx.ModelProto, by_rows: Callable[[str], bool]) -> onnx.Mod
         w = numpy_helper.to_array(weights[node.input[1]]).astype(np.float32)
         if uses[node.input[1]] == 1:
             replaced.add(node.input[1])
-        scale = np.maximum(np.abs(w).max(axis=0), np.finfo(np.float32).tiny) / WEIGHT_LEVELS
-        w_levels = np.clip(np.round(w / scale), -WEIGHT_LEVELS, WEIGHT_LEVELS)
+        scale = np.maximum(np.abs(w).max(axis=0), np.finfo(np.float32).tiny) / levels
+        w_levels = np.clip(np.round(w / scale), -levels, levels)
         w_int8 = q.const(node.input[1] + ".int8", w_levels.astype(np.int8))
         w_scale = q.const(node.input[1] + ".scale", scale.astype(np.float32))
         x = node.input[0]
@@ -76,6 +85,8 @@ def quantize(model: onnx.ModelProto, by_rows: Callable[[str], bool]) -> onnx.Mod
     graph.node.extend(q.nodes)
     if not any(o.domain == "com.microsoft" for o in model.opset_import):
         model.opset_import.append(helper.make_opsetid("com.microsoft", 1))
+    if wide_sums:
+        helper.set_model_props(model, {**{p.key: p.value for p in model.metadata_props}, WIDE_SUMS_METADATA: "true"})
     return model
 
 

@@ -18,6 +18,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A model directory in the Hugging Face ONNX layout as its loader sees it: JSON configs and ONNX graphs, each
@@ -25,6 +27,7 @@ import java.util.TreeSet;
  * with the same options), closed together.
  */
 public final class ModelFiles implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelFiles.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path dir;
@@ -129,6 +132,13 @@ public final class ModelFiles implements AutoCloseable {
         try {
             OrtSession session = OrtEnvironment.getEnvironment().createSession(file.toString(), sessionOptions);
             sessions.add(session);
+            boolean wideSums = "true".equals(session.getMetadata().getCustomMetadata().get(Int8Sums.METADATA));
+            if (wideSums && !Int8Sums.in32Bits()) {
+                // It runs, and mostly right: some products saturate, and words go missing or change.
+                LOG.warn("{}: its int8 weights take 8 bits, for a processor that sums int8 products in 32 bits; this"
+                        + " one sums them in 16, which they can saturate. Convert the model again on this machine"
+                        + " (sensorium models convert --int8, or models pull NAME --int8) for 7-bit weights", file);
+            }
             return session;
         } catch (OrtException e) {
             throw new ModelException(file + " is not a loadable ONNX graph: " + e.getMessage(), e);

@@ -1,6 +1,8 @@
 package io.sensorium.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sensorium.processors.onnx.Int8Sums;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +23,7 @@ final class ModelConverter {
     static final String[] SCRIPTS = {"convert_whisper.py", "checkpoints.py", "onnx_graphs.py", "merge_decoders.py",
         "quantize.py"};
     private static final String REQUIREMENTS = "requirements-convert.txt";
-    /** What the converter writes beside a converted model: its version. */
+    /** What the converter writes beside a converted model: its version, and for int8 how wide its sums may be. */
     static final String MARK = "sensorium-convert.json";
 
     private final Path home;
@@ -50,25 +52,42 @@ final class ModelConverter {
                 source.toString(), target.toString()));
         if (int8) {
             command.addAll(List.of("--quantize", "int8"));
+            if (Int8Sums.in32Bits()) {
+                command.add("--wide-int8-sums");
+            }
         }
         if (merged) {
             command.add("--merged");
         }
-        System.err.println("converting " + source + " -> " + target);
+        System.err.println("converting " + source + " -> " + target + (!int8 ? ""
+                : Int8Sums.in32Bits() ? " (int8 weights in 8 bits: this processor sums int8 products in 32 bits)"
+                : " (int8 weights in 7 bits: this processor sums int8 products in 16 bits)"));
         run(command, "the converter failed on " + source);
     }
 
     /**
-     * Whether {@code dir} was converted by an earlier version of the converter, which gave less (word times need
-     * version 2, a first step without the previous text's logits 3): its mark says so, or it has none yet the layout conversions give (no merged decoder), as
-     * conversions before the mark did. A model from the Hub is none of these.
+     * Why {@code dir} should be converted again, or null where it need not: its mark says an earlier version of the
+     * converter made it, which gave less (word times need version 2, a first step without the previous text's logits
+     * 3), or it has none yet the layout conversions give (no merged decoder), as conversions before the mark did; or
+     * its int8 weights take 8 bits and this processor sums int8 products in 16 bits ({@link Int8Sums}). A model from
+     * the Hub is none of these.
      */
-    static boolean outdated(Path dir) throws IOException {
+    static String staleness(Path dir, boolean sumsIn32Bits) throws IOException {
         Path mark = dir.resolve(MARK);
+        String earlier = "was converted by an earlier Sensorium, whose graphs give less (see CONVERTER_VERSION in"
+                + " models/convert/convert_whisper.py)";
         if (!Files.isRegularFile(mark)) {
-            return !Files.exists(dir.resolve("onnx/decoder_model_merged.onnx"));
+            return Files.exists(dir.resolve("onnx/decoder_model_merged.onnx")) ? null : earlier;
         }
-        return new ObjectMapper().readTree(mark.toFile()).path("version").asInt(0) < version();
+        JsonNode converted = new ObjectMapper().readTree(mark.toFile());
+        if (converted.path("version").asInt(0) < version()) {
+            return earlier;
+        }
+        if (converted.path("int8_sums_in_32_bits").asBoolean() && !sumsIn32Bits) {
+            return "has int8 weights in 8 bits, converted on a processor that sums int8 products in 32 bits; this one"
+                    + " sums them in 16, where 8-bit weights saturate";
+        }
+        return null;
     }
 
     /** The converter's CONVERTER_VERSION, read from the script this build ships. */

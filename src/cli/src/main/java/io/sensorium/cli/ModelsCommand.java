@@ -1,5 +1,6 @@
 package io.sensorium.cli;
 
+import io.sensorium.processors.onnx.Int8Sums;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -36,12 +37,12 @@ final class ModelsCommand {
             }
             Path dir = new ModelCache(cache).whisper(name, int8);
             if (Files.isRegularFile(dir.resolve("config.json")) && Files.isDirectory(dir.resolve("onnx"))) {
-                if (!(PyPiWhisper.has(name) && ModelConverter.outdated(dir))) {
+                String stale = PyPiWhisper.has(name) ? ModelConverter.staleness(dir, Int8Sums.in32Bits()) : null;
+                if (stale == null) {
                     System.out.println(dir);
                     return 0;
                 }
-                System.err.println(dir + " was converted by an earlier Sensorium, whose graphs give less (see"
-                        + " CONVERTER_VERSION in models/convert/convert_whisper.py): converting it again");
+                System.err.println(dir + " " + stale + ": converting it again");
                 ModelCache.remove(dir);
             }
             HttpFetcher fetcher = new HttpFetcher();
@@ -98,7 +99,8 @@ final class ModelsCommand {
         @Parameters(index = "1", paramLabel = "DEST")
         Path target;
 
-        @Option(names = "--int8", description = "Quantise the weights to int8 (dynamic quantisation).")
+        @Option(names = "--int8", description = "Quantise the weights to int8 (dynamic quantisation): in 8 bits where "
+                + "this processor sums int8 products in 32 bits (x86-64 with VNNI, ARM64), else in 7.")
         boolean int8;
 
         @Option(names = "--merged", description = "Write one merged decoder graph (onnx-community's layout) instead of "

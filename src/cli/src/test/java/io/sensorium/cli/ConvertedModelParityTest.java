@@ -9,6 +9,8 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import io.sensorium.processors.onnx.Int8Sums;
 import io.sensorium.processors.onnx.ModelException;
 import io.sensorium.processors.speech.whisper.WhisperDecoder;
 import io.sensorium.processors.speech.whisper.WhisperEncoder;
@@ -103,10 +105,28 @@ class ConvertedModelParityTest {
         // scales weigh; tiny.en's int8 decoder graphs went from 110 to 70 MB).
         Path int8 = convert(dir, "int8", "--int8", source);
         assertThat(stored(int8, STEP)).isLessThan(stored(converted, STEP));
+        weightsTakeTheBitsThisProcessorSums(int8);
         try (WhisperModel model = WhisperModel.load(int8, WhisperModel.Options.cpu(1))) {
             firstStepGivesTheScoresOfTheTranscriptOnly(model);
         }
         quietPositionsKeepTheirPrecision(converted, int8);
+    }
+
+    /**
+     * Where this processor sums int8 products in 32 bits, the int8 weights take 8 bits, and each graph and the
+     * conversion's mark say so: for the loader to warn on a processor that sums in 16 bits, and `models pull` to
+     * convert the model again there.
+     */
+    private static void weightsTakeTheBitsThisProcessorSums(Path int8) throws Exception {
+        boolean wide = Int8Sums.in32Bits();
+        assertThat(new ObjectMapper().readTree(int8.resolve(ModelConverter.MARK).toFile()).get("int8_sums_in_32_bits"))
+                .isEqualTo(BooleanNode.valueOf(wide));
+        for (String graph : new String[] {"onnx/encoder_model.onnx", "onnx/decoder_cross_kv_model.onnx", STEP}) {
+            try (OrtSession session = OrtEnvironment.getEnvironment().createSession(int8.resolve(graph).toString())) {
+                assertThat(session.getMetadata().getCustomMetadata().get(Int8Sums.METADATA)).as(graph)
+                        .isEqualTo(wide ? "true" : null);
+            }
+        }
     }
 
     /**
