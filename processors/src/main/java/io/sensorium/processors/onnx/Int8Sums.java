@@ -3,6 +3,7 @@ package io.sensorium.processors.onnx;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -40,7 +41,7 @@ public final class Int8Sums {
             return false;
         }
         var flags = FLAGS.matcher(cpuinfo);
-        return flags.find() && Set.of(flags.group(1).trim().split("\\s+")).stream().anyMatch(VNNI::contains);
+        return flags.find() && Arrays.stream(flags.group(1).trim().split("\\s+")).anyMatch(VNNI::contains);
     }
 
     private static String cpuinfo() {

@@ -17,6 +17,8 @@ class Int8SumsTest {
         assertThat(Int8Sums.in32Bits("amd64", ZEN5)).isTrue();
         assertThat(Int8Sums.in32Bits("amd64", ICE_LAKE_WITHOUT_AVX_VNNI)).isTrue();
         assertThat(Int8Sums.in32Bits("x86_64", ALDER_LAKE)).isTrue();
+        // A flag named twice (as a kernel may) is no error.
+        assertThat(Int8Sums.in32Bits("amd64", "flags\t\t: avx2 avx2 avx512_vnni\n")).isTrue();
     }
 
     @Test
