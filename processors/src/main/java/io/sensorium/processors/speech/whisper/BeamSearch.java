@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * Beam search as transformers' {@code generate(num_beams=N)} runs it for Whisper (its defaults: length_penalty 1,
@@ -116,13 +117,15 @@ final class BeamSearch {
                   int[] sources) {
             int vocab = logits[firstRow].length;
             float[][] logProbs = new float[n][];
-            for (int b = 0; b < n; b++) {
+            // Each beam's row on its own: a vocabulary of exponentials a beam, which on the quick compiler took 1.4 ms
+            // of a 5-beam step on one core while ONNX Runtime's threads wait for the next step.
+            IntStream.range(0, n).parallel().forEach(b -> {
                 float[] row = logits[firstRow + b];
                 for (LogitsFilter filter : filters) {
                     filter.apply(sequences[firstRow + b], length, promptLength, row);
                 }
                 logProbs[b] = logSoftmax(row);
-            }
+            });
             int kept = 2 * n;
             Candidate[] best = top(logProbs, vocab, kept);
             boolean allEnded = true;
