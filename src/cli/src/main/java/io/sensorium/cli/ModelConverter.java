@@ -25,6 +25,8 @@ final class ModelConverter {
     private static final String REQUIREMENTS = "requirements-convert.txt";
     /** What the converter writes beside a converted model: its version, and for int8 how wide its sums may be. */
     static final String MARK = "sensorium-convert.json";
+    /** The mark's field saying that an int8 conversion's weights take 8 bits ({@link Int8Sums}). */
+    static final String MARK_INT8_SUMS = "int8_sums_in_32_bits";
 
     private final Path home;
 
@@ -50,9 +52,10 @@ final class ModelConverter {
         Path python = environment(scripts.resolve(REQUIREMENTS));
         List<String> command = new ArrayList<>(List.of(python.toString(), scripts.resolve("convert_whisper.py").toString(),
                 source.toString(), target.toString()));
+        boolean wideSums = int8 && Int8Sums.in32Bits();
         if (int8) {
             command.addAll(List.of("--quantize", "int8"));
-            if (Int8Sums.in32Bits()) {
+            if (wideSums) {
                 command.add("--wide-int8-sums");
             }
         }
@@ -60,7 +63,7 @@ final class ModelConverter {
             command.add("--merged");
         }
         System.err.println("converting " + source + " -> " + target + (!int8 ? ""
-                : Int8Sums.in32Bits() ? " (int8 weights in 8 bits: this processor sums int8 products in 32 bits)"
+                : wideSums ? " (int8 weights in 8 bits: this processor sums int8 products in 32 bits)"
                 : " (int8 weights in 7 bits: this processor sums int8 products in 16 bits)"));
         run(command, "the converter failed on " + source);
     }
@@ -83,7 +86,7 @@ final class ModelConverter {
         if (converted.path("version").asInt(0) < version()) {
             return earlier;
         }
-        if (converted.path("int8_sums_in_32_bits").asBoolean() && !sumsIn32Bits) {
+        if (converted.path(MARK_INT8_SUMS).asBoolean() && !sumsIn32Bits) {
             return "has int8 weights in 8 bits, converted on a processor that sums int8 products in 32 bits; this one"
                     + " sums them in 16, where 8-bit weights saturate";
         }

@@ -119,8 +119,8 @@ class ConvertedModelParityTest {
      */
     private static void weightsTakeTheBitsThisProcessorSums(Path int8) throws Exception {
         boolean wide = Int8Sums.in32Bits();
-        assertThat(new ObjectMapper().readTree(int8.resolve(ModelConverter.MARK).toFile()).get("int8_sums_in_32_bits"))
-                .isEqualTo(BooleanNode.valueOf(wide));
+        JsonNode mark = new ObjectMapper().readTree(int8.resolve(ModelConverter.MARK).toFile());
+        assertThat(mark.get(ModelConverter.MARK_INT8_SUMS)).isEqualTo(BooleanNode.valueOf(wide));
         for (String graph : new String[] {"onnx/encoder_model.onnx", "onnx/decoder_cross_kv_model.onnx", STEP}) {
             try (OrtSession session = OrtEnvironment.getEnvironment().createSession(int8.resolve(graph).toString())) {
                 assertThat(session.getMetadata().getCustomMetadata().get(Int8Sums.METADATA)).as(graph)

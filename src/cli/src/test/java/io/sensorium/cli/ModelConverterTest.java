@@ -12,11 +12,11 @@ class ModelConverterTest {
 
     @Test
     void eightBitWeightsAreConvertedAgainWhereInt8ProductsSumIn16Bits(@TempDir Path dir) throws Exception {
-        mark(dir, ModelConverter.version(), ", \"int8_sums_in_32_bits\": true");
+        mark(dir, ModelConverter.version(), ", \"" + ModelConverter.MARK_INT8_SUMS + "\": true");
         assertThat(ModelConverter.staleness(dir, true)).isNull();
         assertThat(ModelConverter.staleness(dir, false)).contains("int8 weights in 8 bits").contains("sums them in 16");
         // Weights in 7 bits run anywhere.
-        mark(dir, ModelConverter.version(), ", \"int8_sums_in_32_bits\": false");
+        mark(dir, ModelConverter.version(), ", \"" + ModelConverter.MARK_INT8_SUMS + "\": false");
         assertThat(ModelConverter.staleness(dir, false)).isNull();
         mark(dir, ModelConverter.version(), "");
         assertThat(ModelConverter.staleness(dir, false)).isNull();
