@@ -1,6 +1,7 @@
 package io.sensorium.processors.speech.whisper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,8 +44,9 @@ class BeamSearchTest {
         // The first beam can only end; both beams go on from the second, token 0 before token 1.
         assertThat(steps.given.get(2)).isDeepEqualTo(new int[][] {{PROMPT, 1, 0}, {PROMPT, 1, 1}});
         assertThat(best.tokens()).containsExactly(PROMPT, 0, END);
-        // Scored by its sum over its two tokens (length penalty 1).
-        assertThat(best.score()).isEqualTo(logSoftmax(new float[] {0, -1, -9, NONE})[0] / 2);
+        // Its log-probability is token 0's on the first step (end-of-text was certain), scored over its two tokens.
+        assertThat(best.sumLogprob()).isCloseTo((float) -Math.log(1 + Math.exp(-1) + Math.exp(-9)), within(1e-6f));
+        assertThat(best.score()).isEqualTo(best.sumLogprob() / 2);
     }
 
     private static BeamSearch.Hypothesis search(ScriptedSteps steps) throws Exception {
@@ -54,22 +56,6 @@ class BeamSearchTest {
 
     private static float[][] rows(float[]... rows) {
         return rows;
-    }
-
-    private static float[] logSoftmax(float[] scores) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (float score : scores) {
-            max = Math.max(max, score);
-        }
-        double sum = 0;
-        for (float score : scores) {
-            sum += Math.exp(score - max);
-        }
-        float[] out = new float[scores.length];
-        for (int i = 0; i < scores.length; i++) {
-            out[i] = scores[i] - max - (float) Math.log(sum);
-        }
-        return out;
     }
 
     /** Gives each step's scores from a script (a first step's one row for every beam) and keeps what it was given. */
