@@ -115,7 +115,6 @@ final class BeamSearch {
 
         void step(int firstRow, int[][] sequences, float[][] logits, int length, int promptLength, int[][] next,
                   int[] sources) {
-            int vocab = logits[firstRow].length;
             float[][] logProbs = new float[n][];
             int kept = 2 * n;
             Candidate[][] bestOfBeam = new Candidate[n][];
@@ -128,7 +127,7 @@ final class BeamSearch {
                     filter.apply(sequences[firstRow + b], length, promptLength, row);
                 }
                 logProbs[b] = logSoftmax(row);
-                bestOfBeam[b] = top(b, logProbs[b], vocab, kept);
+                bestOfBeam[b] = top(b, logProbs[b], kept);
             });
             Candidate[] best = merged(bestOfBeam, kept);
             boolean allEnded = true;
@@ -194,11 +193,11 @@ final class BeamSearch {
         }
 
         /** Beam {@code b}'s {@code k} best continuations, best first (the first of equal ones by token). */
-        Candidate[] top(int b, float[] logProbs, int vocab, int k) {
+        Candidate[] top(int b, float[] logProbs, int k) {
             Candidate[] best = new Candidate[k];
             int filled = 0;
             float base = scores[b];
-            for (int token = 0; token < vocab; token++) {
+            for (int token = 0; token < logProbs.length; token++) {
                 float score = logProbs[token] + base;
                 if (filled == k && !(score > best[k - 1].score)) {
                     continue;
@@ -212,7 +211,7 @@ final class BeamSearch {
          * The {@code k} best of the beams' best continuations, best first: the first of equal ones by beam, then
          * token, as a pass over all beams' rows in order would give them.
          */
-        Candidate[] merged(Candidate[][] bestOfBeam, int k) {
+        static Candidate[] merged(Candidate[][] bestOfBeam, int k) {
             Candidate[] best = new Candidate[k];
             int filled = 0;
             for (Candidate[] ofBeam : bestOfBeam) {
