@@ -115,7 +115,7 @@ final class BeamSearch {
 
         void step(int firstRow, int[][] sequences, float[][] logits, int length, int promptLength, int[][] next,
                   int[] sources) {
-            float[][] logProbs = new float[n][];
+            LogProbs[] logProbs = new LogProbs[n];
             int kept = 2 * n;
             Candidate[][] bestOfBeam = new Candidate[n][];
             // Each beam's row on its own: a vocabulary of exponentials a beam, which on the quick compiler took 1.4 ms
@@ -126,7 +126,7 @@ final class BeamSearch {
                 for (LogitsFilter filter : filters) {
                     filter.apply(sequences[firstRow + b], length, promptLength, row);
                 }
-                logProbs[b] = logSoftmax(row);
+                logProbs[b] = LogProbs.of(row);
                 bestOfBeam[b] = top(b, logProbs[b], kept);
             });
             Candidate[] best = merged(bestOfBeam, kept);
@@ -150,7 +150,7 @@ final class BeamSearch {
             for (int b = 0; b < n; b++) {
                 Candidate c = going[b];
                 scores[b] = c.ended ? c.score + EXCLUDED : c.score;
-                nextSums[b] = sums[c.beam] + logProbs[c.beam][c.token];
+                nextSums[b] = sums[c.beam] + logProbs[c.beam].at(c.token);
             }
             if (improvable) {
                 float lengthPenalty = (float) Math.pow(length + 1 - promptLength, beams.lengthPenalty());
@@ -159,8 +159,8 @@ final class BeamSearch {
                     if (c.ended) {
                         int[] tokens = Arrays.copyOf(sequences[firstRow + c.beam], length + 1);
                         tokens[length] = c.token;
-                        offer(new Hypothesis(tokens, c.score / lengthPenalty, sums[c.beam] + logProbs[c.beam][c.token],
-                                c.token == endOfText));
+                        float sumLogprob = sums[c.beam] + logProbs[c.beam].at(c.token);
+                        offer(new Hypothesis(tokens, c.score / lengthPenalty, sumLogprob, c.token == endOfText));
                     }
                 }
             }
@@ -193,12 +193,16 @@ final class BeamSearch {
         }
 
         /** Beam {@code b}'s {@code k} best continuations, best first (the first of equal ones by token). */
-        Candidate[] top(int b, float[] logProbs, int k) {
+        Candidate[] top(int b, LogProbs logProbs, int k) {
             Candidate[] best = new Candidate[k];
             int filled = 0;
             float base = scores[b];
-            for (int token = 0; token < logProbs.length; token++) {
-                float score = logProbs[token] + base;
+            float[] row = logProbs.scores();
+            float max = logProbs.max();
+            float log = logProbs.log();
+            for (int token = 0; token < row.length; token++) {
+                // LogProbs.at(token), written out: the quick compiler would make a call of it for each token.
+                float score = row[token] - max - log + base;
                 if (filled == k && !(score > best[k - 1].score)) {
                     continue;
                 }
@@ -254,20 +258,18 @@ final class BeamSearch {
         }
     }
 
-    /** log_softmax in float32, as PyTorch takes it, in place: a step's scores are not read again. */
-    private static float[] logSoftmax(float[] logits) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (float x : logits) {
-            max = Math.max(max, x);
+    /**
+     * A beam's log_softmax in float32, as PyTorch takes it, over its step's scores: each token's only where it is read
+     * (the beam's best continuations), not written out for the whole vocabulary.
+     */
+    private record LogProbs(float[] scores, float max, float log) {
+        static LogProbs of(float[] scores) {
+            float max = LogSumExp.max(scores);
+            return new LogProbs(scores, max, (float) Math.log(LogSumExp.sumExp(scores, max)));
         }
-        double sum = 0;
-        for (float x : logits) {
-            sum += Math.exp(x - max);
+
+        float at(int token) {
+            return scores[token] - max - log;
         }
-        float log = (float) Math.log(sum);
-        for (int i = 0; i < logits.length; i++) {
-            logits[i] = logits[i] - max - log;
-        }
-        return logits;
     }
 }

@@ -144,16 +144,10 @@ final class CrossAttentionAligner {
         for (int p = promptLength; p < tokens.length - 1; p++) {
             all.position((p - logitsFrom) * vocab);
             all.get(row);
-            double max = Double.NEGATIVE_INFINITY;
-            for (int t = 0; t < text; t++) {
-                max = Math.max(max, row[t]);
-            }
-            double sum = 0;
-            for (int t = 0; t < text; t++) {
-                sum += Math.exp(row[t] - max);
-            }
+            float max = LogSumExp.max(row, 0, text);
+            double sum = LogSumExp.sumExp(row, 0, text, max);
             int next = tokens[p + 1];
-            probabilities[p + 1] = next < text ? Math.exp(row[next] - max) / sum : 0;
+            probabilities[p + 1] = next < text ? Math.exp((double) row[next] - max) / sum : 0;
         }
     }
 

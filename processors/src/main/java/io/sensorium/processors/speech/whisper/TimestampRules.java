@@ -66,21 +66,12 @@ final class TimestampRules implements LogitsFilter {
      * (that pass was a tenth of each decoding step's time).
      */
     private boolean timestampsLikelierThanText(float[] scores) {
-        float bestText = Float.NEGATIVE_INFINITY;
-        for (int i = 0; i < timestampBegin; i++) {
-            bestText = Math.max(bestText, scores[i]);
-        }
-        float maxTimestamp = Float.NEGATIVE_INFINITY;
-        for (int i = timestampBegin; i < scores.length; i++) {
-            maxTimestamp = Math.max(maxTimestamp, scores[i]);
-        }
+        float bestText = LogSumExp.max(scores, 0, timestampBegin);
+        float maxTimestamp = LogSumExp.max(scores, timestampBegin, scores.length);
         if (maxTimestamp == Float.NEGATIVE_INFINITY) {
             return false;
         }
-        double timestampMass = 0;
-        for (int i = timestampBegin; i < scores.length; i++) {
-            timestampMass += Math.exp(scores[i] - maxTimestamp);
-        }
+        double timestampMass = LogSumExp.sumExp(scores, timestampBegin, scores.length, maxTimestamp);
         return maxTimestamp + Math.log(timestampMass) > bestText;
     }
 }

@@ -337,8 +337,8 @@ public final class WhisperDecoder {
 
     /** openai's no_speech_prob: of the no-speech token, in the first step's scores after <|startoftranscript|>. */
     private double noSpeechProb(DecoderSteps steps, int row, int[] prompt) {
-        return Math.exp(logSoftmaxAt(steps.firstStepRow(row, indexOf(prompt, config.decoderStartTokenId())),
-                noSpeechToken));
+        float[] scores = steps.firstStepRow(row, indexOf(prompt, config.decoderStartTokenId()));
+        return Math.exp(LogSumExp.logSoftmaxAt(scores, noSpeechToken));
     }
 
     private List<Result> run(WhisperEncoder.EncoderOutput encoded, List<int[]> prompts, List<int[]> prefixes,
@@ -376,11 +376,13 @@ public final class WhisperDecoder {
                     for (LogitsFilter filter : filters) {
                         filter.apply(sequences[item], length, promptLength, scores[item]);
                     }
-                    int best = sampling.temperature() == 0 ? argmax(scores[item])
-                            : sample(scores[item], sampling.temperature(), random);
-                    sumLogprob[item] += logSoftmaxAt(scores[item], best);
-                    sequences[item][length] = best;
-                    if (best == config.eosTokenId()) {
+                    boolean greedy = sampling.temperature() == 0;
+                    int next = greedy ? argmax(scores[item]) : sample(scores[item], sampling.temperature(), random);
+                    // A greedy choice is the row's largest score: no pass to find that.
+                    float max = greedy ? scores[item][next] : LogSumExp.max(scores[item]);
+                    sumLogprob[item] += LogSumExp.logSoftmaxAt(scores[item], next, max);
+                    sequences[item][length] = next;
+                    if (next == config.eosTokenId()) {
                         endedAt[item] = length + 1;
                         running--;
                     }
@@ -443,14 +445,5 @@ public final class WhisperDecoder {
         int index = Arrays.binarySearch(cumulative, drawn);
         // Not found, as it mostly is: the first whose cumulative weight is above the draw.
         return Math.min(index >= 0 ? index + 1 : -index - 1, scores.length - 1);
-    }
-
-    private static double logSoftmaxAt(float[] scores, int index) {
-        double max = scores[index];
-        double sum = 0;
-        for (float s : scores) {
-            sum += Math.exp(s - max);
-        }
-        return -Math.log(sum);
     }
 }
