@@ -65,7 +65,8 @@ public final class SpeechEngine implements AutoCloseable {
         this.transcriber = new WhisperTranscriber(handle.model(), speech.timestamps(), languages(speech), task(speech),
                 WhisperTranscriber.DEFAULT_MAX_NEW_TOKENS, new TemperatureFallback(speech.temperatures(), speech.bestOf(),
                 speech.compressionRatioThreshold(), speech.logProbThreshold(), speech.noSpeechThreshold()),
-                new WhisperDecoder.Beams(speech.beamSize(), speech.patience(), speech.lengthPenalty()), speech.hotwords(),
+                new WhisperDecoder.Beams(speech.beamSize(), speech.patience(), speech.lengthPenalty(),
+                        speech.earlyStopping()), speech.hotwords(),
                 speech.wordTimestamps());
         this.batcher = new RunBatcher<>(transcriber::shape, transcriber::transcribeWindows,
                 "sensorium.speech.batch.size", speech.batchSize(), speech.batchWaitMs(), speech.modelRunsAtOnce(),

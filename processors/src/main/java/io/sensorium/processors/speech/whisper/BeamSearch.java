@@ -8,14 +8,15 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * Beam search as transformers' {@code generate(num_beams=N)} runs it for Whisper (its defaults: length_penalty 1,
- * early_stopping False), with faster-whisper's patience: each step scores every beam's next tokens by their
- * log-softmax added to the beam's score, keeps the 2N
- * best continuations, carries the N best that have not ended on as beams, and offers those of the N best that ended
- * (end-of-text or the length limit) to the finished hypotheses, scored by their sum over their length to the power
- * of the length penalty. A window's search stops when it holds {@code round(N x patience)} finished hypotheses and no
- * beam can beat the worst of them, or when every continuation has ended; the best finished hypothesis is its result.
- * Scores are float32 sums, as PyTorch's, so that near ties fall the same way.
+ * Beam search as transformers' {@code generate(num_beams=N)} runs it for Whisper (length_penalty 1), with
+ * faster-whisper's patience: each step scores every beam's next tokens by their log-softmax added to the beam's score,
+ * keeps the 2N best continuations, carries the N best that have not ended on as beams, and offers those of the N best
+ * that ended (end-of-text or the length limit) to the finished hypotheses, scored by their sum over their length to
+ * the power of the length penalty. A window's search stops when it holds {@code round(N x patience)} finished
+ * hypotheses: at once with early stopping, as faster-whisper's (CTranslate2's) and openai-whisper's searches stop;
+ * without it (transformers' default, early_stopping False) only once no beam can beat the worst of them. It also
+ * stops when every continuation has ended; the best finished hypothesis is its result. Scores are float32 sums, as
+ * PyTorch's, so that near ties fall the same way.
  *
  * <p>One difference from transformers, on purpose: the log-softmax is taken after the rules (suppressed tokens,
  * timestamp rules) have shaped the scores, as openai's and faster-whisper's beam searches take it, not before: where
@@ -56,7 +57,7 @@ final class BeamSearch {
         List<Window> windows = new ArrayList<>();
         int[][] sequences = new int[prompts.size() * n][];
         for (int w = 0; w < prompts.size(); w++) {
-            windows.add(new Window(n, Math.max(n, (int) Math.round(n * beams.patience()))));
+            windows.add(new Window(n, Math.max(1, (int) Math.round(n * beams.patience()))));
             for (int b = 0; b < n; b++) {
                 sequences[w * n + b] = Arrays.copyOf(prompts.get(w), limit);
             }
@@ -101,16 +102,21 @@ final class BeamSearch {
         private final float[] sums;
         /** The finished hypotheses, best first; null until filled. */
         private final Hypothesis[] finished;
+        /** How many finished hypotheses the search waits for: beam size x patience (faster-whisper's max_candidates). */
+        private final int candidates;
+        /** How many hypotheses have finished so far. */
+        private int offered;
         /** transformers' is_early_stop_heuristic_unsatisfied: whether a beam could still beat the finished. */
         private boolean improvable = true;
         private boolean stopped;
 
-        Window(int n, int kept) {
+        Window(int n, int candidates) {
             this.n = n;
             this.scores = new float[n];
             this.sums = new float[n];
             Arrays.fill(scores, 1, n, EXCLUDED);
-            this.finished = new Hypothesis[kept];
+            this.candidates = candidates;
+            this.finished = new Hypothesis[Math.max(n, candidates)];
         }
 
         void step(int firstRow, int[][] sequences, float[][] logits, int length, int promptLength, int[][] next,
@@ -169,6 +175,7 @@ final class BeamSearch {
         }
 
         private void offer(Hypothesis hypothesis) {
+            offered++;
             int at = finished.length;
             while (at > 0 && (finished[at - 1] == null || hypothesis.score() > finished[at - 1].score())) {
                 at--;
@@ -179,11 +186,16 @@ final class BeamSearch {
             }
         }
 
-        /** After a step: whether the best beam, at its length, could still beat the worst finished hypothesis. */
+        /**
+         * After a step: whether the search goes on. With early stopping it ends once its finished hypotheses are all
+         * there; otherwise while the best beam, at its length, could still beat the worst of them.
+         */
         void checkImprovable(int generated) {
-            if (finished[finished.length - 1] != null) {
-                float bestPossible = scores[0] / (float) Math.pow(generated, beams.lengthPenalty());
-                improvable &= bestPossible > finished[finished.length - 1].score();
+            Hypothesis worst = finished[finished.length - 1];
+            if (beams.earlyStopping()) {
+                improvable &= offered < candidates;
+            } else if (worst != null) {
+                improvable &= scores[0] / (float) Math.pow(generated, beams.lengthPenalty()) > worst.score();
             }
             stopped |= !improvable;
         }

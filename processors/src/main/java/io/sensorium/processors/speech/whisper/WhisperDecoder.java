@@ -263,11 +263,13 @@ public final class WhisperDecoder {
      * Beam search's settings (faster-whisper's names).
      *
      * @param size          beams per window (1: greedy decoding)
-     * @param patience      the search stops once it holds {@code round(size x patience)} finished hypotheses and no
-     *                      beam can beat them (1: transformers' beam search)
+     * @param patience      the search stops once it holds {@code round(size x patience)} finished hypotheses
      * @param lengthPenalty a finished hypothesis scores its log-probability over its length to this power
+     * @param earlyStopping the search stops as soon as it holds them, as faster-whisper's (CTranslate2's) and
+     *                      openai-whisper's do; false: only once no beam can beat them either, as transformers'
+     *                      {@code generate(num_beams=size)} (its early_stopping=False; patience 1)
      */
-    public record Beams(int size, double patience, double lengthPenalty) {
+    public record Beams(int size, double patience, double lengthPenalty, boolean earlyStopping) {
         public Beams {
             if (size < 1) {
                 throw new IllegalArgumentException("a beam search has 1 beam or more, not " + size);

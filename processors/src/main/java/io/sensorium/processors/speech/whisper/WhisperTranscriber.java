@@ -22,7 +22,7 @@ public final class WhisperTranscriber {
     public static final int DEFAULT_MAX_NEW_TOKENS = 224;
     private static final String ENGLISH = "en";
     /** One beam: greedy decoding. */
-    public static final WhisperDecoder.Beams GREEDY = new WhisperDecoder.Beams(1, 1.0, 1.0);
+    public static final WhisperDecoder.Beams GREEDY = new WhisperDecoder.Beams(1, 1.0, 1.0, true);
     /** Mel frames per timestamp step (0.02 s): the encoder halves the frame rate. */
     private static final int FRAMES_PER_TIMESTAMP = 2;
     static final double SECONDS_PER_TIMESTAMP = 0.02;

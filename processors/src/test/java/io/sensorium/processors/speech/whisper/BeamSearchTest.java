@@ -49,8 +49,35 @@ class BeamSearchTest {
         assertThat(best.score()).isEqualTo(best.sumLogprob() / 2);
     }
 
+    /**
+     * Two hypotheses finish by the second step, as many as 2 beams wait for; a beam still running could then, at its
+     * length, beat the worse of them, and goes on to end better than both.
+     */
+    @Test
+    void earlyStoppingEndsOnceTheHypothesesWaitedForHaveFinished() throws Exception {
+        float[][][] script = {
+                rows(new float[] {0, NONE, NONE, -0.2f}),
+                rows(new float[] {-0.3f, NONE, NONE, 0}),
+                rows(new float[] {0, NONE, NONE, NONE}),
+                rows(new float[] {NONE, NONE, NONE, 0})};
+
+        BeamSearch.Hypothesis early = search(new ScriptedSteps(script), true, 8);
+        BeamSearch.Hypothesis searchedOn = search(new ScriptedSteps(script), false, 8);
+
+        // Ended on the first step (one token) and on the second: the second scores better over its two tokens.
+        assertThat(early.tokens()).containsExactly(PROMPT, 0, END);
+        // Token 0 on the second step, then two certain tokens: the same log-probability over four tokens.
+        assertThat(searchedOn.tokens()).containsExactly(PROMPT, 0, 0, 0, END);
+        assertThat(searchedOn.score()).isGreaterThan(early.score());
+    }
+
+    /** As transformers' generate(num_beams=2): the search goes on while a beam could beat a finished hypothesis. */
     private static BeamSearch.Hypothesis search(ScriptedSteps steps) throws Exception {
-        return new BeamSearch(List.of(), END, 4, new WhisperDecoder.Beams(2, 1.0, 1.0))
+        return search(steps, false, 4);
+    }
+
+    private static BeamSearch.Hypothesis search(ScriptedSteps steps, boolean earlyStopping, int limit) throws Exception {
+        return new BeamSearch(List.of(), END, limit, new WhisperDecoder.Beams(2, 1.0, 1.0, earlyStopping))
                 .search(steps, List.of(new int[] {PROMPT})).get(0);
     }
 

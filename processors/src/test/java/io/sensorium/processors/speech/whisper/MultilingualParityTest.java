@@ -102,7 +102,7 @@ class MultilingualParityTest {
         }
         try (WhisperEncoder.EncoderOutput encoded = new WhisperEncoder(model).encode(windows)) {
             List<WhisperDecoder.Result> results = decoder.decodeBeams(encoded, prompts, false, MAX_NEW_TOKENS,
-                    new WhisperDecoder.Beams(beams, 1.0, 1.0));
+                    asGenerate(beams, 1.0));
             for (int i = 0; i < results.size(); i++) {
                 assertThat(results.get(i).tokens()).as("window " + i).containsExactly(expected.get(i));
                 assertThat(results.get(i).endOfText()).isEqualTo(expected.get(i)[expected.get(i).length - 1] == 50257);
@@ -124,7 +124,7 @@ class MultilingualParityTest {
             assertThat(beams.batch()).isEqualTo(5);
             assertThat(beams.hiddenStates().getInfo().getShape()[0]).isEqualTo(1);
             WhisperDecoder.Result result = decoder.decodeBeams(encoded, List.of(prompt), false, MAX_NEW_TOKENS,
-                    new WhisperDecoder.Beams(5, 1.0, 1.0)).get(0);
+                    asGenerate(5, 1.0)).get(0);
             assertThat(result.tokens()).containsExactly(Fixtures.ints(reference.path("tokens").path("beams_5")));
         }
     }
@@ -145,7 +145,7 @@ class MultilingualParityTest {
         float[][] window = window(reference);
         try (WhisperEncoder.EncoderOutput one = new WhisperEncoder(model).encode(window);
              WhisperEncoder.EncoderOutput two = new WhisperEncoder(model).encode(List.of(window, window))) {
-            WhisperDecoder.Beams beams = new WhisperDecoder.Beams(5, 1.0, 1.0);
+            WhisperDecoder.Beams beams = asGenerate(5, 1.0);
             WhisperDecoder.Result shared = decoder.decodeBeams(one, List.of(prompt), false, MAX_NEW_TOKENS, beams).get(0);
             WhisperDecoder.Result own = decoder.decodeBeams(two, List.of(prompt, prompt), false, MAX_NEW_TOKENS, beams)
                     .get(1);
@@ -164,12 +164,17 @@ class MultilingualParityTest {
         int[] prompt = decoder.prompt(new int[0], new int[0], false, reference.path("detected").asText(), WhisperTask.TRANSCRIBE);
         try (WhisperEncoder.EncoderOutput encoded = new WhisperEncoder(model).encode(window(reference))) {
             WhisperDecoder.Result patient = decoder.decodeBeams(encoded, List.of(prompt), false, MAX_NEW_TOKENS,
-                    new WhisperDecoder.Beams(3, 3.0, 1.0)).get(0);
+                    asGenerate(3, 3.0)).get(0);
             WhisperDecoder.Result plain = decoder.decodeBeams(encoded, List.of(prompt), false, MAX_NEW_TOKENS,
-                    new WhisperDecoder.Beams(3, 1.0, 1.0)).get(0);
+                    asGenerate(3, 1.0)).get(0);
             assertThat(plain.tokens()).containsExactly(Fixtures.ints(reference.path("tokens").path("beams_3")));
             assertThat(score(patient)).isGreaterThanOrEqualTo(score(plain));
         }
+    }
+
+    /** The references are transformers' {@code generate(num_beams=size)}: its early_stopping is False. */
+    private static WhisperDecoder.Beams asGenerate(int size, double patience) {
+        return new WhisperDecoder.Beams(size, patience, 1.0, false);
     }
 
     private static double score(WhisperDecoder.Result result) {
@@ -181,7 +186,7 @@ class MultilingualParityTest {
         JsonNode reference = Fixtures.multilingualCases().get(0);
         WhisperTranscriber transcriber = new WhisperTranscriber(model, false, LanguageChoice.AUTO,
                 WhisperTask.TRANSCRIBE, MAX_NEW_TOKENS, TemperatureFallback.greedyOnly(-1.0, 0.6),
-                new WhisperDecoder.Beams(5, 1.0, 1.0), "", false);
+                asGenerate(5, 1.0), "", false);
         WhisperTranscriber.Window whole = WhisperTranscriber.Window.whole(window(reference), WhisperModel.WINDOW_FRAMES);
         WhisperTranscriber.Window live = WhisperTranscriber.Window.live(window(reference), WhisperModel.WINDOW_FRAMES,
                 WhisperModel.WINDOW_FRAMES, new int[0], new int[0]);

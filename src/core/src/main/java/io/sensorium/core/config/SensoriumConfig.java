@@ -233,9 +233,12 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
      *                          decoded again at the next temperature
      * @param beamSize          beams of the beam search a whole window is decoded by at temperature 0 (faster-whisper's
      *                          beam_size; 1: greedy); live buffers are decoded greedily
-     * @param patience          the beam search stops once it holds beam-size x patience finished hypotheses that no
-     *                          beam can beat (faster-whisper's patience)
+     * @param patience          the beam search stops once it holds beam-size x patience finished hypotheses
+     *                          (faster-whisper's patience)
      * @param lengthPenalty     a finished hypothesis is ranked by its log-probability over its length to this power
+     * @param earlyStopping     the beam search stops as soon as it holds those hypotheses, as faster-whisper's
+     *                          (CTranslate2's) and openai-whisper's do; false: only once no beam can beat them either
+     *                          (transformers' early_stopping=False)
      * @param conditionOnPreviousText each window of a stream is prompted with the text of the windows before it
      *                          (faster-whisper's condition_on_previous_text), until one decoded at a temperature above
      *                          {@code promptResetOnTemperature}
@@ -273,7 +276,8 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
     public record Speech(Path model, int threads, String device, boolean timestamps, String language, String task,
                          double noSpeechThreshold, double logProbThreshold, String temperature, int bestOf,
                          double compressionRatioThreshold, int beamSize, double patience, double lengthPenalty,
-                         boolean conditionOnPreviousText, double promptResetOnTemperature, String initialPrompt,
+                         boolean earlyStopping, boolean conditionOnPreviousText, double promptResetOnTemperature,
+                         String initialPrompt,
                          String hotwords, boolean wordTimestamps, boolean vad, VadOptions vadOptions,
                          boolean live, double liveStepSeconds, int livePauseMs, int liveSentencePauseMs,
                          double liveMaxDelaySeconds,
@@ -369,7 +373,7 @@ public record SensoriumConfig(Kafka kafka, Topics topics, Audio audio, Speech sp
         private Speech copy(String language, String task, int beamSize, boolean wordTimestamps, boolean vad,
                             boolean live) {
             return new Speech(model, threads, device, timestamps, language, task, noSpeechThreshold, logProbThreshold,
-                    temperature, bestOf, compressionRatioThreshold, beamSize, patience, lengthPenalty,
+                    temperature, bestOf, compressionRatioThreshold, beamSize, patience, lengthPenalty, earlyStopping,
                     conditionOnPreviousText, promptResetOnTemperature, initialPrompt, hotwords, wordTimestamps, vad,
                     vadOptions, live,
                     liveStepSeconds, livePauseMs, liveSentencePauseMs, liveMaxDelaySeconds, liveTrimSeconds, livePrefix,
