@@ -106,7 +106,10 @@ final class BeamSearch {
         private final int candidates;
         /** How many hypotheses have finished so far. */
         private int offered;
-        /** transformers' is_early_stop_heuristic_unsatisfied: whether a beam could still beat the finished. */
+        /**
+         * Whether the search goes on: it waits for more finished hypotheses or, without early stopping, a beam could
+         * still beat the worst of them (transformers' is_early_stop_heuristic_unsatisfied).
+         */
         private boolean improvable = true;
         private boolean stopped;
 
@@ -191,11 +194,11 @@ final class BeamSearch {
          * there; otherwise while the best beam, at its length, could still beat the worst of them.
          */
         void checkImprovable(int generated) {
-            Hypothesis worst = finished[finished.length - 1];
             if (beams.earlyStopping()) {
                 improvable &= offered < candidates;
-            } else if (worst != null) {
-                improvable &= scores[0] / (float) Math.pow(generated, beams.lengthPenalty()) > worst.score();
+            } else if (finished[finished.length - 1] != null) {
+                float bestPossible = scores[0] / (float) Math.pow(generated, beams.lengthPenalty());
+                improvable &= bestPossible > finished[finished.length - 1].score();
             }
             stopped |= !improvable;
         }
