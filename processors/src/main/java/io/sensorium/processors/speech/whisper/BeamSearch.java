@@ -82,7 +82,7 @@ final class BeamSearch {
             length++;
             for (Window window : windows) {
                 if (!window.stopped) {
-                    window.checkImprovable(length - promptLength);
+                    window.checkSearchingOn(length - promptLength);
                 }
             }
             sequences = next;
@@ -110,7 +110,7 @@ final class BeamSearch {
          * Whether the search goes on: it waits for more finished hypotheses or, without early stopping, a beam could
          * still beat the worst of them (transformers' is_early_stop_heuristic_unsatisfied).
          */
-        private boolean improvable = true;
+        private boolean searchingOn = true;
         private boolean stopped;
 
         Window(int n, int candidates) {
@@ -161,7 +161,7 @@ final class BeamSearch {
                 scores[b] = c.ended ? c.score + EXCLUDED : c.score;
                 nextSums[b] = sums[c.beam] + logProbs[c.beam].at(c.token);
             }
-            if (improvable) {
+            if (searchingOn) {
                 float lengthPenalty = (float) Math.pow(length + 1 - promptLength, beams.lengthPenalty());
                 for (int k = 0; k < n; k++) {
                     Candidate c = best[k];
@@ -193,14 +193,14 @@ final class BeamSearch {
          * After a step: whether the search goes on. With early stopping it ends once its finished hypotheses are all
          * there; otherwise while the best beam, at its length, could still beat the worst of them.
          */
-        void checkImprovable(int generated) {
+        void checkSearchingOn(int generated) {
             if (beams.earlyStopping()) {
-                improvable &= offered < candidates;
+                searchingOn &= offered < candidates;
             } else if (finished[finished.length - 1] != null) {
                 float bestPossible = scores[0] / (float) Math.pow(generated, beams.lengthPenalty());
-                improvable &= bestPossible > finished[finished.length - 1].score();
+                searchingOn &= bestPossible > finished[finished.length - 1].score();
             }
-            stopped |= !improvable;
+            stopped |= !searchingOn;
         }
 
         Hypothesis best() {
