@@ -3,11 +3,10 @@ package io.sensorium.processors.features;
 import io.sensorium.core.config.ConfigException;
 import io.sensorium.core.config.SensoriumConfig;
 import io.sensorium.core.kafka.StageTopology;
+import io.sensorium.core.kafka.StateStores;
 import io.sensorium.processors.vad.SileroVad;
 import java.util.List;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * The feature preprocessor: audio topic -> Whisper log-mel frames on the features topic, with Silero VAD's speech
@@ -41,7 +40,6 @@ public final class FeatureTopology {
                 config.topics().deadLetters(),
                 () -> new FeatureProcessor(audio.melBins(), audio.sampleRate(), audio.maxRecordBytes(),
                         MAX_GAP_SECONDS * audio.sampleRate(), config.speech().vad() ? SileroVad.shared() : null),
-                List.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.ByteArray()),
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VAD_STORE), Serdes.String(), Serdes.ByteArray())));
+                List.of(StateStores.keyValue(STORE, config.kafka()), StateStores.keyValue(VAD_STORE, config.kafka())));
     }
 }

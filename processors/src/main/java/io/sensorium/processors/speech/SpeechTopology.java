@@ -3,12 +3,9 @@ package io.sensorium.processors.speech;
 import io.sensorium.core.config.ConfigException;
 import io.sensorium.core.config.SensoriumConfig;
 import io.sensorium.core.kafka.StageTopology;
+import io.sensorium.core.kafka.StateStores;
 import java.util.List;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * The speech processor: features topic -> Whisper -> transcripts topic (JSON), by whole windows
@@ -42,10 +39,7 @@ public final class SpeechTopology {
                 speech.live()
                         ? () -> new LiveSpeechProcessor(engine, maxRecordBytes, speech)
                         : () -> new SpeechProcessor(engine, maxRecordBytes, speech.vad() ? speech.vadOptions() : null),
-                List.of(store(speech.live() ? LIVE_STATE_STORE : STATE_STORE), store(FRAME_STORE), store(REGION_STORE)));
-    }
-
-    private static StoreBuilder<KeyValueStore<String, byte[]>> store(String name) {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.ByteArray());
+                List.of(StateStores.keyValue(speech.live() ? LIVE_STATE_STORE : STATE_STORE, config.kafka()),
+                        StateStores.keyValue(FRAME_STORE, config.kafka()), StateStores.keyValue(REGION_STORE, config.kafka())));
     }
 }

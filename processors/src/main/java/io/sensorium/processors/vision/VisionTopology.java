@@ -3,6 +3,7 @@ package io.sensorium.processors.vision;
 import io.sensorium.core.config.ConfigException;
 import io.sensorium.core.config.SensoriumConfig;
 import io.sensorium.core.kafka.StageTopology;
+import io.sensorium.core.kafka.StateStores;
 import io.sensorium.core.records.FrameDetections;
 import io.sensorium.processors.vision.model.VisionModel;
 import io.sensorium.processors.vision.model.VisionPostProcessor;
@@ -13,12 +14,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * The vision processor: pixels topic -> model -> detections topic (JSON), and the annotated topic when asked; object
@@ -59,12 +57,12 @@ public final class VisionTopology {
                     events ? new TrackEvents(context.getStateStore(EVENT_STORE), vision.events().updateSeconds(), zones)
                             : null,
                     snapshots ? new TrackSnapshots(context.getStateStore(SNAPSHOT_STORE)) : null);
-            stores.add(store(TRACKER_STORE));
+            stores.add(StateStores.keyValue(TRACKER_STORE, config.kafka()));
             if (events) {
-                stores.add(store(EVENT_STORE));
+                stores.add(StateStores.keyValue(EVENT_STORE, config.kafka()));
             }
             if (snapshots) {
-                stores.add(store(SNAPSHOT_STORE));
+                stores.add(StateStores.keyValue(SNAPSHOT_STORE, config.kafka()));
             }
         }
         FrameDetector detector = new FrameDetector(model, postProcessor, vision,
@@ -85,10 +83,6 @@ public final class VisionTopology {
             StageTopology.addOutput(topology, STAGE, SNAPSHOTS, config.topics().snapshots());
         }
         return topology;
-    }
-
-    private static StoreBuilder<KeyValueStore<String, byte[]>> store(String name) {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.ByteArray());
     }
 
     private static ByteTracker.Options trackerOptions(SensoriumConfig.Tracking tracking) {
