@@ -33,8 +33,9 @@ from onnx import numpy_helper
 # 7: each output written by the node that computes it, not copied through an Identity (onnx_graphs.Graph.give);
 # 8: int8 by quantize.py, the encoder's and cross-attention's activations with a scale per audio position;
 # 9: and a zero point per audio position; 10: int8 weights in 8 bits where the converting machine sums int8 products in
-# 32 bits (--wide-int8-sums), marked so in the graphs and here.
-CONVERTER_VERSION = 10
+# 32 bits (--wide-int8-sums), marked so in the graphs and here; 11: the cached step's cross-attention as one product
+# for all the rows of a window (onnx_graphs.Graph.attention_by_window).
+CONVERTER_VERSION = 11
 EXTERNAL_FROM = 1 << 20
 DATA_ALIGNMENT = 64 * 1024
 

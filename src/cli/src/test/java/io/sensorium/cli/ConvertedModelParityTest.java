@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.BooleanNode;
@@ -18,8 +19,12 @@ import io.sensorium.processors.speech.whisper.WhisperModel;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -92,6 +97,7 @@ class ConvertedModelParityTest {
                 converted.resolve(STEP).toString())) {
             assertThat(step.getInputNames()).contains("logits_from");
         }
+        stepTakesEachWindowsKeysAndValuesOnceForItsRows(converted);
         assertThat(converted.resolve("onnx/decoder_model.onnx")).doesNotExist();
         weightsOfAMebibyteAreInTheDataFile(converted, dir);
         Path merged = convert(dir, "merged", "--merged", source);
@@ -228,6 +234,89 @@ class ConvertedModelParityTest {
             assertThat(cached.tokens()).containsExactly(full.tokens());
             assertThat(cached.noSpeechProb()).isCloseTo(full.noSpeechProb(), within(1e-6));
         }
+    }
+
+    /**
+     * The decoder step takes a window's cross-attention keys and values once for all its rows (its beams), window
+     * after window, and multiplies the rows of a window together: two windows of two rows each give the scores, the
+     * keys and values and the alignment heads' attention that each row gives with a copy of its own.
+     */
+    private static void stepTakesEachWindowsKeysAndValuesOnceForItsRows(Path converted) throws Exception {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        Path fixture = TestPipeline.fixture("whisper-tiny-random");
+        try (OrtSession crossKv = env.createSession(converted.resolve("onnx/decoder_cross_kv_model.onnx").toString());
+             OrtSession step = env.createSession(converted.resolve(STEP).toString())) {
+            int width = (int) ((TensorInfo) crossKv.getInputInfo().get("encoder_hidden_states").getInfo()).getShape()[2];
+            FloatBuffer states = FloatBuffer.allocate(2 * 1500 * width);
+            for (String window : new String[] {"noise", "smooth"}) {
+                for (float[] position : floats(fixture.resolve("reference/" + window + ".encoder.f32"), 1500, width)) {
+                    states.put(position);
+                }
+            }
+            long[][] ids = {{50257, 50362, 440}, {50257, 50362, 1119}, {50257, 50362, 440}, {50257, 50363, 7}};
+            try (OnnxTensor statesTensor = OnnxTensor.createTensor(env, states.flip(), new long[] {2, 1500, width});
+                 OrtSession.Result keysAndValues = crossKv.run(Map.of("encoder_hidden_states", statesTensor));
+                 OnnxTensor tokens = OnnxTensor.createTensor(env, ids);
+                 OnnxTensor logitsFrom = OnnxTensor.createTensor(env, new long[] {0})) {
+                Map<String, OnnxTensor> once = new HashMap<>(Map.of("input_ids", tokens, "logits_from", logitsFrom));
+                Map<String, OnnxTensor> copies = new HashMap<>(once);
+                List<OnnxTensor> made = new ArrayList<>();
+                try {
+                    for (var input : step.getInputInfo().entrySet()) {
+                        String name = input.getKey();
+                        long[] shape = ((TensorInfo) input.getValue().getInfo()).getShape();
+                        if (name.contains(".decoder.")) {
+                            OnnxTensor empty = OnnxTensor.createTensor(env, FloatBuffer.allocate(0),
+                                    new long[] {ids.length, shape[1], 0, shape[3]});
+                            made.add(empty);
+                            once.put(name, empty);
+                            copies.put(name, empty);
+                        } else if (name.contains(".encoder.")) {
+                            OnnxTensor byWindow = (OnnxTensor) keysAndValues.get(name.replace("past_key_values.",
+                                    "present.")).orElseThrow();
+                            once.put(name, byWindow);
+                            OnnxTensor byRow = rowsOf(env, byWindow, 0, 0, 1, 1);
+                            made.add(byRow);
+                            copies.put(name, byRow);
+                        }
+                    }
+                    try (OrtSession.Result shared = step.run(once); OrtSession.Result own = step.run(copies)) {
+                        assertThat(shared.size()).isEqualTo(own.size());
+                        for (int i = 0; i < own.size(); i++) {
+                            float[] expected = flat((OnnxTensor) own.get(i));
+                            float[] actual = flat((OnnxTensor) shared.get(i));
+                            assertThat(actual).as("output %d", i).hasSameSizeAs(expected);
+                            for (int j = 0; j < expected.length; j++) {
+                                assertThat(actual[j]).as("output %d at %d", i, j).isCloseTo(expected[j], within(1e-5f));
+                            }
+                        }
+                    }
+                } finally {
+                    made.forEach(OnnxTensor::close);
+                }
+            }
+        }
+    }
+
+    /** The rows {@code rows} of a tensor whose first dimension is its rows, as a tensor of their own. */
+    private static OnnxTensor rowsOf(OrtEnvironment env, OnnxTensor tensor, int... rows) throws Exception {
+        long[] shape = tensor.getInfo().getShape();
+        float[] all = flat(tensor);
+        int size = all.length / (int) shape[0];
+        FloatBuffer picked = FloatBuffer.allocate(rows.length * size);
+        for (int row : rows) {
+            picked.put(all, row * size, size);
+        }
+        long[] pickedShape = shape.clone();
+        pickedShape[0] = rows.length;
+        return OnnxTensor.createTensor(env, picked.flip(), pickedShape);
+    }
+
+    private static float[] flat(OnnxTensor tensor) {
+        FloatBuffer values = tensor.getFloatBuffer();
+        float[] all = new float[values.remaining()];
+        values.get(all);
+        return all;
     }
 
     private static float[][] floats(Path file, int rows, int cols) throws Exception {
