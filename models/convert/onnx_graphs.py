@@ -98,8 +98,8 @@ class Graph:
         window's once for all of them). Broadcast, the product is one matrix-vector product per row and head, each
         reading the window's keys and values again (tiny.en: 4.6 MB a layer); here a window's rows' queries are one
         matrix [rows x len, head_dim] for each head, multiplied once: the same products and sums, batched another
-        way (tiny.en float32, 5 rows: a step 5.5 -> 5.2 ms). rows: row_layout()'s shapes; with_weights: also the
-        attention probabilities [batch, heads, len, keys], else None."""
+        way (tiny.en float32, a step of 5 rows: 5.5-5.9 -> 5.0-5.4 ms). rows: row_layout()'s shapes; with_weights:
+        also the attention probabilities [batch, heads, len, keys], else None."""
         q = self.op("Reshape", [self.op("Transpose", [self.op("Reshape", [q, rows["split"]])], perm=[0, 2, 1, 3, 4]),
                                 rows["by_window"]])
         out, weights = self.attention_with_weights(q, k, v, h, hd, heads_out=True)
