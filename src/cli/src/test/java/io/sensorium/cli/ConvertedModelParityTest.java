@@ -11,6 +11,7 @@ import ai.onnxruntime.TensorInfo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sensorium.processors.onnx.Int8Sums;
 import io.sensorium.processors.onnx.ModelException;
 import io.sensorium.processors.speech.whisper.WhisperDecoder;
@@ -97,10 +98,10 @@ class ConvertedModelParityTest {
                 converted.resolve(STEP).toString())) {
             assertThat(step.getInputNames()).contains("logits_from");
         }
-        stepTakesEachWindowsKeysAndValuesOnceForItsRows(converted);
+        stepTakesEachWindowsKeysAndValuesOnceForItsRows(dir, source);
         assertThat(converted.resolve("onnx/decoder_model.onnx")).doesNotExist();
         weightsOfAMebibyteAreInTheDataFile(converted, dir);
-        Path merged = convert(dir, "merged", "--merged", source);
+        Path merged = convert(dir, "merged", source, "--merged");
         try (WhisperModel model = WhisperModel.load(merged, WhisperModel.Options.cpu(1))) {
             assertThat(model.merged()).isTrue();
             firstStepGivesTheScoresOfTheTranscriptOnly(model);
@@ -109,7 +110,7 @@ class ConvertedModelParityTest {
         // projection; the int8 ones add a projection of their own (int8, a scale per vocabulary entry), so with the
         // float32 embedding kept they would be about 40% larger than these (this fixture's width of 6 makes the
         // scales weigh; tiny.en's int8 decoder graphs went from 110 to 70 MB).
-        Path int8 = convert(dir, "int8", "--int8", source);
+        Path int8 = convert(dir, "int8", source, "--int8");
         assertThat(stored(int8, STEP)).isLessThan(stored(converted, STEP));
         weightsTakeTheBitsThisProcessorSums(int8);
         try (WhisperModel model = WhisperModel.load(int8, WhisperModel.Options.cpu(1))) {
@@ -206,12 +207,15 @@ class ConvertedModelParityTest {
         return Files.size(model.resolve(graph)) + (Files.exists(data) ? Files.size(data) : 0);
     }
 
-    private static Path convert(Path dir, String name, String option, Path source) {
+    private static Path convert(Path dir, String name, Path source, String... options) {
         Path converted = dir.resolve(name);
         PrintStream stdout = System.out;
         System.setOut(System.err);
         try {
-            assertThat(Sensorium.run("models", "convert", option, source.toString(), converted.toString())).isZero();
+            String[] command = Stream.concat(Stream.of("models", "convert"),
+                    Stream.concat(Stream.of(options), Stream.of(source.toString(), converted.toString())))
+                    .toArray(String[]::new);
+            assertThat(Sensorium.run(command)).isZero();
         } finally {
             System.setOut(stdout);
         }
@@ -239,13 +243,26 @@ class ConvertedModelParityTest {
     /**
      * The decoder step takes a window's cross-attention keys and values once for all its rows (its beams), window
      * after window, and multiplies the rows of a window together: two windows of two rows each give the scores, the
-     * keys and values and the alignment heads' attention that each row gives with a copy of its own.
+     * keys and values and the alignment heads' attention (the checkpoint given two heads) that each row gives with a
+     * copy of its own.
      */
-    private static void stepTakesEachWindowsKeysAndValuesOnceForItsRows(Path converted) throws Exception {
+    private static void stepTakesEachWindowsKeysAndValuesOnceForItsRows(Path dir, Path source) throws Exception {
+        Path aligned = Files.createDirectories(dir.resolve("aligned-checkpoint"));
+        try (Stream<Path> files = Files.list(source)) {
+            for (Path file : files.toList()) {
+                Files.copy(file, aligned.resolve(file.getFileName()));
+            }
+        }
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode generation = (ObjectNode) json.readTree(aligned.resolve("generation_config.json").toFile());
+        generation.set("alignment_heads", json.valueToTree(new int[][] {{0, 1}, {1, 0}}));
+        json.writeValue(aligned.resolve("generation_config.json").toFile(), generation);
+        Path converted = convert(dir, "aligned", aligned);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         Path fixture = TestPipeline.fixture("whisper-tiny-random");
         try (OrtSession crossKv = env.createSession(converted.resolve("onnx/decoder_cross_kv_model.onnx").toString());
              OrtSession step = env.createSession(converted.resolve(STEP).toString())) {
+            assertThat(step.getOutputNames()).contains("cross_attentions");
             int width = (int) ((TensorInfo) crossKv.getInputInfo().get("encoder_hidden_states").getInfo()).getShape()[2];
             FloatBuffer states = FloatBuffer.allocate(2 * 1500 * width);
             for (String window : new String[] {"noise", "smooth"}) {
