@@ -24,6 +24,7 @@ public final class SpeechTopology {
     /** All tasks of the topology share {@code engine}: one ONNX Runtime session per model per JVM. */
     public static Topology build(SensoriumConfig config, SpeechEngine engine) {
         SensoriumConfig.Speech speech = config.speech();
+        SensoriumConfig.Kafka kafka = config.kafka();
         int maxRecordBytes = config.audio().maxRecordBytes();
         if (speech.live() && !speech.vad()) {
             // Without the VAD's pauses nothing would end an utterance, and silence would be decoded every step.
@@ -39,7 +40,7 @@ public final class SpeechTopology {
                 speech.live()
                         ? () -> new LiveSpeechProcessor(engine, maxRecordBytes, speech)
                         : () -> new SpeechProcessor(engine, maxRecordBytes, speech.vad() ? speech.vadOptions() : null),
-                List.of(StateStores.keyValue(speech.live() ? LIVE_STATE_STORE : STATE_STORE, config.kafka()),
-                        StateStores.keyValue(FRAME_STORE, config.kafka()), StateStores.keyValue(REGION_STORE, config.kafka())));
+                List.of(StateStores.keyValue(speech.live() ? LIVE_STATE_STORE : STATE_STORE, kafka),
+                        StateStores.keyValue(FRAME_STORE, kafka), StateStores.keyValue(REGION_STORE, kafka)));
     }
 }

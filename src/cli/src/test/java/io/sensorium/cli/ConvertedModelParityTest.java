@@ -49,16 +49,7 @@ class ConvertedModelParityTest {
                 "checkpoint/generation_config.json", "tokenizer.json"}) {
             Files.copy(fixture.resolve(file), source.resolve(Path.of(file).getFileName().toString()));
         }
-        Path converted = dir.resolve("converted");
-        PrintStream stdout = System.out;
-        int exit;
-        System.setOut(System.err);
-        try {
-            exit = Sensorium.run("models", "convert", source.toString(), converted.toString());
-        } finally {
-            System.setOut(stdout);
-        }
-        assertThat(exit).isZero();
+        Path converted = convert(dir, "converted", source);
 
         try (WhisperModel model = WhisperModel.load(converted, WhisperModel.Options.cpu(1))) {
             assertThat(model.decoderGraphs()).isEqualTo(WhisperModel.DecoderGraphs.STEP);
@@ -212,10 +203,10 @@ class ConvertedModelParityTest {
         PrintStream stdout = System.out;
         System.setOut(System.err);
         try {
-            String[] command = Stream.concat(Stream.of("models", "convert"),
-                    Stream.concat(Stream.of(options), Stream.of(source.toString(), converted.toString())))
-                    .toArray(String[]::new);
-            assertThat(Sensorium.run(command)).isZero();
+            List<String> command = new ArrayList<>(List.of("models", "convert"));
+            command.addAll(List.of(options));
+            command.addAll(List.of(source.toString(), converted.toString()));
+            assertThat(Sensorium.run(command.toArray(String[]::new))).isZero();
         } finally {
             System.setOut(stdout);
         }
