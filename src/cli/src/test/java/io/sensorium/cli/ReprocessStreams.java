@@ -15,8 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -42,21 +40,6 @@ final class ReprocessStreams {
                 RecordHeaders headers = new RecordHeaders();
                 serde.writeHeaders(chunk, headers);
                 producer.send(new ProducerRecord<>(topic, null, CUT, serde.value(chunk), headers)).get();
-            }
-        }
-    }
-
-    /**
-     * Removes the members a one-shot run left in the live speech path's groups as it closed: the next run would wait
-     * out their sessions before it got the partitions.
-     */
-    static void emptyLiveGroups(Map<String, String> settings) throws Exception {
-        try (Admin admin = TestKafka.connection().admin()) {
-            for (String stage : ReprocessKind.SPEECH.stages()) {
-                String group = settings.get("kafka.application-id-prefix") + "-" + stage;
-                if (!admin.describeConsumerGroups(List.of(group)).all().get().get(group).members().isEmpty()) {
-                    admin.removeMembersFromConsumerGroup(group, new RemoveMembersFromConsumerGroupOptions()).all().get();
-                }
             }
         }
     }

@@ -3,14 +3,18 @@ package io.sensorium.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sensorium.core.config.SensoriumConfig;
+import io.sensorium.core.kafka.StreamsStage;
+import io.sensorium.core.kafka.TestKafka;
 import io.sensorium.core.records.FeatureChunk;
 import io.sensorium.core.records.FeatureChunkSerde;
 import io.sensorium.core.records.TranscriptEnd;
 import io.sensorium.core.records.TranscriptJson;
 import io.sensorium.core.records.TranscriptSegment;
 import io.sensorium.ingest.audio.AudioDecoder;
+import io.sensorium.processors.features.FeatureTopology;
 import io.sensorium.processors.features.LogMelSpectrogram;
 import io.sensorium.processors.speech.SpeechEngine;
+import io.sensorium.processors.speech.SpeechTopology;
 import io.sensorium.processors.speech.whisper.WhisperTranscriber;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -20,6 +24,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
@@ -44,6 +49,8 @@ class TranscribeEndToEndTest {
         TestPipeline.CliRun run = TestPipeline.cli(List.of("transcribe"), settings,
                 List.of(short_.toString(), long_.toString()));
         assertThat(run.exit()).isZero();
+        // Its stages' members left their groups as it ended: a next run in them gets the partitions at once.
+        assertThat(members(settings)).isEqualTo(Map.of(FeatureTopology.STAGE, 0, SpeechTopology.STAGE, 0));
 
         SensoriumConfig config = TestPipeline.config(settings);
         Map<String, List<TranscriptSegment>> expected = new HashMap<>();
@@ -80,6 +87,19 @@ class TranscribeEndToEndTest {
         for (String line : lines) {
             assertThat(TranscriptJson.read(line.getBytes(StandardCharsets.UTF_8))).isInstanceOf(TranscriptSegment.class);
         }
+    }
+
+    /** The members in each speech-path stage's group now. */
+    private static Map<String, Integer> members(Map<String, String> settings) throws Exception {
+        SensoriumConfig.Kafka kafka = TestPipeline.config(settings).kafka();
+        Map<String, Integer> members = new HashMap<>();
+        try (Admin admin = TestKafka.connection().admin()) {
+            for (String stage : List.of(FeatureTopology.STAGE, SpeechTopology.STAGE)) {
+                String group = StreamsStage.applicationId(kafka, stage);
+                members.put(stage, admin.describeConsumerGroups(List.of(group)).all().get().get(group).members().size());
+            }
+        }
+        return members;
     }
 
     /**

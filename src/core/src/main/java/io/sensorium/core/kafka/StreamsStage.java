@@ -47,6 +47,9 @@ public final class StreamsStage implements AutoCloseable {
     /** Within the broker's group.min.session.timeout.ms (6 s) and at least three heartbeats (3 s apart) long. */
     private static final int SESSION_TIMEOUT_MS = 10_000;
 
+    /** How long a stage may take to commit, close its clients and leave its group. */
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
     /** Instances of stages this JVM has made, which numbers their static group members. */
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
@@ -58,9 +61,12 @@ public final class StreamsStage implements AutoCloseable {
     private final Path ownStateDir;
     private final CountDownLatch running = new CountDownLatch(1);
     private volatile Throwable failure;
+    /** Whether the stage runs on the in-process broker, which ends with the command that started it. */
+    private final boolean embedded;
 
     public StreamsStage(String stage, Topology topology, SensoriumConfig.Kafka kafka, KafkaConnection connection) {
         this.stage = stage;
+        this.embedded = kafka.embedded();
         this.ownStateDir = kafka.stateDir() == null || kafka.stateDir().isBlank() ? TempDirectories.create("state-" + stage) : null;
         try {
             this.streams = new KafkaStreams(topology, new StreamsConfig(connection.clientConfig(properties(stage, kafka,
@@ -184,9 +190,17 @@ public final class StreamsStage implements AutoCloseable {
     /** Starts shutting down without waiting, so that several stages close at once; {@link #close()} then waits. */
     public void beginClose() {
         metrics.close();
-        // Not leaving the group: a leave is an admin request, which a zero timeout fails (and logs) at once. The
-        // one-shot runs that close this way leave no partitions to anyone.
-        streams.close(Duration.ZERO);
+        if (embedded) {
+            // Not leaving the group: the in-process broker ends with the run, and a leave is an admin request, which
+            // a zero timeout fails (and logs) at once.
+            streams.close(Duration.ZERO);
+        } else {
+            // On a cluster the run's static members leave their groups, or the next run in them (and a `process`
+            // stage of the same group) waits out their sessions before it gets the partitions: transcribe of jfk.wav
+            // run again on one took 9.7-9.9 s, against 3.4 s the first time. The leave waits for its answer, so it
+            // goes on a thread of its own; close() waits for it, as Kafka Streams' close holds the client until done.
+            new Thread(this::closeLeavingGroup, "close-" + stage).start();
+        }
     }
 
     @Override
@@ -195,11 +209,17 @@ public final class StreamsStage implements AutoCloseable {
             // The meters first: a reading of a RocksDB store's gauges (the binder's minute by minute, or a scrape)
             // after the store has closed crashes the JVM in native code (SIGSEGV in GetIntProperty).
             metrics.close();
-            streams.close(new KafkaStreams.CloseOptions().timeout(Duration.ofSeconds(30)).leaveGroup(true));
+            // A close that beginClose() began is waited for: Kafka Streams finds it under way and waits for its end,
+            // which comes after its leave.
+            closeLeavingGroup();
         } finally {
             if (ownStateDir != null) {
                 TempDirectories.delete(ownStateDir);
             }
         }
+    }
+
+    private void closeLeavingGroup() {
+        streams.close(new KafkaStreams.CloseOptions().timeout(CLOSE_TIMEOUT).leaveGroup(true));
     }
 }
