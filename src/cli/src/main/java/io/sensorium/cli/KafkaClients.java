@@ -39,7 +39,12 @@ final class KafkaClients {
     private static KafkaProducer<String, byte[]> producer(KafkaConnection connection, Map<String, Object> own) {
         Map<String, Object> config = new HashMap<>(own);
         config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // Uncompressed, as Kafka's default is: what these producers send (16-bit PCM, JPEG frames, copies of them)
+        // hardly compresses (lz4 -1 over jfk.wav: 99.9% of its size; over 2 min of JFK with a second of silence
+        // between: 91.6%), and lz4 cost its producer, the broker that checks each batch and the stage that reads it
+        // 5% of a run's CPU (transcribe of the JFK files and 2 min of JFK, tiny.en int8 greedy, six runs each
+        // alternating: 7.96 -> 7.55 s, medians, every pair less). A cluster that wants compression sets
+        // kafka.client.compression.type.
         return new KafkaProducer<>(connection.clientConfig(config), new StringSerializer(), new ByteArraySerializer());
     }
 
