@@ -4,7 +4,9 @@
 # and Polish clips (models/fixtures/audio), each tool with its defaults but greedy (its temperature fallback, beam 1, language
 # detected per file), no VAD. Prints per clip: the language detected and its probability, the word errors after
 # Whisper's normalisers (English for jfk, the basic one for the others) and the text; then, with --task translate,
-# the English text each gives.
+# the English text each gives; and last, what the padding of each clip's one window alone changes: CTranslate2 over
+# it padded as openai-whisper and Sensorium pad (the log-mel of silence) and as faster-whisper pads (zeros after the
+# clip's features), each decoded greedily from the detected language's prompt (faster_whisper_padding.py).
 #
 # usage: src/bench/multilingual.sh
 set -euo pipefail
@@ -62,4 +64,20 @@ PY
     echo "| $clip | $our_lang | $their_lang | $ours | $theirs | $(cat "$work/$clip.sensorium") | $(cat "$work/$clip.fw") |"
   done
   echo
+done
+
+echo "padding (CTranslate2, float32, greedy, from <|startoftranscript|><|LANG|><|transcribe|>)"
+echo "| clip | padded as openai-whisper and sensorium pad | word errors | padded as faster-whisper pads | word errors |"
+echo "| --- | --- | --- | --- | --- |"
+padded=()
+for clip in speech-it speech-es speech-pl; do padded+=("$audio/$clip.wav:${clip#speech-}"); done
+"$fw/bin/python" "$root/src/bench/faster_whisper_padding.py" "$base_ct2" "${padded[@]}" > "$work/padding.tsv"
+for clip in speech-it speech-es speech-pl; do
+  row="| $clip"
+  for padding in openai-whisper faster-whisper; do
+    awk -F'\t' -v padding="$padding" -v file="$audio/$clip.wav" '$1 == padding && $2 == file {print $3}' \
+      "$work/padding.tsv" > "$work/$clip.$padding"
+    row="$row | $(cat "$work/$clip.$padding") | $("${bench[@]}" io.sensorium.bench.WerReport --basic "$work/$clip.said" "$work/$clip.$padding")"
+  done
+  echo "$row |"
 done
