@@ -34,8 +34,9 @@ from onnx import numpy_helper
 # 8: int8 by quantize.py, the encoder's and cross-attention's activations with a scale per audio position;
 # 9: and a zero point per audio position; 10: int8 weights in 8 bits where the converting machine sums int8 products in
 # 32 bits (--wide-int8-sums), marked so in the graphs and here; 11: the cached step's cross-attention as one product
-# for all the rows of a window (onnx_graphs.Graph.attention_by_window).
-CONVERTER_VERSION = 11
+# for all the rows of a window (onnx_graphs.Graph.attention_by_window); 12: a float32 decoder's output projection as
+# a transposed copy of the token embedding of its own, as int8's (no transposition at each load).
+CONVERTER_VERSION = 12
 EXTERNAL_FROM = 1 << 20
 DATA_ALIGNMENT = 64 * 1024
 
