@@ -40,7 +40,7 @@ class ReprocessVisionTest {
         String yolos = TestPipeline.fixture("yolos-tiny-random").toString();
         Map<String, String> reference = new LinkedHashMap<>(settings);
         reference.put("vision.model", yolos);
-        // Groups of its own too: the first detect's members are still in its groups after it closed.
+        // Groups of its own too, so that its stages' state (the trackers') starts empty, as the reprocessing run's does.
         reference.put("kafka.application-id-prefix", settings.get("kafka.application-id-prefix") + "-reference");
         reference.put("topics.frames", settings.get("topics.frames") + ".reference");
         reference.put("topics.pixels", settings.get("topics.pixels") + ".reference");

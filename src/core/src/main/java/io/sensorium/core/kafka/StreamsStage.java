@@ -63,6 +63,8 @@ public final class StreamsStage implements AutoCloseable {
     private volatile Throwable failure;
     /** Whether the stage runs on the in-process broker, which ends with the command that started it. */
     private final boolean embedded;
+    /** Whether it was started, and so may have members in its group. */
+    private volatile boolean started;
 
     public StreamsStage(String stage, Topology topology, SensoriumConfig.Kafka kafka, KafkaConnection connection) {
         this.stage = stage;
@@ -159,6 +161,7 @@ public final class StreamsStage implements AutoCloseable {
 
     /** Starts the application without waiting, so that several can join their groups at the same time. */
     public void begin() {
+        started = true;
         streams.start();
     }
 
@@ -199,7 +202,7 @@ public final class StreamsStage implements AutoCloseable {
             // stage of the same group) waits out their sessions before it gets the partitions: transcribe of jfk.wav
             // run again on one took 9.7-9.9 s, against 3.4 s the first time. The leave waits for its answer, so it
             // goes on a thread of its own; close() waits for it, as Kafka Streams' close holds the client until done.
-            new Thread(this::closeLeavingGroup, "close-" + stage).start();
+            new Thread(this::closeAndLeave, "close-" + stage).start();
         }
     }
 
@@ -211,7 +214,7 @@ public final class StreamsStage implements AutoCloseable {
             metrics.close();
             // A close that beginClose() began is waited for: Kafka Streams finds it under way and waits for its end,
             // which comes after its leave.
-            closeLeavingGroup();
+            closeAndLeave();
         } finally {
             if (ownStateDir != null) {
                 TempDirectories.delete(ownStateDir);
@@ -219,7 +222,11 @@ public final class StreamsStage implements AutoCloseable {
         }
     }
 
-    private void closeLeavingGroup() {
-        streams.close(new KafkaStreams.CloseOptions().timeout(CLOSE_TIMEOUT).leaveGroup(true));
+    /**
+     * Closes, leaving the group where there is one to leave: not a stage that never started (its members' removal
+     * is refused as unknown, and logged as an error), nor on the in-process broker, which goes with the run.
+     */
+    private void closeAndLeave() {
+        streams.close(new KafkaStreams.CloseOptions().timeout(CLOSE_TIMEOUT).leaveGroup(started && !embedded));
     }
 }
